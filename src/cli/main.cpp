@@ -1,0 +1,39 @@
+#include <iostream>
+#include <map>
+
+#include "cli/command.h"
+#include "core/version.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Antra: finds, outlines and measures ovarian follicles on transvaginal ultrasound"};
+  app.set_version_flag("--version", std::string("antra ") + antra::kVersion);
+  app.require_subcommand(1);
+
+  std::map<CLI::App*, antra::cli::CommandRunner> runners;
+  auto add = [&](antra::cli::CommandRunner (*reg)(CLI::App&)) {
+    const size_t before = app.get_subcommands({}).size();
+    auto runner = reg(app);
+    runners[app.get_subcommands({})[before]] = std::move(runner);
+  };
+  add(antra::cli::RegisterInfoCommand);
+  add(antra::cli::RegisterFramesCommand);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : antra::cli::kExitUsage;
+  }
+  for (auto* sub : app.get_subcommands()) {
+    auto it = runners.find(sub);
+    if (it == runners.end()) continue;
+    try {
+      return it->second();
+    } catch (const std::exception& e) {
+      // A broken invariant inside the library: say so plainly, never abort silently.
+      std::cerr << "antra: internal error: " << e.what() << "\n";
+      return 3;
+    }
+  }
+  return antra::cli::kExitUsage;
+}
