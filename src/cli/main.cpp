@@ -1,10 +1,14 @@
 #include <iostream>
 #include <map>
 
+#include <opencv2/core/utils/logger.hpp>
+
 #include "cli/command.h"
 #include "core/version.h"
 
 int main(int argc, char** argv) {
+  // OpenCV's codec warnings would break the one-line-per-file error contract.
+  cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
   CLI::App app{"Antra: finds, outlines and measures ovarian follicles on transvaginal ultrasound"};
   app.set_version_flag("--version", std::string("antra ") + antra::kVersion);
   app.require_subcommand(1);

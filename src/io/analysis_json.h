@@ -1,0 +1,22 @@
+#pragma once
+// JSON form of an ImageAnalysis (docs/schemas/analysis.schema.json). Written
+// by `antra analyze`, read back by the scorer, the batch cache and the study
+// model. Identifies images by SOP Instance UID and path, never by patient.
+
+#include <nlohmann/json.hpp>
+
+#include "core/analysis.h"
+#include "core/result.h"
+
+namespace antra {
+
+nlohmann::json AnalysisToJson(const ImageAnalysis& analysis);
+Result<ImageAnalysis> AnalysisFromJson(const nlohmann::json& json);
+
+nlohmann::json FollicleToJson(const FollicleMeasurement& f);
+nlohmann::json CountsToJson(const std::optional<SizeCounts>& counts);
+
+// Rebuilds a Calibration from CalibrationToJson() output.
+Result<Calibration> CalibrationFromJson(const nlohmann::json& json, int width, int height);
+
+}  // namespace antra
