@@ -219,7 +219,9 @@ class DicomSource final : public ImageSource {
     }
     auto bytes = ReadJpeg2000FrameBytes(*sequence, index, info_.frame_count, j2k_index_);
     if (!bytes) return bytes.error();
-    return ConvertDecodedImage(DecodeJpeg2000(*bytes), layout_, index);
+    auto decoded = DecodeJpeg2000(*bytes, cv::Size(info_.width, info_.height));
+    if (!decoded) return decoded.error();
+    return ConvertDecodedImage(*decoded, layout_, index);
   }
 
   // Compressed fragments are loaded on demand; drop them again so a long loop
