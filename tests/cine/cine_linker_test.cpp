@@ -54,6 +54,7 @@ Follicle Detection(cv::Point2d center_px, double radius_px, int id, double confi
 
 Sweep Simulate(const std::vector<TrueFollicle>& truth, const SweepOptions& o) {
   std::mt19937 rng(o.seed);
+  cv::theRNG().state = o.seed;  // image noise independent of test order
   std::normal_distribution<double> step(0, o.drift_px_per_frame);
   std::uniform_real_distribution<double> unit(0, 1);
   Sweep sweep;
