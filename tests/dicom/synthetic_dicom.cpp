@@ -90,6 +90,7 @@ void SyntheticDicom::Write(const std::filesystem::path& path) const {
     ds->putAndInsertUint8Array(DCM_PixelData, pixels.data(), pixels.size());
   }
   const E_TransferSyntax xfer = implicit_vr ? EXS_LittleEndianImplicit : EXS_LittleEndianExplicit;
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
   if (file.saveFile(path.c_str(), xfer).bad()) throw std::runtime_error("cannot write " + path.string());
 }
 
