@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <string>
@@ -47,6 +48,14 @@ bool LongLengthVr(const char vr[2]) {
 }
 
 bool LooksLikeVr(const std::uint8_t* p) { return p[0] >= 'A' && p[0] <= 'Z' && p[1] >= 'A' && p[1] <= 'Z'; }
+
+Error PastTheEnd(std::uint16_t group, std::uint16_t element, std::uint32_t length, std::uint64_t file_size) {
+  char tag[16];
+  std::snprintf(tag, sizeof tag, "(%04X,%04X)", group, element);
+  return MakeError(ErrorCode::kTruncated, std::string("element ") + tag + " declares " + std::to_string(length) +
+                                              " bytes but the file ends first (" + std::to_string(file_size) +
+                                              " bytes)");
+}
 
 enum class Container { kSequence, kItem, kFragments };
 struct Open {
@@ -97,6 +106,7 @@ Status CheckDicomStructure(const std::filesystem::path& path, const InputLimits&
       const std::uint32_t length = U32(h + 4, big);
       pos += 8;
       if (element == 0xE000) {
+        if (length != kUndefined && pos + length > reader.size()) return PastTheEnd(group, element, length, reader.size());
         const bool fragments = !stack.empty() && stack.back().kind == Container::kFragments;
         if (fragments) {
           if (length == kUndefined) return Status::Ok();
@@ -142,6 +152,9 @@ Status CheckDicomStructure(const std::filesystem::path& path, const InputLimits&
       }
     }
     pos += header;
+    // DCMTK allocates a value's declared length when it loads it: a length
+    // running past the end of the file is refused here, before any allocation.
+    if (length != kUndefined && pos + length > reader.size()) return PastTheEnd(group, element, length, reader.size());
     if (sequence) {
       if (++sequence_depth > limits.max_sequence_depth) {
         return MakeError(ErrorCode::kLimitExceeded, "sequences nested more than " +

@@ -227,6 +227,28 @@ TEST_F(SyntheticDicomTest, DeeplyNestedSequencesAreRefusedNotAStackOverflow) {
   EXPECT_NE(shallow.error().code, ErrorCode::kLimitExceeded);
 }
 
+// Found by fuzzing (fuzz_dicom, out-of-memory): DCMTK allocated the declared
+// length of a private element, 4 GiB, in a 100 KiB file.
+TEST_F(SyntheticDicomTest, ValueDeclaredLongerThanTheFileIsRefusedBeforeAllocating) {
+  SyntheticDicom d;
+  d.FillPattern();
+  const auto path = Write(d, "huge-private.dcm");
+  // A private element (0009,0010) UN whose declared length runs far past the end.
+  const char element[] = {0x09, 0x00, 0x10, 0x00, 'U', 'N', 0x00, 0x00,
+                          0x00, static_cast<char>(0xFF), static_cast<char>(0xFF), static_cast<char>(0xFF)};
+  std::string bytes = test::ReadBytes(path);
+  // Insert it just before (0010,0010) PatientName, an element boundary.
+  const std::string patient_name_tag("\x10\x00\x10\x00PN", 6);
+  const size_t at = bytes.find(patient_name_tag);
+  ASSERT_NE(at, std::string::npos);
+  bytes.insert(at, std::string(element, sizeof element));
+  test::WriteBytes(path, bytes);
+  auto source = OpenImage(path);
+  ASSERT_FALSE(source);
+  EXPECT_EQ(source.error().code, ErrorCode::kTruncated) << source.error().message;
+  EXPECT_NE(source.error().message.find("(0009,0010)"), std::string::npos) << source.error().message;
+}
+
 TEST_F(SyntheticDicomTest, SniffingFindsDicomWhateverItsName) {
   SyntheticDicom d;
   d.FillPattern();
