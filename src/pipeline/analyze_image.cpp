@@ -43,7 +43,9 @@ Result<ImageAnalysis> AnalyzeImage(ImageSource& source, const AnalyzeOptions& op
   analysis.frame_count = info.frame_count;
   analysis.parameters_hash = ParametersHash(options.pipeline);
 
-  const FramePipeline pipeline(options.pipeline);
+  auto created = FramePipeline::Create(options.pipeline);
+  if (!created) return created.error();
+  const FramePipeline& pipeline = *created;
   const int first = options.frame.value_or(0);
   const int last = options.frame ? *options.frame : info.frame_count - 1;
   for (int index = first; index <= last; ++index) {

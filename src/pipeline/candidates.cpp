@@ -118,7 +118,7 @@ double MedianWhere(const cv::Mat& image, const cv::Mat& labels, int id) {
 void SplitAtNecks(cv::Mat& labels, int id, double depth_px, int& next_label) {
   cv::Mat mask = labels == id;
   cv::Mat dist;
-  cv::distanceTransform(mask, dist, cv::DIST_L2, cv::DIST_MASK_PRECISE);
+  cv::distanceTransform(mask, dist, cv::DIST_L2, cv::DIST_MASK_5);
   double max_dist = 0;
   cv::minMaxLoc(dist, nullptr, &max_dist);
   if (max_dist < 2.0 * depth_px) return;
@@ -296,23 +296,11 @@ CandidateMap FindDarkCandidates(const cv::Mat& despeckled, const cv::Mat& tissue
   tissue.convertTo(core_threshold, CV_8U, co.core_ratio);
   tissue.convertTo(extent_threshold, CV_8U, co.extent_ratio);
   cv::Mat core = (despeckled < core_threshold) & valid;
-  cv::Mat extent = (despeckled < extent_threshold) & valid;
-  const int open = int(std::lround(grid.Px(co.open_mm)));
+  // A core must hold a disc of min_core_mm (else it is a speckle hole); the
+  // opening keeps exactly the parts where such a disc fits.
+  const int open = std::max(int(std::lround(grid.Px(co.open_mm))), int(std::lround(grid.Px(co.min_core_mm))));
   if (open >= 2) cv::morphologyEx(core, core, cv::MORPH_OPEN, Disk(open));
-
-  // Cores big enough to be fluid rather than a speckle hole.
-  cv::Mat core_labels, core_stats, core_centroids;
-  const int n_cores = cv::connectedComponentsWithStats(core, core_labels, core_stats, core_centroids, 8, CV_32S);
-  const double min_core_area = AreaForDiameter(grid.Px(co.min_core_mm));
-  std::vector<char> core_ok(size_t(n_cores), 0);
-  for (int i = 1; i < n_cores; ++i) core_ok[size_t(i)] = core_stats.at<int>(i, cv::CC_STAT_AREA) >= min_core_area;
-  for (int y = 0; y < core_labels.rows; ++y) {
-    int* l = core_labels.ptr<int>(y);
-    for (int x = 0; x < core_labels.cols; ++x) {
-      if (l[x] && !core_ok[size_t(l[x])]) l[x] = 0;
-    }
-  }
-  extent |= core_labels > 0;
+  cv::Mat extent = ((despeckled < extent_threshold) & valid) | core;
 
   cv::Mat extent_labels, extent_stats, extent_centroids;
   const int n_extent = cv::connectedComponentsWithStats(extent, extent_labels, extent_stats, extent_centroids, 4, CV_32S);
@@ -326,22 +314,12 @@ CandidateMap FindDarkCandidates(const cv::Mat& despeckled, const cv::Mat& tissue
     const cv::Rect box(extent_stats.at<int>(e, cv::CC_STAT_LEFT), extent_stats.at<int>(e, cv::CC_STAT_TOP),
                        extent_stats.at<int>(e, cv::CC_STAT_WIDTH), extent_stats.at<int>(e, cv::CC_STAT_HEIGHT));
     cv::Mat component = extent_labels(box) == e;
-    // Seeds: this component's cores, renumbered 1..k.
-    cv::Mat seeds = cv::Mat::zeros(box.size(), CV_32S);
-    std::map<int, int> renumber;
-    for (int y = 0; y < box.height; ++y) {
-      const int* c = core_labels(box).ptr<int>(y);
-      const uchar* m = component.ptr<uchar>(y);
-      for (int x = 0; x < box.width; ++x) {
-        if (!c[x] || !m[x]) continue;
-        auto it = renumber.find(c[x]);
-        if (it == renumber.end()) it = renumber.emplace(c[x], int(renumber.size()) + 1).first;
-        seeds.at<int>(y, x) = it->second;
-      }
-    }
-    if (renumber.empty()) continue;  // no fluid core: a speckle hole or a shadow's edge
+    // Seeds: this component's cores, numbered 1..k.
+    cv::Mat seeds;
+    const int n_seeds = cv::connectedComponents(core(box) & component, seeds, 8, CV_32S) - 1;
+    if (n_seeds <= 0) continue;  // no fluid core: a speckle hole or a shadow's edge
     const double tissue_level = cv::mean(tissue(box), component)[0];
-    if (renumber.size() == 1) {
+    if (n_seeds == 1) {
       seeds.setTo(1, component);
     } else {
       SplitAtSepta(despeckled(box), component, seeds, tissue_level, so.septum_contrast);
@@ -359,8 +337,11 @@ CandidateMap FindDarkCandidates(const cv::Mat& despeckled, const cv::Mat& tissue
     }
     for (const auto& [local, id] : global) {
       cv::Mat roi = map.labels(box);
-      const auto contour = OuterContour(roi == id, {});
-      if (Solidity(contour) < so.neck_solidity && depth_px > 0) {
+      cv::Mat region = roi == id;
+      const int region_area = cv::countNonZero(region);
+      if (region_area < 2.0 * min_area || region_area > max_area || depth_px <= 0) continue;
+      const auto contour = OuterContour(region, {});
+      if (Solidity(contour) < so.neck_solidity) {
         cv::Mat local_labels = roi.clone();
         SplitAtNecks(local_labels, id, depth_px, next_label);
         local_labels.copyTo(roi, roi == id);

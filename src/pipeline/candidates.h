@@ -24,7 +24,7 @@
 namespace antra::pipeline {
 
 struct BackgroundOptions {
-  double cell_mm = 2.0;        // coarse cell size for the tissue-level estimate
+  double cell_mm = 4.0;        // coarse cell size for the tissue-level estimate
   double window_mm = 36.0;     // the estimate's reach (wider than the largest follicle searched)
   double percentile = 0.65;    // of the cell means in the window: tissue, not fluid
   int min_tissue_level = 22;   // where tissue is darker than this, nothing is visible: no candidates

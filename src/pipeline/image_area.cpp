@@ -73,21 +73,38 @@ cv::Mat LargestComponent(const cv::Mat& binary, double min_area) {
 
 }  // namespace
 
+cv::Mat ImageArea::MaskAt(cv::Size size) const {
+  if (small.empty() || !found()) return cv::Mat::zeros(size, CV_8UC1);
+  cv::Mat out;
+  cv::resize(small, out, size, 0, 0, cv::INTER_LINEAR);
+  out = out > 127;
+  if (!region_box.empty()) {
+    const double fx = double(size.width) / full_size.width, fy = double(size.height) / full_size.height;
+    const cv::Rect scaled(cv::Point(int(std::ceil(region_box.x * fx)), int(std::ceil(region_box.y * fy))),
+                          cv::Point(int(std::floor(region_box.br().x * fx)), int(std::floor(region_box.br().y * fy))));
+    cv::Mat inside = cv::Mat::zeros(size, CV_8UC1);
+    inside(scaled & cv::Rect(0, 0, size.width, size.height)).setTo(255);
+    out &= inside;
+  }
+  return out;
+}
+
 ImageArea FindImageArea(const cv::Mat& luma, const Calibration& calibration, const ImageAreaOptions& options) {
   CV_Assert(luma.type() == CV_8UC1);
   ImageArea area;
-  area.mask = cv::Mat::zeros(luma.size(), CV_8UC1);
+  area.full_size = luma.size();
   area.source = "none";
   if (luma.empty()) return area;
 
   const cv::Rect box = options.use_ultrasound_regions ? RegionBox(calibration) : cv::Rect();
+  area.region_box = box & cv::Rect(0, 0, luma.cols, luma.rows);
   const double factor =
       std::min(1.0, double(options.analysis_max_side) / std::max(luma.cols, luma.rows));
   cv::Mat small;
   cv::resize(luma, small, cv::Size(), factor, factor, cv::INTER_AREA);
   cv::blur(small, small, {3, 3});
   cv::Mat echo = small > options.min_echo_level;
-  if (!box.empty()) {
+  if (!area.region_box.empty()) {
     cv::Mat inside = cv::Mat::zeros(small.size(), CV_8UC1);
     const cv::Rect scaled(cv::Point(int(std::floor(box.x * factor)), int(std::floor(box.y * factor))),
                           cv::Point(int(std::ceil(box.br().x * factor)), int(std::ceil(box.br().y * factor))));
@@ -101,18 +118,15 @@ ImageArea FindImageArea(const cv::Mat& luma, const Calibration& calibration, con
   FillHoles(component);
   const int erode = int(std::lround(options.erode_fraction * longer));
   if (erode > 0) cv::erode(component, component, Kernel(2 * erode + 1));
-
-  cv::Mat full;
-  cv::resize(component, full, luma.size(), 0, 0, cv::INTER_LINEAR);
-  area.mask = full > 127;
-  if (!box.empty()) {
-    cv::Mat inside = cv::Mat::zeros(luma.size(), CV_8UC1);
-    inside(box & cv::Rect(0, 0, luma.cols, luma.rows)).setTo(255);
-    area.mask &= inside;
-  }
-  area.box = cv::boundingRect(area.mask);
-  if (area.box.empty()) return area;
-  area.source = box.empty() ? "pixels" : "ultrasound-region+pixels";
+  area.small = component;
+  const cv::Rect small_box = cv::boundingRect(component);
+  if (small_box.empty()) return area;
+  const double inverse = 1.0 / factor;
+  area.box = cv::Rect(cv::Point(int(std::floor(small_box.x * inverse)), int(std::floor(small_box.y * inverse))),
+                      cv::Point(int(std::ceil(small_box.br().x * inverse)), int(std::ceil(small_box.br().y * inverse)))) &
+             cv::Rect(0, 0, luma.cols, luma.rows);
+  if (!area.region_box.empty()) area.box &= area.region_box;
+  area.source = area.region_box.empty() ? "pixels" : "ultrasound-region+pixels";
   return area;
 }
 

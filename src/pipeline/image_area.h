@@ -27,10 +27,14 @@ struct ImageAreaOptions {
 };
 
 struct ImageArea {
-  cv::Mat mask;         // CV_8UC1, full-image size, 255 inside the scanned area
-  cv::Rect box;         // bounding box of the mask
+  cv::Size full_size;   // the frame's size
+  cv::Mat small;        // CV_8UC1 mask at the search's reduced size, 255 inside
+  cv::Rect region_box;  // ultrasound region box (full-image pixels), empty when none
+  cv::Rect box;         // bounding box of the area, full-image pixels
   std::string source;   // "ultrasound-region+pixels", "pixels", "none"
   bool found() const { return !box.empty(); }
+  // The mask resampled to any size covering the same frame (CV_8UC1, 0/255).
+  cv::Mat MaskAt(cv::Size size) const;
 };
 
 // `luma` is the full frame (CV_8UC1).

@@ -6,6 +6,8 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "pipeline/ovary_map.h"
+
 namespace antra::pipeline {
 
 Status OvaryOptions::Check() const {
@@ -85,6 +87,69 @@ OvaryEstimate LocateOvary(const std::vector<OvaryMember>& members, const Working
     const bool member = Root(parent, i) == best;
     const bool within = cv::pointPolygonTest(contours.front(), cv::Point2f(members[size_t(i)].center), false) >= 0;
     out.inside[size_t(i)] = member || within || !o.reject_outside;
+  }
+  return out;
+}
+
+OvaryEstimate LocateOvaryFromMap(const cv::Mat& probability, int cell_px, cv::Size working_size,
+                                 const std::vector<OvaryMember>& members, const WorkingGrid& grid,
+                                 const OvaryOptions& o, const OvaryMapOptions& m) {
+  OvaryEstimate out;
+  out.inside.assign(members.size(), !o.reject_outside);
+  if (probability.empty()) return out;
+  cv::Mat p = probability.clone();
+  if (m.smooth_cells > 0) cv::GaussianBlur(p, p, {}, m.smooth_cells, m.smooth_cells, cv::BORDER_REPLICATE);
+  // Four map pixels per cell side: fine enough for an outline, cheap to label.
+  constexpr int kUp = 4;
+  const double fine_px = double(cell_px) / kUp;  // working pixels per map pixel
+  cv::Mat fine;
+  cv::resize(p, fine, cv::Size(p.cols * kUp, p.rows * kUp), 0, 0, cv::INTER_LINEAR);
+  auto to_fine = [&](cv::Point2d w) {
+    return cv::Point(std::clamp(int(std::lround((w.x + 0.5) / fine_px - 0.5)), 0, fine.cols - 1),
+                     std::clamp(int(std::lround((w.y + 0.5) / fine_px - 0.5)), 0, fine.rows - 1));
+  };
+  double highest = 0;
+  cv::minMaxLoc(fine, nullptr, &highest);
+  const double threshold = std::max(m.region_threshold, m.region_relative * highest);
+  cv::Mat regions;
+  const int n = cv::connectedComponents(fine >= threshold, regions, 8, CV_32S);
+  std::vector<double> score(size_t(std::max(n, 1)), 0.0);
+  for (int y = 0; y < regions.rows; ++y) {
+    for (int x = 0; x < regions.cols; ++x) {
+      const int r = regions.at<int>(y, x);
+      if (r > 0) score[size_t(r)] += fine.at<float>(y, x) / (kUp * kUp);
+    }
+  }
+  for (const auto& member : members) {
+    const int r = regions.at<int>(to_fine(member.center));
+    if (r > 0) score[size_t(r)] += 2.0 * member.confidence;
+  }
+  const int best = n > 1 ? int(std::max_element(score.begin() + 1, score.end()) - score.begin()) : 0;
+  cv::Mat region;
+  if (best > 0) {
+    region = regions == best;
+    std::vector<std::vector<cv::Point>> contours;
+    cv::findContours(region.clone(), contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
+    if (!contours.empty()) {
+      const auto& largest = *std::max_element(contours.begin(), contours.end(), [](const auto& a, const auto& b) {
+        return cv::contourArea(a) < cv::contourArea(b);
+      });
+      for (const auto& q : largest) {
+        const cv::Point2d w((q.x + 0.5) * fine_px - 0.5, (q.y + 0.5) * fine_px - 0.5);
+        out.outline.emplace_back(std::clamp(w.x, 0.0, working_size.width - 1.0),
+                                 std::clamp(w.y, 0.0, working_size.height - 1.0));
+      }
+      out.found = true;
+      out.confidence = cv::mean(fine, region)[0];
+    }
+    const int margin = int(std::ceil(grid.Px(o.margin_mm) / fine_px));
+    if (margin > 0) cv::dilate(region, region, cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * margin + 1, 2 * margin + 1}));
+  }
+  for (size_t i = 0; i < members.size(); ++i) {
+    const cv::Point c = to_fine(members[i].center);
+    const double pc = fine.at<float>(c);
+    const bool in_region = !region.empty() && region.at<uchar>(c);
+    out.inside[i] = !o.reject_outside || (in_region && pc >= m.accept_probability) || pc >= m.keep_elsewhere_probability;
   }
   return out;
 }

@@ -10,6 +10,8 @@
 
 #include <vector>
 
+#include <opencv2/core/mat.hpp>
+
 #include <opencv2/core/types.hpp>
 
 #include "core/result.h"
@@ -38,6 +40,17 @@ struct OvaryEstimate {
   double confidence = 0;
 };
 
+// The group estimate, used when no ovary model is configured.
 OvaryEstimate LocateOvary(const std::vector<OvaryMember>& members, const WorkingGrid& grid, const OvaryOptions& options);
+
+// The estimate from a cell probability map (ovary_map.h): the most probable
+// region (weighted by the candidates it holds) is the ovary; candidates inside
+// it (or its margin) with at least `accept_probability`, or anywhere with at
+// least `keep_elsewhere_probability`, are kept. `probability` is grid-size
+// CV_32F with `cell_px` working pixels per cell.
+struct OvaryMapOptions;
+OvaryEstimate LocateOvaryFromMap(const cv::Mat& probability, int cell_px, cv::Size working_size,
+                                 const std::vector<OvaryMember>& members, const WorkingGrid& grid,
+                                 const OvaryOptions& options, const OvaryMapOptions& map_options);
 
 }  // namespace antra::pipeline

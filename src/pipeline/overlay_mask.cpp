@@ -55,11 +55,18 @@ cv::Mat ColouredGraphics(const cv::Mat& rgb, const cv::Mat& area, const OverlayM
   cv::min(channels[0], channels[1], low);
   cv::min(low, channels[2], low);
   cv::Mat chroma = high - low;
-  cv::Mat saturation;
-  cv::divide(chroma, high, saturation, 255.0);  // 0 where high == 0
-  const double tint = MaskedMedian(saturation, area) / 255.0;
+  // The frame's own tint (sepia and similar maps), from a sparse sample of the area.
+  cv::Mat sample_chroma, sample_high, sample_area, saturation;
+  cv::resize(chroma, sample_chroma, {}, 0.25, 0.25, cv::INTER_NEAREST);
+  cv::resize(high, sample_high, {}, 0.25, 0.25, cv::INTER_NEAREST);
+  cv::resize(area, sample_area, sample_chroma.size(), 0, 0, cv::INTER_NEAREST);
+  cv::divide(sample_chroma, sample_high, saturation, 255.0);
+  const double tint = MaskedMedian(saturation, sample_area) / 255.0;
   const double threshold = std::max(o.min_saturation, tint + o.tint_margin);
-  return (chroma > o.min_chroma) & (saturation > threshold * 255.0);
+  // chroma / high > threshold, without a division per pixel.
+  cv::Mat scaled_high;
+  high.convertTo(scaled_high, CV_8U, threshold);
+  return (chroma > o.min_chroma) & (chroma > scaled_high);
 }
 
 cv::Mat WhiteGraphics(const cv::Mat& luma, const OverlayMaskOptions& o) {
@@ -74,7 +81,7 @@ cv::Mat WhiteGraphics(const cv::Mat& luma, const OverlayMaskOptions& o) {
 
 cv::Mat FindOverlayMask(const cv::Mat& rgb, const cv::Mat& luma, const cv::Mat& area,
                         const OverlayMaskOptions& options) {
-  CV_Assert(luma.type() == CV_8UC1 && area.size() == luma.size());
+  CV_Assert(luma.type() == CV_8UC1 && area.type() == CV_8UC1);
   cv::Mat mask = WhiteGraphics(luma, options);
   if (!rgb.empty()) {
     CV_Assert(rgb.type() == CV_8UC3 && rgb.size() == luma.size());
@@ -84,7 +91,7 @@ cv::Mat FindOverlayMask(const cv::Mat& rgb, const cv::Mat& luma, const cv::Mat& 
     const int d = 2 * options.dilate_px + 1;
     cv::dilate(mask, mask, cv::getStructuringElement(cv::MORPH_ELLIPSE, {d, d}));
   }
-  return mask & area;
+  return mask;
 }
 
 cv::Mat FillMasked(const cv::Mat& image, const cv::Mat& mask, double sigma_px, const cv::Mat& valid) {
@@ -99,28 +106,35 @@ cv::Mat FillMasked(const cv::Mat& image, const cv::Mat& mask, double sigma_px, c
   cv::Mat filled;
   image.convertTo(filled, CV_32F);
   cv::Mat todo = mask.clone();
-  // Each pass reaches three times further, on a copy three times smaller (so
-  // the cost stays that of a small blur), until every masked pixel has support.
+  // Each pass reaches three times further than the last, on a copy three
+  // times smaller and only around what is still unfilled, so the cost stays
+  // that of one small blur.
   const double base_sigma = std::max(0.8, sigma_px);
+  const cv::Rect whole(0, 0, image.cols, image.rows);
   for (double shrink = 1.0; shrink < 2.0 * std::max(image.cols, image.rows); shrink *= 3.0) {
-    cv::Mat w = weight, v = value;
+    const int reach = int(std::ceil(4.0 * base_sigma * shrink)) + 1;
+    cv::Rect roi = cv::boundingRect(todo);
+    roi = cv::Rect(roi.x - reach, roi.y - reach, roi.width + 2 * reach, roi.height + 2 * reach) & whole;
+    cv::Mat w = weight(roi), v = value(roi);
+    const cv::Size full_size = roi.size();
     if (shrink > 1.0) {
-      const cv::Size small(std::max(1, int(image.cols / shrink)), std::max(1, int(image.rows / shrink)));
-      cv::resize(weight, w, small, 0, 0, cv::INTER_AREA);
-      cv::resize(value, v, small, 0, 0, cv::INTER_AREA);
+      const cv::Size small(std::max(1, int(full_size.width / shrink)), std::max(1, int(full_size.height / shrink)));
+      cv::resize(w, w, small, 0, 0, cv::INTER_AREA);
+      cv::resize(v, v, small, 0, 0, cv::INTER_AREA);
     }
     cv::Mat wsum, vsum;
     cv::GaussianBlur(w, wsum, {}, base_sigma, base_sigma, cv::BORDER_REPLICATE);
     cv::GaussianBlur(v, vsum, {}, base_sigma, base_sigma, cv::BORDER_REPLICATE);
     if (shrink > 1.0) {
-      cv::resize(wsum, wsum, image.size(), 0, 0, cv::INTER_LINEAR);
-      cv::resize(vsum, vsum, image.size(), 0, 0, cv::INTER_LINEAR);
+      cv::resize(wsum, wsum, full_size, 0, 0, cv::INTER_LINEAR);
+      cv::resize(vsum, vsum, full_size, 0, 0, cv::INTER_LINEAR);
     }
-    cv::Mat supported = (wsum > 0.05f) & todo;
+    cv::Mat supported = (wsum > 0.05f) & todo(roi);
     cv::Mat mean;
     cv::divide(vsum, cv::max(wsum, 1e-6f), mean);
-    mean.copyTo(filled, supported);
-    todo &= ~supported;
+    mean.copyTo(filled(roi), supported);
+    cv::Mat todo_roi = todo(roi);
+    todo_roi &= ~supported;
     if (cv::countNonZero(todo) == 0) break;
   }
   filled.setTo(0, todo);

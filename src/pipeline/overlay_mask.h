@@ -30,8 +30,9 @@ struct OverlayMaskOptions {
 };
 
 // `rgb` is CV_8UC3 in R, G, B order (or empty for grey-only frames), `luma`
-// CV_8UC1, `area` the image-area mask (graphics outside it do not matter).
-// Returns CV_8UC1, 255 on graphics.
+// CV_8UC1, `area` the image-area mask at any size (used to learn the frame's
+// tint; graphics outside the area are found too and simply ignored later).
+// Returns CV_8UC1 at the frame's size, 255 on graphics.
 cv::Mat FindOverlayMask(const cv::Mat& rgb, const cv::Mat& luma, const cv::Mat& area,
                         const OverlayMaskOptions& options);
 

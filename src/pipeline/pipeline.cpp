@@ -1,26 +1,38 @@
 #include "pipeline/pipeline.h"
 
 #include <algorithm>
+#include <chrono>
+#include <filesystem>
 #include <cmath>
 #include <stdexcept>
 
 #include <opencv2/imgproc.hpp>
 
 #include "pipeline/measure.h"
+#include "pipeline/presets.h"
 
 namespace antra::pipeline {
 
 Status PipelineOptions::Check() const {
   for (const Status& s : {image_area.Check(), overlay.Check(), working.Check(), despeckle.Check(), background.Check(),
                           candidates.Check(), split.Check(), refine.Check(), lookalikes.Check(), ovary.Check(),
-                          ruler.Check()}) {
+                          ovary_map.Check(), ruler.Check()}) {
     if (!s) return s;
   }
   return Status::Ok();
 }
 
-FramePipeline::FramePipeline(PipelineOptions options) : options_(std::move(options)) {
-  if (Status s = options_.Check(); !s) throw std::invalid_argument("pipeline options: " + s.error().message);
+Result<FramePipeline> FramePipeline::Create(PipelineOptions options) {
+  if (Status s = options.Check(); !s) return s.error();
+  std::shared_ptr<const OvaryModel> model;
+  if (!options.ovary_map.model.empty()) {
+    std::filesystem::path path = options.ovary_map.model;
+    if (path.is_relative()) path = ModelsDir() / path;
+    auto loaded = OvaryModel::Load(path.string());
+    if (!loaded) return loaded.error();
+    model = *loaded;
+  }
+  return FramePipeline(std::move(options), std::move(model));
 }
 
 namespace {
@@ -46,6 +58,22 @@ OvaryMeasurement MeasureOvary(const OvaryEstimate& estimate, const WorkingGrid& 
   return o;
 }
 
+// Records the wall time since the previous mark into the trace (if any).
+class StageClock {
+ public:
+  explicit StageClock(FrameTrace* trace) : trace_(trace), last_(std::chrono::steady_clock::now()) {}
+  void Mark(const char* stage) {
+    if (!trace_) return;
+    const auto now = std::chrono::steady_clock::now();
+    trace_->stage_ms.emplace_back(stage, std::chrono::duration<double, std::milli>(now - last_).count());
+    last_ = now;
+  }
+
+ private:
+  FrameTrace* trace_;
+  std::chrono::steady_clock::time_point last_;
+};
+
 }  // namespace
 
 FrameAnalysis FramePipeline::Analyze(const Frame& frame, const Calibration& calibration, FrameTrace* trace) const {
@@ -57,25 +85,32 @@ FrameAnalysis FramePipeline::Analyze(const Frame& frame, const Calibration& cali
   if (calibrated) result.counts = SizeCounts{};
   else result.notes.emplace_back(kUncalibratedNote);
 
+  StageClock clock(trace);
   // 1. Where the image is.
   ImageArea area = FindImageArea(frame.luma, calibration, o.image_area);
+  clock.Mark("image_area");
   if (!area.found()) {
     result.notes.emplace_back("no ultrasound image area found (blank or uniform dark frame): no follicles");
     if (trace) trace->area = std::move(area);
     return result;
   }
   // 2. Burned-in graphics.
-  const cv::Mat overlay = FindOverlayMask(frame.rgb, frame.luma, area.mask, o.overlay);
+  const cv::Mat overlay = FindOverlayMask(frame.rgb, frame.luma, area.small, o.overlay);
+  clock.Mark("overlay_mask");
   // 3. Working grid, graphics filled, speckle reduced.
   const WorkingGrid grid = MakeWorkingGrid(frame.luma.size(), calibration.NominalScale(), area.box.height, o.working);
   const cv::Mat working = ToWorking(frame.luma, grid);
-  const cv::Mat area_w = ToWorking(area.mask, grid) > 127;
+  const cv::Mat area_w = area.MaskAt(grid.size);
   const cv::Mat overlay_w = (ToWorking(overlay, grid) > 0) & area_w;
-  const cv::Mat filled = FillMasked(working, overlay_w, grid.Px(0.6), area_w & ~overlay_w);
+  const cv::Mat filled = FillMasked(working, overlay_w, 1.2, area_w & ~overlay_w);
+  clock.Mark("working_and_fill");
   const cv::Mat despeckled = Despeckle(filled, grid, o.despeckle);
+  clock.Mark("despeckle");
   // 4-5. Tissue level, dark candidates, split.
   const cv::Mat tissue = EstimateTissueLevel(despeckled, area_w, grid, o.background);
+  clock.Mark("tissue_level");
   const CandidateMap candidates = FindDarkCandidates(despeckled, tissue, area_w, grid, o.candidates, o.split);
+  clock.Mark("candidates_and_split");
 
   // 6-7. Refine each outline and judge it.
   struct Accepted {
@@ -95,10 +130,30 @@ FrameAnalysis FramePipeline::Analyze(const Frame& frame, const Calibration& cali
     }
   }
 
+  clock.Mark("refine_and_lookalikes");
   // 8. The ovary, and what lies outside it.
   std::vector<OvaryMember> members;
   for (const auto& a : accepted) members.push_back({a.outline.polygon, a.outline.center, a.confidence});
-  const OvaryEstimate ovary = LocateOvary(members, grid, o.ovary);
+  OvaryEstimate ovary;
+  if (ovary_model_ || trace) {
+    cv::Mat lumens = cv::Mat::zeros(despeckled.size(), CV_8UC1);
+    for (const auto& a : accepted) {
+      std::vector<cv::Point> poly;
+      for (const auto& p : a.outline.polygon) poly.emplace_back(int(std::lround(p.x)), int(std::lround(p.y)));
+      cv::fillPoly(lumens, std::vector<std::vector<cv::Point>>{poly}, 255);
+    }
+    OvaryCells cells = DescribeOvaryCells(despeckled, tissue, area_w, lumens, grid, o.ovary_map);
+    clock.Mark("ovary_features");
+    if (ovary_model_) {
+      const cv::Mat probability = ovary_model_->Predict(cells);
+      clock.Mark("ovary_model");
+      ovary = LocateOvaryFromMap(probability, cells.cell_px, despeckled.size(), members, grid, o.ovary, o.ovary_map);
+      if (trace) trace->ovary_probability = probability;
+    }
+    if (trace) trace->ovary_cells = std::move(cells);
+  }
+  if (!ovary_model_) ovary = LocateOvary(members, grid, o.ovary);
+  clock.Mark("ovary_region");
   if (ovary.found) result.ovary = MeasureOvary(ovary, grid, calibration);
 
   // 9. Measure in mm and count.
@@ -120,10 +175,11 @@ FrameAnalysis FramePipeline::Analyze(const Frame& frame, const Calibration& cali
     result.follicles.push_back(std::move(f));
     if (trace) trace->accepted_features.push_back(accepted[i].features);
   }
+  clock.Mark("measure");
   if (some_without_scale) {
     result.notes.emplace_back("some follicles lie outside every calibrated region: no mm sizes for them, not counted");
   }
-  if (ovary.found) {
+  if (ovary.found && !ovary_model_) {
     result.notes.emplace_back("ovary outline estimated from the follicle group (hull plus margin), not traced");
   }
   if (trace) {

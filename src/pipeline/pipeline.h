@@ -10,6 +10,7 @@
 // Each stage lives in its own header with its options; PipelineOptions holds
 // them all (presets in models/*.json, see presets.h).
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@
 #include "pipeline/lookalikes.h"
 #include "pipeline/overlay_mask.h"
 #include "pipeline/ovary.h"
+#include "pipeline/ovary_map.h"
 #include "pipeline/refine.h"
 #include "pipeline/ruler.h"
 #include "pipeline/working_frame.h"
@@ -40,6 +42,7 @@ struct PipelineOptions {
   RefineOptions refine;
   LookalikeOptions lookalikes;
   OvaryOptions ovary;
+  OvaryMapOptions ovary_map;
   RulerOptions ruler;
   Status Check() const;
 };
@@ -59,19 +62,26 @@ struct FrameTrace {
   cv::Mat labels;        // working grid, CV_32S candidate labels
   std::vector<CandidateFeatures> accepted_features;  // parallel to FrameAnalysis::follicles
   std::vector<Rejected> rejected;
+  std::vector<std::pair<std::string, double>> stage_ms;  // wall time of each stage
+  OvaryCells ovary_cells;       // features of the ovary map's cells
+  cv::Mat ovary_probability;    // grid-size CV_32F (empty without a model)
 };
 
 class FramePipeline {
  public:
-  // Throws std::invalid_argument when options.Check() fails: check first.
-  explicit FramePipeline(PipelineOptions options);
+  // Checks the options and loads the ovary model they name (from models/
+  // unless the path is absolute).
+  static Result<FramePipeline> Create(PipelineOptions options);
   const PipelineOptions& options() const { return options_; }
 
   // `frame.luma` must be CV_8UC1; `frame.rgb` may be empty.
   FrameAnalysis Analyze(const Frame& frame, const Calibration& calibration, FrameTrace* trace = nullptr) const;
 
  private:
+  FramePipeline(PipelineOptions options, std::shared_ptr<const OvaryModel> model)
+      : options_(std::move(options)), ovary_model_(std::move(model)) {}
   PipelineOptions options_;
+  std::shared_ptr<const OvaryModel> ovary_model_;  // null: group estimate only
 };
 
 // The note every uncalibrated result carries.

@@ -24,11 +24,13 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(LookalikeOptions, min_diameter_m
                                                 min_axis_ratio, min_contrast, max_darkness, max_border_fraction,
                                                 shadow_ratio, min_confidence, ring_mm)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OvaryOptions, link_mm, margin_mm, min_group_score, reject_outside)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OvaryMapOptions, model, cell_mm, dark_ratio, region_threshold, region_relative,
+                                                accept_probability, keep_elsewhere_probability, smooth_cells)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RulerOptions, min_mark_level, max_mark_width_px, max_mark_height_px,
                                                 min_marks, column_tolerance_px, spacing_tolerance, min_px_per_cm,
                                                 max_px_per_cm)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PipelineOptions, image_area, overlay, working, despeckle, background,
-                                                candidates, split, refine, lookalikes, ovary, ruler)
+                                                candidates, split, refine, lookalikes, ovary, ovary_map, ruler)
 
 namespace {
 
@@ -41,7 +43,8 @@ Status CheckKeys(const nlohmann::json& given, const nlohmann::json& known, const
     if (!known.contains(key)) return MakeError(ErrorCode::kInvalidArgument, "unknown option '" + path + "'");
     if (known.at(key).is_object()) {
       if (Status s = CheckKeys(value, known.at(key), path); !s) return s;
-    } else if (known.at(key).is_number() != value.is_number() || known.at(key).is_boolean() != value.is_boolean()) {
+    } else if (known.at(key).is_number() != value.is_number() || known.at(key).is_boolean() != value.is_boolean() ||
+               known.at(key).is_string() != value.is_string()) {
       return MakeError(ErrorCode::kInvalidArgument, "option '" + path + "' has the wrong type");
     }
   }
