@@ -81,6 +81,9 @@ std::string Summary(const std::string& file, const ImageAnalysis& a) {
     if (a.calibration.global_scale()) {
       out << " " << std::setprecision(4) << a.calibration.global_scale()->mm_per_px_x << " mm/px";
     }
+    if (!a.cine_follicles.empty() || a.counts_source == "unique-follicles") {
+      out << ", " << a.cine_follicles.size() << " unique follicles";
+    }
     if (a.counts) out << ", AFC " << a.counts->afc() << " (2-<6 mm: " << a.counts->from_2_to_6
                       << ", 6-10 mm: " << a.counts->from_6_to_10 << ", >10 mm: " << a.counts->over_10 << ")";
   }
@@ -91,6 +94,25 @@ Status WritePng(const fs::path& path, const cv::Mat& bgr) {
   std::vector<uchar> bytes;
   if (!cv::imencode(".png", bgr, bytes)) return MakeError(ErrorCode::kIo, "PNG encoding failed");
   return WriteFileAtomically(path, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+}
+
+// A cine's overlays are drawn after linking, so that every follicle carries
+// its unique id: the frames are decoded a second time, one at a time.
+Status WriteCineOverlays(ImageSource& source, const ImageAnalysis& analysis, const fs::path& folder) {
+  std::error_code ec;
+  fs::create_directories(folder, ec);
+  if (ec || !fs::is_directory(folder)) return MakeError(ErrorCode::kIo, "cannot create folder " + folder.string());
+  for (const auto& result : analysis.frames) {
+    auto frame = source.ReadFrame(result.index);
+    if (!frame) return frame.error();
+    const auto ids = pipeline::UniqueIdsInFrame(analysis, result.index);
+    char name[32];
+    std::snprintf(name, sizeof name, "frame-%04d.png", result.index);
+    if (Status s = WritePng(folder / name, pipeline::RenderOverlay(*frame, result, analysis.calibration, &ids)); !s) {
+      return s;
+    }
+  }
+  return Status::Ok();
 }
 
 Status PrepareFolder(const std::string& folder) {
@@ -140,8 +162,9 @@ int RunAnalyze(const AnalyzeCliOptions& o) {
       continue;
     }
     cv::Mat overlay;
+    const bool cine_overlays = overlay_names.enabled() && (*source)->info().frame_count > 1 && !o.frame;
     auto on_frame = [&](const Frame& frame, const FrameAnalysis& result, const Calibration& calibration) {
-      if (overlay_names.enabled() && frame.index == overlay_frame) {
+      if (overlay_names.enabled() && !cine_overlays && frame.index == overlay_frame) {
         overlay = pipeline::RenderOverlay(frame, result, calibration);
       }
     };
@@ -161,7 +184,13 @@ int RunAnalyze(const AnalyzeCliOptions& o) {
         continue;
       }
     }
-    if (overlay_names.enabled() && !overlay.empty()) {
+    if (cine_overlays) {
+      const fs::path folder = many ? fs::path(o.overlay_out) / fs::path(file).stem() : fs::path(o.overlay_out);
+      if (Status s = WriteCineOverlays(**source, *analysis, folder); !s) {
+        ReportFileError(file, "writing overlays: " + s.error().message);
+        ++failures;
+      }
+    } else if (overlay_names.enabled() && !overlay.empty()) {
       if (Status s = WritePng(overlay_names.For(file), overlay); !s) {
         ReportFileError(file, "writing overlay: " + s.error().message);
         ++failures;
@@ -182,7 +211,8 @@ CommandRunner RegisterAnalyzeCommand(CLI::App& app) {
                   "several, '-' for standard output");
   cmd->add_option("--overlay", o->overlay_out,
                   "Write a PNG of the analysed frame with outlines, calipers and sizes: a file for one input, a "
-                  "folder for several (shows --frame, else frame 0)");
+                  "folder for several (shows --frame, else frame 0). A multi-frame file gets a folder of "
+                  "frame-NNNN.png, each follicle labelled with its unique id (<folder>/<stem>/ for several inputs)");
   cmd->add_option("--mm-per-pixel", o->mm_per_pixel, "Override the calibration with this scale");
   cmd->add_option("--frame", o->frame, "Analyse only this frame (0-based)");
   auto* preset = cmd->add_option("--preset", o->preset, "Pipeline preset models/NAME.json (default: built-in defaults)");

@@ -8,6 +8,7 @@ namespace antra::pipeline {
 
 Status AnalyzeOptions::Check() const {
   if (frame && *frame < 0) return MakeError(ErrorCode::kInvalidArgument, "--frame must be 0 or more");
+  if (Status s = cine.Check(); !s) return s;
   return pipeline.Check();
 }
 
@@ -48,14 +49,23 @@ Result<ImageAnalysis> AnalyzeImage(ImageSource& source, const AnalyzeOptions& op
   const FramePipeline& pipeline = *created;
   const int first = options.frame.value_or(0);
   const int last = options.frame ? *options.frame : info.frame_count - 1;
+  const bool link = options.link_cine && last > first;
+  std::optional<CineLinker> linker;
   for (int index = first; index <= last; ++index) {
     auto frame = source.ReadFrame(index);
     if (!frame) return MakeError(frame.error().code, "frame " + std::to_string(index) + ": " + frame.error().message);
-    if (index == first) analysis.calibration = ResolveCalibration(info, *frame, options);
+    if (index == first) {
+      analysis.calibration = ResolveCalibration(info, *frame, options);
+      if (link) linker.emplace(options.cine, analysis.calibration);
+    }
     FrameAnalysis result = pipeline.Analyze(*frame, analysis.calibration, nullptr);
+    if (linker) {
+      if (Status s = linker->AddFrame(result, frame->luma); !s) return s.error();
+    }
     if (on_frame) on_frame(*frame, result, analysis.calibration);
     analysis.frames.push_back(std::move(result));
   }
+  if (linker) analysis.cine_follicles = linker->Finish();
 
   if (!analysis.calibration.calibrated()) {
     analysis.notes.emplace_back(std::string(kUncalibratedNote) + " (" + analysis.calibration.detail() + ")");
@@ -66,10 +76,14 @@ Result<ImageAnalysis> AnalyzeImage(ImageSource& source, const AnalyzeOptions& op
   if (analysis.frames.size() == 1 && analysis.calibration.calibrated()) {
     analysis.counts = analysis.frames.front().counts;
     analysis.counts_source = "single-frame";
+  } else if (linker) {
+    analysis.counts = CountUniqueFollicles(analysis.cine_follicles, analysis.calibration.calibrated());
+    analysis.counts_source = analysis.counts ? "unique-follicles" : "";
+    analysis.notes.emplace_back("cine: " + std::to_string(analysis.cine_follicles.size()) +
+                                " unique follicles linked across " + std::to_string(analysis.frames.size()) +
+                                " frames, each sized at its largest cross-section");
   } else if (analysis.frames.size() > 1) {
-    analysis.notes.emplace_back(
-        "multi-frame: per-frame follicles and counts only; unique follicles across frames are not linked yet, so no "
-        "image-level count");
+    analysis.notes.emplace_back("multi-frame: per-frame follicles and counts only (linking across frames disabled)");
   }
   return analysis;
 }

@@ -3,11 +3,14 @@
 // user's, or the burned-in ruler for screens without one), then every frame
 // (or one chosen frame) streamed through FramePipeline, collected into the
 // ImageAnalysis that `antra analyze` writes. Frames are decoded one at a time
-// and not kept, so memory does not grow with the length of a cine.
+// and not kept, so memory does not grow with the length of a cine. For a
+// multi-frame file the detections are also linked across frames (CineLinker)
+// into unique follicles, which give the image's counts.
 
 #include <functional>
 #include <optional>
 
+#include "cine/cine_linker.h"
 #include "core/analysis.h"
 #include "core/image.h"
 #include "pipeline/pipeline.h"
@@ -18,6 +21,8 @@ struct AnalyzeOptions {
   PipelineOptions pipeline;
   std::optional<int> frame;    // analyse only this frame (0-based)
   bool detect_ruler = true;    // scale uncalibrated screens from their depth ruler
+  bool link_cine = true;       // multi-frame files: count each follicle once across frames
+  CineLinkOptions cine;
   std::string software_version;
   Status Check() const;
 };

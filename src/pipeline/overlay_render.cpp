@@ -46,7 +46,18 @@ std::string Header(const FrameAnalysis& a, const Calibration& calibration) {
 
 }  // namespace
 
-cv::Mat RenderOverlay(const Frame& frame, const FrameAnalysis& analysis, const Calibration& calibration) {
+std::map<int, int> UniqueIdsInFrame(const ImageAnalysis& analysis, int frame_index) {
+  std::map<int, int> ids;
+  for (const auto& f : analysis.cine_follicles) {
+    for (const auto& a : f.appearances) {
+      if (a.frame == frame_index) ids[a.follicle_id] = f.id;
+    }
+  }
+  return ids;
+}
+
+cv::Mat RenderOverlay(const Frame& frame, const FrameAnalysis& analysis, const Calibration& calibration,
+                      const std::map<int, int>* unique_ids) {
   cv::Mat image;
   if (!frame.rgb.empty()) cv::cvtColor(frame.rgb, image, cv::COLOR_RGB2BGR);
   else cv::cvtColor(frame.luma, image, cv::COLOR_GRAY2BGR);
@@ -62,8 +73,12 @@ cv::Mat RenderOverlay(const Frame& frame, const FrameAnalysis& analysis, const C
     cv::polylines(image, contour, true, kOutline, thickness, cv::LINE_AA);
     cv::line(image, Pt(f.long_axis.a), Pt(f.long_axis.b), kLongAxis, 1, cv::LINE_AA);
     cv::line(image, Pt(f.short_axis.a), Pt(f.short_axis.b), kShortAxis, 1, cv::LINE_AA);
-    const std::string size = f.mean_mm ? Format("%.1f", *f.mean_mm)
-                                       : Format("%.0fpx", (f.long_axis.LengthPx() + f.short_axis.LengthPx()) / 2);
+    std::string size = f.mean_mm ? Format("%.1f", *f.mean_mm)
+                                 : Format("%.0fpx", (f.long_axis.LengthPx() + f.short_axis.LengthPx()) / 2);
+    if (unique_ids) {
+      const auto it = unique_ids->find(f.id);
+      size = (it != unique_ids->end() ? "#" + std::to_string(it->second) : std::string("#-")) + " " + size;
+    }
     double right = f.center_px.x;
     for (const auto& p : f.contour_px) right = std::max(right, double(p.x));
     Label(image, size, Pt({right + 3, f.center_px.y + 4}), 0.45 * scale + 0.15, kText);
