@@ -218,6 +218,7 @@ void FillFromAnalysis(ScanEntry& scan, const ImageAnalysis& a) {
 
 ScanEntry MakeScanEntry(const ScanInput& in) {
   ScanEntry s;
+  s.sop_class_uid = in.info.sop_class_uid;
   s.sop_instance_uid = in.info.sop_instance_uid;
   s.study_instance_uid = in.info.study_instance_uid;
   s.series_instance_uid = in.info.series_instance_uid;

@@ -44,6 +44,7 @@ enum class ScanKind { kSweep, kStill };
 const char* ToString(ScanKind kind);
 
 struct ScanEntry {
+  std::string sop_class_uid;
   std::string sop_instance_uid;
   std::string study_instance_uid;
   std::string series_instance_uid;

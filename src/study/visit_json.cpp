@@ -70,6 +70,7 @@ json FolliclesJson(const std::vector<VisitFollicle>& follicles) {
 
 json ScanToJson(const ScanEntry& s) {
   json j;
+  j["sop_class_uid"] = s.sop_class_uid;
   j["sop_instance_uid"] = s.sop_instance_uid;
   j["study_instance_uid"] = s.study_instance_uid;
   j["series_instance_uid"] = s.series_instance_uid;
@@ -100,6 +101,7 @@ json ScanToJson(const ScanEntry& s) {
 
 ScanEntry ReadScan(const json& j) {
   ScanEntry s;
+  s.sop_class_uid = j.value("sop_class_uid", std::string());
   s.sop_instance_uid = j.at("sop_instance_uid").get<std::string>();
   s.study_instance_uid = j.value("study_instance_uid", std::string());
   s.series_instance_uid = j.value("series_instance_uid", std::string());

@@ -177,6 +177,7 @@ ImageInfo MakeInfo(const std::string& sop_uid, const std::string& study_date, co
   info.width = 320;
   info.height = 240;
   info.frame_count = frames;
+  info.sop_class_uid = frames > 1 ? "1.2.840.10008.5.1.4.1.1.3.1" : "1.2.840.10008.5.1.4.1.1.6.1";
   info.sop_instance_uid = sop_uid;
   info.study_instance_uid = "1.2.3.4." + study_date;
   info.series_instance_uid = sop_uid + ".1";
