@@ -100,7 +100,6 @@ class PostgresDatabase : public SqlDatabase {
   }
 
   Result<pqxx::result> Run(const std::string& sql, const std::vector<SqlValue>& params) {
-    if (!txn_) return MakeError(ErrorCode::kIo, "PostgreSQL: no open transaction");
     std::vector<std::string> storage;
     storage.reserve(params.size());
     std::vector<const char*> pointers;
@@ -115,7 +114,12 @@ class PostgresDatabase : public SqlDatabase {
       pointers.push_back(storage.back().c_str());
     }
     try {
-      return txn_->exec_params(ToDollarPlaceholders(sql), pqxx::prepare::make_dynamic_params(pointers));
+      if (txn_) return txn_->exec_params(ToDollarPlaceholders(sql), pqxx::prepare::make_dynamic_params(pointers));
+      // Outside Begin()/Commit(): a statement of its own, like SQLite's autocommit.
+      pqxx::work single(*conn_);
+      pqxx::result r = single.exec_params(ToDollarPlaceholders(sql), pqxx::prepare::make_dynamic_params(pointers));
+      single.commit();
+      return r;
     } catch (const std::exception& e) {
       return Fail(e);
     }

@@ -123,12 +123,16 @@ RedcapFiles MakeRedcapFiles(const ExportData& data, bool include_arm) {
   RedcapFiles out;
 
   // Dictionary.
-  out.dictionary_csv = CsvLine({"Variable / Field Name", "Form Name", "Section Header", "Field Type", "Field Label",
-                                "Choices, Calculations, OR Slider Labels", "Field Note",
-                                "Text Validation Type OR Show Slider Number", "Text Validation Min",
-                                "Text Validation Max", "Identifier?", "Branching Logic (Show field only if...)",
-                                "Required Field?", "Custom Alignment", "Question Number (surveys only)",
-                                "Matrix Group Name", "Matrix Ranking?", "Field Annotation"});
+  std::vector<std::string> dictionary_header;
+  for (const char* name : {"Variable / Field Name", "Form Name", "Section Header", "Field Type", "Field Label",
+                           "Choices, Calculations, OR Slider Labels", "Field Note",
+                           "Text Validation Type OR Show Slider Number", "Text Validation Min", "Text Validation Max",
+                           "Identifier?", "Branching Logic (Show field only if...)", "Required Field?",
+                           "Custom Alignment", "Question Number (surveys only)", "Matrix Group Name",
+                           "Matrix Ranking?", "Field Annotation"}) {
+    dictionary_header.push_back(CsvField(name));
+  }
+  out.dictionary_csv = CsvLine(dictionary_header);
   for (const auto* fields : {&visit_fields, &follicle_fields}) {
     for (const auto& f : *fields) {
       out.dictionary_csv += CsvLine({f.name, f.form, "", f.type, CsvField(f.label), CsvField(f.choices),

@@ -12,15 +12,17 @@ SqlValue SqlOptional(const std::optional<int>& v) { return v ? SqlValue(static_c
 SqlValue SqlOptional(const std::optional<double>& v) { return v ? SqlValue(*v) : SqlNull(); }
 
 std::string RedactUrl(const std::string& url) {
-  // scheme://user:password@host -> scheme://user:***@host
-  const size_t scheme = url.find("://");
-  if (scheme == std::string::npos) return url;
-  const size_t at = url.find('@', scheme + 3);
-  if (at == std::string::npos) return url;
-  const size_t colon = url.find(':', scheme + 3);
   std::string out = url;
-  if (colon != std::string::npos && colon < at) out = url.substr(0, colon + 1) + "***" + url.substr(at);
-  // password=... in the query string
+  // scheme://user:password@host -> scheme://user:***@host
+  const size_t scheme = out.find("://");
+  if (scheme != std::string::npos) {
+    const size_t at = out.find('@', scheme + 3);
+    const size_t colon = out.find(':', scheme + 3);
+    if (at != std::string::npos && colon != std::string::npos && colon < at) {
+      out = out.substr(0, colon + 1) + "***" + out.substr(at);
+    }
+  }
+  // password=... among the query parameters
   const size_t pw = out.find("password=");
   if (pw != std::string::npos) {
     const size_t end = out.find('&', pw);
