@@ -21,6 +21,10 @@ int main(int argc, char** argv) {
   };
   add(antra::cli::RegisterInfoCommand);
   add(antra::cli::RegisterFramesCommand);
+  add(antra::cli::RegisterExportCommand);
+  add(antra::cli::RegisterReportCommand);
+  add(antra::cli::RegisterStudyCommand);
+  add(antra::cli::RegisterReviewCommand);
 
   try {
     app.parse(argc, argv);
