@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   add(antra::cli::RegisterReportCommand);
   add(antra::cli::RegisterStudyCommand);
   add(antra::cli::RegisterReviewCommand);
+  add(antra::cli::RegisterEvalCommand);
 
   try {
     app.parse(argc, argv);
