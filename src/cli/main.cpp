@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   add(antra::cli::RegisterStudyCommand);
   add(antra::cli::RegisterReviewCommand);
   add(antra::cli::RegisterEvalCommand);
+  add(antra::cli::RegisterAnalyzeCommand);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,39 @@
+#pragma once
+// Stage 1: where the ultrasound image is on the screen. A scanner frame also
+// holds text, logos, a grey bar and a depth ruler; only the scanned area may
+// hold follicles. From the Sequence of Ultrasound Regions when the file has one
+// (the box, narrowed to the echo-bearing pixels inside it), else detected from
+// the pixels. Nothing here assumes an endocavity fan: a linear, curved or
+// sector transabdominal image is found the same way (the largest connected
+// echo-bearing area, holes filled).
+
+#include <string>
+
+#include <opencv2/core/mat.hpp>
+
+#include "core/calibration.h"
+#include "core/result.h"
+
+namespace antra::pipeline {
+
+struct ImageAreaOptions {
+  int min_echo_level = 9;          // luma above this is echo; below it, background (0..255)
+  int analysis_max_side = 400;     // the search runs on a copy downsampled to this size
+  double close_fraction = 0.025;   // closing kernel, as a fraction of the copy's longer side
+  double min_area_fraction = 0.04; // smaller echo areas are not an image
+  double erode_fraction = 0.006;   // shrink the found area by this fraction of the longer side
+  bool use_ultrasound_regions = true;
+  Status Check() const;
+};
+
+struct ImageArea {
+  cv::Mat mask;         // CV_8UC1, full-image size, 255 inside the scanned area
+  cv::Rect box;         // bounding box of the mask
+  std::string source;   // "ultrasound-region+pixels", "pixels", "none"
+  bool found() const { return !box.empty(); }
+};
+
+// `luma` is the full frame (CV_8UC1).
+ImageArea FindImageArea(const cv::Mat& luma, const Calibration& calibration, const ImageAreaOptions& options);
+
+}  // namespace antra::pipeline

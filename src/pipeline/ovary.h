@@ -1,0 +1,43 @@
+#pragma once
+// Stage 8: where the ovary is. Follicles lie inside the ovary, and an ovary
+// with antral follicles shows them as a group; the dark look-alikes that
+// survive the feature tests (bowel loops, vessels in cross-section, gaps
+// between pelvic structures) are mostly scattered outside it. The ovary is
+// estimated as the strongest group of candidates linked by short edge-to-edge
+// gaps, outlined by their convex hull grown by a margin of stroma; candidates
+// outside it are rejected. This is a geometric estimate (the outline follows
+// the follicles, not the ovary's own capsule), and it is reported as such.
+
+#include <vector>
+
+#include <opencv2/core/types.hpp>
+
+#include "core/result.h"
+#include "pipeline/working_frame.h"
+
+namespace antra::pipeline {
+
+struct OvaryOptions {
+  double link_mm = 9.0;          // candidates closer than this, edge to edge, are one group
+  double margin_mm = 3.0;        // stroma around the outermost follicles
+  double min_group_score = 0.3;  // sum of member confidences below this: no ovary found
+  bool reject_outside = true;    // drop candidates outside the ovary found
+  Status Check() const;
+};
+
+struct OvaryMember {
+  std::vector<cv::Point2d> polygon;  // working pixels
+  cv::Point2d center;
+  double confidence = 0;
+};
+
+struct OvaryEstimate {
+  bool found = false;
+  std::vector<cv::Point2d> outline;  // working pixels, closed polygon
+  std::vector<bool> inside;          // per member: within the outline
+  double confidence = 0;
+};
+
+OvaryEstimate LocateOvary(const std::vector<OvaryMember>& members, const WorkingGrid& grid, const OvaryOptions& options);
+
+}  // namespace antra::pipeline
