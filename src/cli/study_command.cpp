@@ -11,6 +11,8 @@
 
 #include "cli/command.h"
 #include "core/version.h"
+#include "dicom/dicom_source.h"
+#include "io/open_image.h"
 #include "io/analysis_json.h"
 #include "study/study_run.h"
 
@@ -35,7 +37,11 @@ std::vector<fs::path> ExpandInputs(const std::vector<std::string>& inputs) {
     std::error_code ec;
     if (fs::is_directory(input, ec)) {
       for (const auto& e : fs::recursive_directory_iterator(input, fs::directory_options::skip_permission_denied, ec)) {
-        if (e.is_regular_file() && e.path().filename().string().front() != '.') files.push_back(e.path());
+        // Inside a folder only images count: archives also hold DICOMDIRs,
+        // reports and notes. A file named on the command line is always tried.
+        if (!e.is_regular_file() || e.path().filename().string().front() == '.') continue;
+        if (e.path().filename() == "DICOMDIR") continue;
+        if (LooksLikeDicom(e.path()) || LooksLikePlainImage(e.path())) files.push_back(e.path());
       }
     } else {
       files.emplace_back(input);  // a missing file is reported when opened

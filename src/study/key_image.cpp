@@ -5,6 +5,9 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "pipeline/image_area.h"
+#include "pipeline/overlay_mask.h"
+
 namespace antra {
 
 namespace {
@@ -47,16 +50,17 @@ std::vector<std::string> LegendLines(const VisitResult& visit, const OvaryResult
                   " OVARY  (" + ToString(visit.review.status) + ")");
   if (auto counts = ovary.Counts()) {
     char buf[160];
-    std::snprintf(buf, sizeof buf, "AFC %d   2-<6 mm: %d   6-10 mm: %d   >10 mm: %d   <2 mm: %d", counts->afc(),
-                  counts->from_2_to_6, counts->from_6_to_10, counts->over_10, counts->under_2);
+    std::snprintf(buf, sizeof buf, "AFC %d  (2-<6 mm: %d, 6-10 mm: %d)", counts->afc(), counts->from_2_to_6,
+                  counts->from_6_to_10);
+    lines.push_back(buf);
+    std::snprintf(buf, sizeof buf, "not counted: >10 mm: %d, <2 mm: %d", counts->over_10, counts->under_2);
     lines.push_back(buf);
   } else {
     lines.push_back(std::string("AFC not available (") + ToString(ovary.status) + ")");
   }
-  std::string basis = std::string("counting scan: ") + ToString(ovary.basis) + ", frame " + std::to_string(frame_index);
-  if (ovary.afc_from_single_frame()) basis += "  -  AFC from a single frame";
-  if (off_frame > 0) basis += "  -  " + std::to_string(off_frame) + " follicle(s) on other frames";
-  lines.push_back(basis);
+  lines.push_back(std::string("counting scan: ") + ToString(ovary.basis) + ", frame " + std::to_string(frame_index));
+  if (ovary.afc_from_single_frame()) lines.push_back("AFC from a single frame");
+  if (off_frame > 0) lines.push_back(std::to_string(off_frame) + " follicle(s) drawn on other frames");
   return lines;
 }
 
@@ -88,9 +92,48 @@ Result<cv::Mat> MaskOutsideUltrasoundRegions(const cv::Mat& bgr, const Calibrati
     return MakeError(ErrorCode::kUnsupported,
                      "no usable ultrasound region: key image withheld (burned-in text cannot be excluded)");
   }
+  // Scanners often declare a region as large as the screen, with the name and
+  // birth date printed inside it. Keep only the scanned area itself (the
+  // connected echo-bearing image the pipeline finds inside the region);
+  // separate text blocks fall outside it.
+  cv::Mat luma;
+  cv::cvtColor(bgr, luma, cv::COLOR_BGR2GRAY);
+  const pipeline::ImageArea area = pipeline::FindImageArea(luma, calibration, pipeline::ImageAreaOptions{});
+  if (!area.found()) {
+    return MakeError(ErrorCode::kUnsupported, "no scanned area found inside the ultrasound region: key image withheld");
+  }
+  cv::Mat keep;
+  cv::bitwise_and(mask, area.mask, keep);
+  // Text printed over the image itself (white or coloured strokes): the
+  // pipeline's overlay detector finds the strokes; a wide dilation covers the
+  // whole word, so no letter survives.
+  cv::Mat rgb;
+  cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
+  cv::Mat graphics = pipeline::FindOverlayMask(rgb, luma, keep, pipeline::OverlayMaskOptions{});
+  cv::dilate(graphics, graphics, cv::getStructuringElement(cv::MORPH_RECT, {21, 11}));
+  keep.setTo(0, graphics);
   cv::Mat out = cv::Mat::zeros(bgr.size(), bgr.type());
-  bgr.copyTo(out, mask);
+  bgr.copyTo(out, keep);
   return out;
+}
+
+cv::Rect KeyImageWindow(const cv::Size& size, const OvaryResult& ovary, int frame_index) {
+  cv::Rect window;
+  for (const auto& f : ovary.follicles) {
+    if (f.sop_instance_uid != ovary.counting_scan || f.frame != frame_index) continue;
+    for (const cv::Point2d& p : {f.center_px, f.long_axis.a, f.long_axis.b, f.short_axis.a, f.short_axis.b}) {
+      if (p.x == 0 && p.y == 0) continue;  // typed-in follicle without calipers
+      const cv::Rect point(cvRound(p.x), cvRound(p.y), 1, 1);
+      window = window.empty() ? point : (window | point);
+    }
+  }
+  const cv::Rect frame(0, 0, size.width, size.height);
+  if (window.empty()) {
+    // No follicle on this frame: the middle of the screen, where the probe points.
+    return cv::Rect(size.width / 6, size.height / 6, size.width * 2 / 3, size.height * 2 / 3) & frame;
+  }
+  const int mx = std::max(60, size.width / 5), my = std::max(60, size.height / 5);
+  return cv::Rect(window.x - mx, window.y - my, window.width + 2 * mx, window.height + 2 * my) & frame;
 }
 
 Result<std::string> RenderKeyImagePng(const Frame& frame, const Calibration& calibration, const VisitResult& visit,
@@ -100,7 +143,11 @@ Result<std::string> RenderKeyImagePng(const Frame& frame, const Calibration& cal
   if (bgr.empty()) return MakeError(ErrorCode::kInvalidArgument, "empty frame");
   auto masked = MaskOutsideUltrasoundRegions(bgr, calibration);
   if (!masked) return masked.error();
-  cv::Mat image = std::move(*masked);
+  // Only the neighbourhood of the follicles is shown: the least of the screen
+  // that does the job, far from the banners where scanners print names.
+  const cv::Rect window = KeyImageWindow(masked->size(), ovary, frame.index);
+  cv::Mat image = cv::Mat::zeros(masked->size(), masked->type());
+  (*masked)(window).copyTo(image(window));
   int off_frame = 0;
   for (const auto& f : ovary.follicles) {
     if (f.sop_instance_uid == ovary.counting_scan && f.frame == frame.index) {

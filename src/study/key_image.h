@@ -18,8 +18,16 @@ namespace antra {
 // (a sweep's follicles sit on their own best frames); 0 for a still.
 int KeyFrameIndex(const OvaryResult& ovary);
 
-// Sets every pixel outside the usable 2D regions to black. Fails when the
-// calibration has no usable region.
+// The part of the frame a key image shows: the ovary's follicles on that
+// frame with a margin (a fifth of the frame, at least 60 pixels); the middle
+// two thirds when none is on it.
+cv::Rect KeyImageWindow(const cv::Size& size, const OvaryResult& ovary, int frame_index);
+
+// Sets every pixel outside the scanned area to black: outside the usable 2D
+// regions, inside them outside the connected echo-bearing image, and under
+// text or graphics printed over the image (found by the pipeline's overlay
+// detector, dilated to whole words). Fails when there is no usable region or
+// no scanned area.
 Result<cv::Mat> MaskOutsideUltrasoundRegions(const cv::Mat& bgr, const Calibration& calibration);
 
 // PNG bytes of the key image for one ovary, drawn on `frame` (a frame of the

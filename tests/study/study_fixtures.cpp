@@ -36,10 +36,14 @@ namespace {
 
 cv::Mat FramePixels(const DicomFixture& f, int index) {
   cv::Mat img(f.height, f.width, CV_8UC1, cv::Scalar(0));
-  // Tissue-like grey inside the region, a dark round "follicle" that moves
-  // with the frame index.
-  cv::rectangle(img, cv::Rect(kRegionX0, kRegionY0, kRegionX1 - kRegionX0 + 1, kRegionY1 - kRegionY0 + 1),
-                cv::Scalar(110), cv::FILLED);
+  // Tissue-like speckled grey inside the region (or everywhere), a dark round
+  // "follicle" that moves with the frame index.
+  const cv::Rect tissue = f.region_covers_screen
+                              ? cv::Rect(0, 0, f.width, f.height)
+                              : cv::Rect(kRegionX0, kRegionY0, kRegionX1 - kRegionX0 + 1, kRegionY1 - kRegionY0 + 1);
+  cv::Mat speckle(img.size(), CV_8UC1);
+  cv::randn(speckle, cv::Scalar(110), cv::Scalar(25));
+  speckle(tissue).copyTo(img(tissue));
   cv::circle(img, cv::Point(100 + index, 100), 25, cv::Scalar(15), cv::FILLED);
   if (f.burn_in_identity) {
     const std::string banner = f.patient_name + " " + f.birth_date;
@@ -85,10 +89,11 @@ Status WriteUsDicom(const std::filesystem::path& path, const DicomFixture& f) {
     item->putAndInsertUint16(DCM_RegionSpatialFormat, 1);
     item->putAndInsertUint16(DCM_RegionDataType, 1);
     item->putAndInsertUint32(DCM_RegionFlags, 0);
-    item->putAndInsertUint32(DCM_RegionLocationMinX0, kRegionX0);
-    item->putAndInsertUint32(DCM_RegionLocationMinY0, kRegionY0);
-    item->putAndInsertUint32(DCM_RegionLocationMaxX1, kRegionX1);
-    item->putAndInsertUint32(DCM_RegionLocationMaxY1, kRegionY1);
+    const bool full = f.region_covers_screen;
+    item->putAndInsertUint32(DCM_RegionLocationMinX0, full ? 0 : kRegionX0);
+    item->putAndInsertUint32(DCM_RegionLocationMinY0, full ? 0 : kRegionY0);
+    item->putAndInsertUint32(DCM_RegionLocationMaxX1, full ? f.width - 1 : kRegionX1);
+    item->putAndInsertUint32(DCM_RegionLocationMaxY1, full ? f.height - 1 : kRegionY1);
     item->putAndInsertUint16(DCM_PhysicalUnitsXDirection, 3);
     item->putAndInsertUint16(DCM_PhysicalUnitsYDirection, 3);
     item->putAndInsertFloat64(DCM_PhysicalDeltaX, kMmPerPixel / 10.0);

@@ -34,6 +34,9 @@ struct DicomFixture {
   int width = 320, height = 240, frames = 1;
   bool with_region = true;       // 2D region [20,30]-[299,219], 0.01 cm per pixel
   bool burn_in_identity = true;  // name and birth date drawn in the banner above the region
+  // As many scanners do: the region is the whole screen and the banner text
+  // is printed over the image itself.
+  bool region_covers_screen = false;
 };
 
 // The region of DicomFixture, as Antra reads it.

@@ -151,15 +151,49 @@ TEST_F(StudyRunTest, UnreadableFilesAreReportedAndTheRestIsDone) {
   EXPECT_EQ(summary->visits.size(), 3u);
 }
 
+TEST(KeyImage, TextPrintedOverAScreenWideRegionIsRemoved) {
+  test::TempDir dir("key-screen-wide");
+  test::DicomFixture f;
+  f.sop_instance_uid = "1.2.826.0.1.3680043.10.7.1";
+  f.region_covers_screen = true;
+  f.image_laterality = "L";
+  const auto path = dir.path() / "wide.dcm";
+  ASSERT_TRUE(test::WriteUsDicom(path, f).ok());
+  auto scanned = ScanFile(path);
+  ASSERT_TRUE(scanned.ok());
+  VisitBuildInput in;
+  in.subject_id = "S001";
+  in.baseline = *Date::Parse(f.study_date);
+  // A follicle near the banner: the window around it reaches the text.
+  in.scans.push_back({scanned->info, scanned->identity, scanned->file_sha256, {Side::kLeft, SideSource::kHeader},
+                      test::MakeAnalysis(f.sop_instance_uid, 1, {{5, 4, 0, 60, 45}}), 0});
+  const VisitResult visit = BuildAutomaticVisit(in);
+  auto source = OpenImage(path);
+  ASSERT_TRUE(source.ok());
+  auto frame = (*source)->ReadFrame(0);
+  ASSERT_TRUE(frame.ok());
+  auto png = RenderKeyImagePng(*frame, (*source)->info().calibration, visit, Side::kLeft);
+  ASSERT_TRUE(png.ok()) << png.error().message;
+  cv::Mat key = cv::imdecode(std::vector<unsigned char>(png->begin(), png->end()), cv::IMREAD_GRAYSCALE);
+  ASSERT_FALSE(key.empty());
+  // The banner (name and birth date in white at y ~ 8..22) holds no white stroke.
+  cv::Mat banner = key(cv::Rect(0, 0, 200, 26));
+  EXPECT_EQ(cv::countNonZero(banner > 230), 0);
+  // The tissue around the follicle is still there.
+  EXPECT_GT(cv::countNonZero(key(cv::Rect(40, 60, 60, 40)) > 40), 1000);
+}
+
 TEST(KeyImage, NoUltrasoundRegionMeansNoKeyImage) {
   cv::Mat img(240, 320, CV_8UC3, cv::Scalar(100, 100, 100));
   auto masked = MaskOutsideUltrasoundRegions(img, Calibration::Uncalibrated("none"));
   ASSERT_FALSE(masked.ok());
   EXPECT_NE(masked.error().message.find("withheld"), std::string::npos);
   auto ok = MaskOutsideUltrasoundRegions(img, test::FixtureCalibration());
-  ASSERT_TRUE(ok.ok());
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
   EXPECT_EQ(ok->at<cv::Vec3b>(5, 5), cv::Vec3b(0, 0, 0));
   EXPECT_EQ(ok->at<cv::Vec3b>(100, 100), cv::Vec3b(100, 100, 100));
+  cv::Mat blank(240, 320, CV_8UC3, cv::Scalar(0, 0, 0));
+  EXPECT_FALSE(MaskOutsideUltrasoundRegions(blank, test::FixtureCalibration()).ok());  // no scanned area
 }
 
 }  // namespace
