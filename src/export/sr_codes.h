@@ -19,7 +19,7 @@ inline constexpr const char* kPrivateSchemeName = "Antra local codes";
 inline DSRCodedEntryValue ObGynReport() { return {"125000", "DCM", "OB-GYN Ultrasound Procedure Report"}; }
 // PS3.16 TID 1204 / DCMTK CODE_DCM_LanguageOfContentItemAndDescendants.
 inline DSRCodedEntryValue Language() { return {"121049", "DCM", "Language of Content Item and Descendants"}; }
-inline DSRCodedEntryValue English() { return {"en", "RFC5646", "English"}; }
+inline DSRCodedEntryValue English() { return {"eng", "RFC5646", "English"}; }  // CID 5000 (DCMTK cmr/cid5000.h)
 // PS3.16 TID 1001/1002/1004 (DCMTK codes/dcm.h).
 inline DSRCodedEntryValue ObserverType() { return {"121005", "DCM", "Observer Type"}; }
 inline DSRCodedEntryValue Person() { return {"121006", "DCM", "Person"}; }
