@@ -27,6 +27,7 @@
 #include "dicom/jpeg2000_frames.h"
 #include "dicom/palette.h"
 #include "dicom/pixel_conversion.h"
+#include "dicom/structure_scan.h"
 
 namespace antra {
 
@@ -219,7 +220,9 @@ class DicomSource final : public ImageSource {
     }
     auto bytes = ReadJpeg2000FrameBytes(*sequence, index, info_.frame_count, j2k_index_);
     if (!bytes) return bytes.error();
-    return ConvertDecodedImage(DecodeJpeg2000(*bytes), layout_, index);
+    auto decoded = DecodeJpeg2000(*bytes, cv::Size(info_.width, info_.height));
+    if (!decoded) return decoded.error();
+    return ConvertDecodedImage(*decoded, layout_, index);
   }
 
   // Compressed fragments are loaded on demand; drop them again so a long loop
@@ -373,6 +376,8 @@ Result<std::unique_ptr<ImageSource>> OpenDicom(const std::filesystem::path& path
   const auto file_size = std::filesystem::file_size(path, ec);
   if (ec) return Refuse(ErrorCode::kIo, "cannot read size: " + ec.message());
 
+  // DCMTK parses nested sequences recursively: refuse absurd nesting first.
+  if (Status s = CheckDicomStructure(path, limits); !s) return s.error();
   auto loaded = LoadDataset(path);
   if (!loaded) return loaded.error();
   DcmFileFormat& file = *loaded->file;

@@ -1,7 +1,8 @@
 #pragma once
 // JPEG 2000 frames in encapsulated pixel data. DCMTK's free edition has no
 // JPEG 2000 codec, so Antra finds each frame's fragments itself and decodes
-// them with OpenJPEG (through OpenCV's image codecs).
+// them with OpenJPEG directly (not through OpenCV, which prints its own errors
+// and would allocate whatever size a hostile codestream declares).
 
 #include <cstdint>
 #include <utility>
@@ -27,7 +28,8 @@ struct Jpeg2000FrameIndex {
 Result<std::vector<std::uint8_t>> ReadJpeg2000FrameBytes(DcmPixelSequence& sequence, int frame, int frame_count,
                                                         Jpeg2000FrameIndex& index);
 
-// Decodes a J2K codestream or JP2 file: grey or BGR, 8 or 16 bit; empty on failure.
-cv::Mat DecodeJpeg2000(const std::vector<std::uint8_t>& codestream);
+// Decodes a J2K codestream or JP2 file to grey or RGB (8 or 16 bit), refusing
+// before decoding anything whose declared size differs from `expected`.
+Result<cv::Mat> DecodeJpeg2000(const std::vector<std::uint8_t>& codestream, cv::Size expected);
 
 }  // namespace antra

@@ -181,11 +181,9 @@ Result<Frame> ConvertDecodedImage(const cv::Mat& decoded, const PixelLayout& lay
     return FromGrey(GreyTo8Bit(decoded, layout), index, layout.color_model == "MONOCHROME1");
   }
   if (decoded.channels() != 3) return Unsupported(std::to_string(decoded.channels()) + " decoded channels");
-  cv::Mat bgr8 = decoded;
-  if (decoded.depth() != CV_8U) decoded.convertTo(bgr8, CV_8U, 1.0 / 256.0);
-  cv::Mat rgb;
-  cv::cvtColor(bgr8, rgb, cv::COLOR_BGR2RGB);
-  return FromRgb(rgb, index);
+  cv::Mat rgb8 = decoded;
+  if (decoded.depth() != CV_8U) decoded.convertTo(rgb8, CV_8U, 1.0 / 256.0);
+  return FromRgb(rgb8, index);
 }
 
 }  // namespace antra

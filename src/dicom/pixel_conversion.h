@@ -36,8 +36,8 @@ struct PixelLayout {
 // `bytes` holds one frame as laid out by `layout` (little endian for 16-bit).
 Result<Frame> ConvertFrame(std::span<const std::uint8_t> bytes, const PixelLayout& layout, int index);
 
-// For decoders that return an OpenCV image (JPEG 2000 through OpenCV): grey
-// (8 or 16 bit) or 3-channel BGR, already colour-converted.
+// For decoders that return an image (JPEG 2000): grey (8 or 16 bit) or
+// 3-channel RGB, already colour-converted.
 Result<Frame> ConvertDecodedImage(const cv::Mat& decoded, const PixelLayout& layout, int index);
 
 }  // namespace antra

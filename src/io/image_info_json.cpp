@@ -1,6 +1,22 @@
 #include "io/image_info_json.h"
 
+#include <cmath>
+
 namespace antra {
+
+namespace {
+
+// 0.0262288 cm x 10 is 0.26228799999999997 in binary; print 0.262288. Nine
+// significant digits keep every value a DICOM DS/FD field can carry here.
+double Significant(double value, int digits = 9) {
+  if (value == 0 || !std::isfinite(value)) return value;
+  const double scale = std::pow(10.0, digits - 1 - static_cast<int>(std::floor(std::log10(std::abs(value)))));
+  return std::round(value * scale) / scale;
+}
+
+nlohmann::json Scale(const PixelScale& s) { return {{"x", Significant(s.mm_per_px_x)}, {"y", Significant(s.mm_per_px_y)}}; }
+
+}  // namespace
 
 nlohmann::json CalibrationToJson(const Calibration& c) {
   nlohmann::json j;
@@ -9,7 +25,7 @@ nlohmann::json CalibrationToJson(const Calibration& c) {
   j["detail"] = c.detail();
   if (c.calibrated()) j["confidence"] = c.confidence();
   if (const auto& g = c.global_scale()) {
-    j["mm_per_pixel"] = {{"x", g->mm_per_px_x}, {"y", g->mm_per_px_y}};
+    j["mm_per_pixel"] = Scale(*g);
   }
   auto regions = nlohmann::json::array();
   for (const auto& r : c.regions()) {
@@ -23,8 +39,7 @@ nlohmann::json CalibrationToJson(const Calibration& c) {
         {"usable", r.usable},
     };
     if (r.usable) {
-      const auto s = r.scale();
-      jr["mm_per_pixel"] = {{"x", s.mm_per_px_x}, {"y", s.mm_per_px_y}};
+      jr["mm_per_pixel"] = Scale(r.scale());
       jr["box"] = {r.box.x, r.box.y, r.box.x + r.box.width - 1, r.box.y + r.box.height - 1};
     }
     if (r.reference_pixel_x0) jr["reference_pixel"] = {*r.reference_pixel_x0, r.reference_pixel_y0.value_or(0)};

@@ -177,6 +177,7 @@ Status WriteCase(const GeneratedCase& g, const CaseSpec& spec, const std::filesy
   std::filesystem::create_directories(dir, ec);
   if (ec) return MakeError(ErrorCode::kIo, "cannot create " + dir.string() + ": " + ec.message());
   const auto image_path = dir / g.truth.image_file;
+  json truth = eval::TruthToJson(g.truth);
   if (spec.format == OutputFormat::kPng) {
     cv::Mat bgr;
     cv::cvtColor(g.rgb.front(), bgr, cv::COLOR_RGB2BGR);
@@ -197,9 +198,17 @@ Status WriteCase(const GeneratedCase& g, const CaseSpec& spec, const std::filesy
     d.software_version = std::string("antra-phantom ") + PhantomVersion();
     d.identity = CompleteIdentity(spec);
     if (auto s = WriteUltrasoundDicom(image_path, g.rgb, d); !s) return s;
+    truth["scene"]["dicom"] = {{"sop_instance_uid", d.identity.sop_instance_uid},
+                               {"series_instance_uid", d.identity.series_instance_uid},
+                               {"study_instance_uid", d.identity.study_instance_uid},
+                               {"study_date", d.identity.study_date},
+                               {"image_laterality", d.identity.laterality},
+                               {"series_description", d.identity.series_description},
+                               {"region_box_px", {d.region_box.x, d.region_box.y, d.region_box.x + d.region_box.width - 1,
+                                                  d.region_box.y + d.region_box.height - 1}},
+                               {"physical_delta_cm", d.mm_per_px / 10.0}};
   }
-  const std::string truth = eval::TruthToJson(g.truth).dump(1) + "\n";
-  return WriteFileAtomically(dir / (spec.stem + ".truth.json"), truth);
+  return WriteFileAtomically(dir / (spec.stem + ".truth.json"), truth.dump(1) + "\n");
 }
 
 std::vector<CaseSpec> SamplesPreset(std::uint64_t seed) {

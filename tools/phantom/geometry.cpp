@@ -1,6 +1,7 @@
 #include "phantom/geometry.h"
 
 #include <algorithm>
+#include <array>
 #include <limits>
 #include <stdexcept>
 
@@ -9,6 +10,8 @@ namespace antra::phantom {
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
+// Chords at least this share of the longest count as ties for the long axis.
+constexpr double kLongTieFraction = 0.99;
 
 cv::Point2d Lerp(const cv::Point2d& a, const cv::Point2d& b, double t) { return a + (b - a) * t; }
 
@@ -38,6 +41,47 @@ std::optional<std::pair<double, double>> LineThroughPolygon(const std::vector<cv
   }
   if (!(t_max >= t_min)) return std::nullopt;
   return std::make_pair(t_min, t_max);
+}
+
+double Distance2(const cv::Point2d& a, const cv::Point2d& b) {
+  return (a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y);
+}
+
+struct Chord {
+  double length = 0;
+  cv::Point2d a, b;
+};
+
+// The longest chord of a convex polygon perpendicular to segment a-b. The
+// chord length along lines at offset s along a-b is concave in s for a convex
+// shape, so a ternary search finds its maximum; a coarse scan guards against
+// flat stretches where the search stalls.
+Chord LongestPerpendicularChord(const std::vector<cv::Point2d>& poly, const cv::Point2d& a, const cv::Point2d& b) {
+  const double len = std::sqrt(Distance2(a, b));
+  const cv::Point2d e = (b - a) / len;
+  const cv::Point2d perp(-e.y, e.x);
+  auto chord = [&](double s) {
+    const cv::Point2d p0 = a + e * s;
+    Chord c;
+    c.a = c.b = p0;
+    if (auto span = LineThroughPolygon(poly, p0, perp)) {
+      c.length = span->second - span->first;
+      c.a = p0 + perp * span->first;
+      c.b = p0 + perp * span->second;
+    }
+    return c;
+  };
+  double lo = 0, hi = len;
+  for (int it = 0; it < 60 && hi - lo > 1e-9 * len; ++it) {
+    const double m1 = lo + (hi - lo) / 3, m2 = hi - (hi - lo) / 3;
+    if (chord(m1).length < chord(m2).length) lo = m1; else hi = m2;
+  }
+  Chord best = chord(0.5 * (lo + hi));
+  for (int k = 1; k < 32; ++k) {
+    const Chord c = chord(len * k / 32.0);
+    if (c.length > best.length + 1e-12) best = c;
+  }
+  return best;
 }
 
 }  // namespace
@@ -188,51 +232,47 @@ LumenMeasurement MeasureConvexPolygon(const std::vector<cv::Point2d>& poly) {
   m.centroid = a2 != 0 ? cv::Point2d(cx / (3 * a2), cy / (3 * a2)) : poly[0];
 
   // Longest chord of a convex polygon joins two vertices.
-  double best = -1;
+  double best = 0;
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t j = i + 1; j < n; ++j) best = std::max(best, Distance2(poly[i], poly[j]));
+  }
+  const double longest = std::sqrt(best);
+  if (longest == 0) {
+    m.long_a = m.long_b = m.short_a = m.short_b = poly[0];
+    return m;
+  }
+  // Flattened follicles have many chords of (almost) the same greatest length
+  // (a disc cut flat: every diameter clear of the cut). A sonographer measures
+  // such a D-shape along its flat side, then across it. So among the chords
+  // within kLongTieFraction of the longest (the longest of each 1-degree
+  // direction), take the one whose perpendicular chord is shortest. For an
+  // ellipse this is exactly the major and the minor axis.
+  std::array<std::pair<double, std::pair<size_t, size_t>>, 180> by_direction{};
   for (size_t i = 0; i < n; ++i) {
     for (size_t j = i + 1; j < n; ++j) {
-      const double d = (poly[i].x - poly[j].x) * (poly[i].x - poly[j].x) + (poly[i].y - poly[j].y) * (poly[i].y - poly[j].y);
-      if (d > best) {
-        best = d;
-        m.long_a = poly[i];
-        m.long_b = poly[j];
-      }
+      const double d2 = Distance2(poly[i], poly[j]);
+      if (d2 < kLongTieFraction * kLongTieFraction * best) continue;
+      double angle = std::atan2(poly[j].y - poly[i].y, poly[j].x - poly[i].x);
+      if (angle < 0) angle += kPi;
+      const auto bin = std::min<size_t>(179, static_cast<size_t>(angle / kPi * 180.0));
+      if (d2 > by_direction[bin].first) by_direction[bin] = {d2, {i, j}};
     }
   }
-  m.long_length = std::sqrt(best);
-  if (m.long_length == 0) return m;
-
-  // Longest chord perpendicular to it: the chord length along lines at offset
-  // s along the long axis is concave in s for a convex shape, so a ternary
-  // search finds its maximum.
-  const cv::Point2d e = (m.long_b - m.long_a) / m.long_length;
-  const cv::Point2d perp(-e.y, e.x);
-  auto chord = [&](double s) -> std::pair<double, std::pair<cv::Point2d, cv::Point2d>> {
-    const cv::Point2d p0 = m.long_a + e * s;
-    auto span = LineThroughPolygon(poly, p0, perp);
-    if (!span) return {0.0, {p0, p0}};
-    return {span->second - span->first, {p0 + perp * span->first, p0 + perp * span->second}};
-  };
-  double lo = 0, hi = m.long_length;
-  for (int it = 0; it < 100 && hi - lo > 1e-9 * m.long_length; ++it) {
-    const double m1 = lo + (hi - lo) / 3, m2 = hi - (hi - lo) / 3;
-    if (chord(m1).first < chord(m2).first) lo = m1; else hi = m2;
-  }
-  // A coarse scan guards against flat stretches where ternary search stalls.
-  double best_s = 0.5 * (lo + hi);
-  double best_len = chord(best_s).first;
-  for (int k = 1; k < 64; ++k) {
-    const double s = m.long_length * k / 64.0;
-    const double len = chord(s).first;
-    if (len > best_len + 1e-12) {
-      best_len = len;
-      best_s = s;
+  bool chosen = false;
+  for (const auto& [d2, ends] : by_direction) {
+    if (d2 <= 0) continue;
+    const cv::Point2d a = poly[ends.first], b = poly[ends.second];
+    const auto perpendicular = LongestPerpendicularChord(poly, a, b);
+    if (!chosen || perpendicular.length < m.short_length - 1e-9) {
+      chosen = true;
+      m.long_a = a;
+      m.long_b = b;
+      m.long_length = std::sqrt(d2);
+      m.short_length = perpendicular.length;
+      m.short_a = perpendicular.a;
+      m.short_b = perpendicular.b;
     }
   }
-  const auto c = chord(best_s);
-  m.short_length = c.first;
-  m.short_a = c.second.first;
-  m.short_b = c.second.second;
   return m;
 }
 
