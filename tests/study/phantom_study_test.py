@@ -91,6 +91,25 @@ for participant in truth["participants"]:
                 birth = dump.split("[")[1].split("]")[0]
                 identity.update([birth, f"{birth[:4]}-{birth[4:6]}-{birth[6:]}"])
 
+# 2b. With a mapping that lists only the first participant: the other's scans
+# are reported and skipped, never guessed; the arm never reaches results/.
+mapped = os.path.join(work, "results-mapped")
+first_patient = truth["participants"][0]["patient_id"]
+mapping = os.path.join(work, "mapping.csv")
+open(mapping, "w").write(f"PatientID,SubjectID,Arm,BaselineDate\n{first_patient},SITE1-001,active-arm,2026-01-05\n")
+p = run(antra, "study", archive, "--analyses", analyses, "--out", mapped, "--mapping", mapping, expect=1)
+n_other = sum(len(o["files"]) for v in truth["participants"][1]["visits"] for o in v["ovaries"])
+check(p.stderr.count("PatientID not in the subject mapping") == n_other, f"{n_other} unmapped scans reported")
+check(truth["participants"][1]["patient_id"] not in p.stderr, "the unmapped PatientID is not printed")
+check(sorted(os.listdir(mapped)) == ["SITE1-001", "private"], f"only the mapped subject: {os.listdir(mapped)}")
+for path in glob.glob(os.path.join(mapped, "**", "*"), recursive=True):
+    if os.path.isfile(path):
+        check(b"active-arm" not in open(path, "rb").read(), f"{path} holds the treatment arm")
+hostile = os.path.join(work, "hostile-mapping.csv")
+open(hostile, "w").write(f"PatientID,SubjectID\n{first_patient},../escaped\n")
+p = run(antra, "study", archive, "--out", os.path.join(work, "results-hostile"), "--mapping", hostile, expect=1)
+check("mapping line 2" in p.stderr and not os.path.exists(os.path.join(work, "escaped")), f"hostile mapping refused: {p.stderr.strip()}")
+
 # 3. Nothing identifying outside private/.
 for path in glob.glob(os.path.join(results, "**", "*"), recursive=True):
     if not os.path.isfile(path) or os.path.relpath(path, results).startswith("private"):
