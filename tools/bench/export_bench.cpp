@@ -8,6 +8,7 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <random>
 
@@ -163,6 +164,36 @@ void BM_SqliteUnchangedReexport(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_SqliteUnchangedReexport)->Unit(benchmark::kMillisecond)->Iterations(5);
+
+// Needs ANTRA_BENCH_POSTGRES_URL (e.g. from tools/test-postgres.sh start DIR).
+void BM_PostgresFirstExport(benchmark::State& state) {
+  const char* url = std::getenv("ANTRA_BENCH_POSTGRES_URL");
+  if (!url) {
+    state.SkipWithError("ANTRA_BENCH_POSTGRES_URL not set");
+    for (auto _ : state) {
+    }
+    return;
+  }
+  auto data = *CollectExportData(StudyFolder(), {});
+  auto db = OpenPostgres(url);
+  if (!db) {
+    state.SkipWithError(db.error().message.c_str());
+    for (auto _ : state) {
+    }
+    return;
+  }
+  for (auto _ : state) {
+    state.PauseTiming();
+    if (!(*db)->Execute("DROP TABLE IF EXISTS follicles, ovaries, source_images, visits, subjects, antra_meta", {})) {
+      state.SkipWithError("cannot reset the database");
+    }
+    state.ResumeTiming();
+    auto stats = ExportToSql(**db, data);
+    if (!stats) state.SkipWithError(stats.error().message.c_str());
+  }
+  state.counters["follicle_rows"] = static_cast<double>(data.follicles.size());
+}
+BENCHMARK(BM_PostgresFirstExport)->Unit(benchmark::kMillisecond)->Iterations(2);
 
 }  // namespace
 }  // namespace antra
