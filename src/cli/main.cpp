@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   add(antra::cli::RegisterInfoCommand);
   add(antra::cli::RegisterFramesCommand);
   add(antra::cli::RegisterAnalyzeCommand);
+  add(antra::cli::RegisterEvalCommand);
 
   try {
     app.parse(argc, argv);
