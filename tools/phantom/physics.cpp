@@ -379,7 +379,10 @@ FrameRenderer::Tissue FrameRenderer::SampleTissue(const PlanePose& pose) const {
         if (std::abs(d) < 0.5 * sh.thickness_mm) {
           // Fascia come and go along their length (angle, partial volume).
           const double presence = Bilinear(sheet_presence[k], i, j);
-          const double bright = sh.echo * std::clamp(1.6 * presence - 0.3, 0.0, 1.0) * std::exp(0.5 * bgt[j]);
+          // Brightest in the middle of the sheet, fading to its edges.
+          const double profile = 1.0 - std::abs(d) / (0.5 * sh.thickness_mm);
+          const double bright = sh.echo * std::clamp(1.8 * presence - 0.4, 0.0, 1.0) * (0.4 + 0.6 * profile) *
+                                std::exp(0.5 * bgt[j]);
           if (bright > e) {
             e = static_cast<float>(bright);
             l = kLabelFascia;
@@ -495,7 +498,8 @@ RenderedFrame FrameRenderer::Render(const PlanePose& pose) {
   for (int i = 0; i < samples_; ++i) {
     const double depth = i * dr_;
     const double nominal = 2.0 * im.tissue_attenuation_db_cm_mhz * im.frequency_mhz * depth / 10.0;
-    tgc_db[static_cast<size_t>(i)] = nominal + InterpolateTgc(im.tgc_error_db, depth / probe.depth_mm) + im.gain_db;
+    tgc_db[static_cast<size_t>(i)] = nominal + InterpolateTgc(im.tgc_error_db, depth / probe.depth_mm) + im.gain_db +
+                                     im.tgc_slope_db_per_cm * depth / 10.0;
     const float* echo = tissue.echo.ptr<float>(i);
     const float* att = tissue.attenuation.ptr<float>(i);
     auto* amp = amplitude.ptr<float>(i);
