@@ -25,7 +25,7 @@ constexpr float kBloodAttenuation = 0.15f;
 constexpr float kGasAttenuation = 400.0f; // about 25 dB per mm at 6 MHz: nothing passes
 // Refraction at the edge of a round fluid structure casts a thin shadow
 // below where the beam grazes it; extra attenuation (one way) there.
-constexpr double kEdgeShadowDb = 1.2;
+constexpr double kEdgeShadowDb = 0.8;
 // Reverberation amplitude just behind a gas interface (fades over ~7 mm).
 constexpr double kGasReverb = 0.45;
 // Amplitude dB to natural log: 10^(dB/20) = exp(dB * ln(10) / 20).
