@@ -12,7 +12,8 @@
 #
 # The set is regenerated only when the generator version or seed changes.
 # ANTRA_ANALYZE=/path/to/antra runs the analysis with another build of antra
-# (for example a pipeline branch), while this build scores.
+# (for example a pipeline branch), while this build scores; ANTRA_ANALYZE_ARGS
+# adds arguments to `antra analyze` (for example "--preset NAME").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir="build"
@@ -61,7 +62,8 @@ case "$mode" in
     fi
     start=$(date +%s)
     # Some inputs may fail (exit 1); the scorer reports them as missing results.
-    "$analyzer" analyze "$cases"/*.dcm --json "$results" || echo "phantom-benchmark: antra analyze exited $? (scored anyway)" >&2
+    # shellcheck disable=SC2086  # ANTRA_ANALYZE_ARGS is a list of words
+    "$analyzer" analyze "$cases"/*.dcm --json "$results" ${ANTRA_ANALYZE_ARGS:-} || echo "phantom-benchmark: antra analyze exited $? (scored anyway)" >&2
     echo "phantom-benchmark: analyzed in $(( $(date +%s) - start )) s"
     ;;
 esac

@@ -51,6 +51,11 @@ json TallyToJson(const Tally& t) {
   j["afc_mean_error"] = Opt(t.MeanAfcError());
   j["afc_exact_cases"] = t.afc_exact;
   j["afc_max_abs_error"] = t.afc_max_abs_error;
+  j["detections_outside_ovary_share"] = Opt(t.OutsideOvaryShare());
+  j["false_positives_where"] = {{"ovary", t.fp_in_ovary},
+                                {"lookalike", t.fp_on_lookalike},
+                                {"overlay", t.fp_on_overlay},
+                                {"background", t.fp_elsewhere}};
   if (t.sweeps > 0) {
     j["sweeps"] = t.sweeps;
     j["unique_true"] = t.unique_true;
@@ -85,7 +90,8 @@ json CaseToJson(const CaseScore& c) {
   j["misses"] = misses;
   json fps = json::array();
   for (const auto& f : c.false_positives) {
-    fps.push_back({{"frame", f.frame}, {"center_px", PointJson(f.center_px)}, {"mean_diameter_mm", Opt(f.mean_mm)}});
+    fps.push_back({{"frame", f.frame}, {"center_px", PointJson(f.center_px)}, {"mean_diameter_mm", Opt(f.mean_mm)},
+                   {"where", f.where}});
   }
   j["false_positives"] = fps;
   if (c.kind == "cine") j["unique_missed_ids"] = c.unique_missed;
@@ -188,6 +194,17 @@ std::string FormatTable(const EvalRun& run) {
     out << Row("stills", run.stills) << Row("cines", run.cines);
   }
   out << Row("overall", run.overall);
+  const Tally& t = run.overall;
+  const int fps = t.detections - t.matched_detections;
+  if (fps > 0) {
+    char where[256];
+    std::snprintf(where, sizeof where,
+                  "False positives: %d in the ovary, %d on look-alikes, %d on burned-in overlays, %d elsewhere; "
+                  "%s of all detections lie outside the true ovary\n",
+                  t.fp_in_ovary, t.fp_on_lookalike, t.fp_on_overlay, t.fp_elsewhere,
+                  Fixed(t.OutsideOvaryShare(), 1, true).c_str());
+    out << where;
+  }
   if (run.overall.sweeps > 0) {
     out << "\nUnique follicles per sweep (true: largest visible cross-section >= 2 mm)\n";
     char uhead[256];
