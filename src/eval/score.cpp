@@ -107,7 +107,14 @@ void ScoreFrames(const TruthCase& t, const ImageAnalysis* results, const ScoreOp
   for (const auto& tf : t.frames) {
     ++tally.frames;
     const auto it = by_index.find(tf.index);
-    const std::vector<Follicle>& detections = it == by_index.end() ? kNone : it->second->follicles;
+    const std::vector<Follicle>& listed = it == by_index.end() ? kNone : it->second->follicles;
+    std::vector<Follicle> capped;
+    if (listed.size() > static_cast<size_t>(o.max_detections_per_frame)) {
+      score.warnings.push_back("frame " + std::to_string(tf.index) + " lists " + std::to_string(listed.size()) +
+                               " follicles; only the first " + std::to_string(o.max_detections_per_frame) + " are scored");
+      capped.assign(listed.begin(), listed.begin() + o.max_detections_per_frame);
+    }
+    const std::vector<Follicle>& detections = capped.empty() ? listed : capped;
     const FrameMatch match = MatchFrame(tf, detections, t, o);
     std::vector<bool> detection_matched(detections.size(), false);
     for (size_t i = 0; i < tf.follicles.size(); ++i) {
@@ -201,7 +208,14 @@ void ScoreUnique(const TruthCase& t, const ImageAnalysis* results, const ScoreOp
     for (const auto& c : f.follicles) section[{c.follicle_id, f.index}] = &c;
   }
   static const std::vector<CineFollicle> kNone;
-  const auto& detected = results ? results->cine_follicles : kNone;
+  const auto& all_detected = results ? results->cine_follicles : kNone;
+  std::vector<CineFollicle> capped;
+  if (all_detected.size() > static_cast<size_t>(o.max_detections_per_frame)) {
+    score.warnings.push_back("results list " + std::to_string(all_detected.size()) + " unique follicles; only the first " +
+                             std::to_string(o.max_detections_per_frame) + " are scored");
+    capped.assign(all_detected.begin(), all_detected.begin() + o.max_detections_per_frame);
+  }
+  const auto& detected = capped.empty() ? all_detected : capped;
   const size_t n = t.unique_follicles.size();
   std::vector<std::vector<double>> cost(n, std::vector<double>(detected.size(), 2.0));
   for (size_t i = 0; i < n; ++i) {
@@ -254,6 +268,7 @@ Status ScoreOptions::Check() const {
   if (!(min_visible_fraction >= 0 && min_visible_fraction <= 1)) {
     return MakeError(ErrorCode::kInvalidArgument, "minimum visible fraction must be in [0, 1]");
   }
+  if (max_detections_per_frame < 1) return MakeError(ErrorCode::kInvalidArgument, "detection cap must be positive");
   if (!(min_tolerance_mm > 0) || !(tolerance_fraction_of_mean >= 0)) {
     return MakeError(ErrorCode::kInvalidArgument, "match tolerances must be positive");
   }

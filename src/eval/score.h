@@ -30,6 +30,9 @@
 namespace antra::eval {
 
 struct ScoreOptions {
+  // A frame listing more detections than this is scored on the first ones
+  // only (with a warning): the matching's cost grows with their number.
+  int max_detections_per_frame = 10000;
   double min_visible_fraction = kDefaultMinVisibleFraction;
   double min_tolerance_mm = 1.5;
   double tolerance_fraction_of_mean = 0.5;

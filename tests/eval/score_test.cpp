@@ -338,6 +338,21 @@ TEST(ScoreCine, UniqueMatchNeedsAFrameWhereTheFollicleIsSeen) {
   EXPECT_DOUBLE_EQ(*s.tally.UniquePrecision(), 0.0);
 }
 
+TEST(Score, AFloodOfDetectionsIsCappedWithAWarning) {
+  const auto truth = ThreeFollicles();
+  std::vector<Follicle> flood;
+  for (int k = 0; k < 50; ++k) flood.push_back(Detection({400.0 + k, 400}, 3.0));
+  flood.push_back(Detection({100, 100}, 4.0));  // past the cap: not scored
+  const auto results = Results(flood);
+  ScoreOptions o;
+  o.max_detections_per_frame = 50;
+  const CaseScore s = ScoreCase(truth, &results, o);
+  EXPECT_EQ(s.tally.detections, 50);
+  EXPECT_EQ(s.tally.found_2plus, 0);
+  ASSERT_EQ(s.warnings.size(), 1u);
+  EXPECT_NE(s.warnings[0].find("only the first 50"), std::string::npos);
+}
+
 TEST(ScoreOptions, RejectsBadSettings) {
   ScoreOptions o;
   o.min_visible_fraction = 1.5;
