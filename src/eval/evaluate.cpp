@@ -143,28 +143,38 @@ void AddToRun(EvalRun& run, CaseScore score) {
 }
 
 Result<EvalRun> EvaluateDirectories(const std::filesystem::path& truth_dir, const std::filesystem::path& results_dir,
-                                    const ScoreOptions& options, const InputLimits& limits) {
+                                    const ScoreOptions& options, const InputLimits& limits, bool recursive) {
   if (auto s = options.Check(); !s) return s.error();
   std::error_code ec;
   if (!std::filesystem::is_directory(truth_dir, ec)) return MakeError(ErrorCode::kNotFound, "truth folder not found");
   std::vector<std::filesystem::path> truth_files;
-  for (const auto& entry : std::filesystem::directory_iterator(truth_dir, ec)) {
+  auto consider = [&](const std::filesystem::directory_entry& entry) {
     const std::string name = entry.path().filename().string();
     if (name.size() > std::string(kTruthSuffix).size() && name.ends_with(kTruthSuffix)) truth_files.push_back(entry.path());
+  };
+  if (recursive) {
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(truth_dir, ec)) consider(entry);
+  } else {
+    for (const auto& entry : std::filesystem::directory_iterator(truth_dir, ec)) consider(entry);
   }
   if (ec) return MakeError(ErrorCode::kIo, "cannot list the truth folder: " + ec.message());
   if (truth_files.empty()) return MakeError(ErrorCode::kNotFound, "no *.truth.json files in the truth folder");
   std::sort(truth_files.begin(), truth_files.end());
 
   EvalRun run;
+  std::map<std::string, std::filesystem::path> seen;
   for (const auto& truth_path : truth_files) {
+    const std::string name = truth_path.filename().string();
+    const std::string stem = name.substr(0, name.size() - std::string(kTruthSuffix).size());
+    if (const auto [it, fresh] = seen.emplace(stem, truth_path); !fresh) {
+      run.problems.push_back({truth_path, "stem '" + stem + "' also in " + it->second.string() + "; scored once"});
+      continue;
+    }
     auto truth = ReadTruthFile(truth_path, limits);
     if (!truth) {
       run.problems.push_back({truth_path, truth.error().message});
       continue;
     }
-    const std::string name = truth_path.filename().string();
-    const std::string stem = name.substr(0, name.size() - std::string(kTruthSuffix).size());
     const auto results_path = results_dir / (stem + ".json");
     std::string problem;
     std::optional<ImageAnalysis> results;
