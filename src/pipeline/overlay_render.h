@@ -8,10 +8,13 @@
 
 #include "core/analysis.h"
 #include "core/image.h"
+#include "pipeline/pipeline.h"
 
 namespace antra::pipeline {
 
-// Returns a CV_8UC3 image in B, G, R order (ready for cv::imencode).
-cv::Mat RenderOverlay(const Frame& frame, const FrameAnalysis& analysis, const Calibration& calibration);
+// Returns a CV_8UC3 image in B, G, R order (ready for cv::imencode). With a
+// trace, rejected candidates are drawn too (red, with the reason), for tuning.
+cv::Mat RenderOverlay(const Frame& frame, const FrameAnalysis& analysis, const Calibration& calibration,
+                      const FrameTrace* trace = nullptr);
 
 }  // namespace antra::pipeline
