@@ -66,6 +66,8 @@ OvaryMeasurement MeasureOvary(const OvaryEstimate& estimate, const WorkingGrid& 
   return o;
 }
 
+constexpr int kMinFrameSide = 32;
+
 // Records the wall time since the previous mark into the trace (if any).
 class StageClock {
  public:
@@ -94,6 +96,10 @@ FrameAnalysis FramePipeline::Analyze(const Frame& frame, const Calibration& cali
   else result.notes.emplace_back(kUncalibratedNote);
 
   StageClock clock(trace);
+  if (frame.luma.cols < kMinFrameSide || frame.luma.rows < kMinFrameSide) {
+    result.notes.emplace_back("frame smaller than " + std::to_string(kMinFrameSide) + " pixels a side: not analysed");
+    return result;
+  }
   // 1. Where the image is.
   ImageArea area = FindImageArea(frame.luma, calibration, o.image_area);
   clock.Mark("image_area");

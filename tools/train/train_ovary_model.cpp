@@ -212,7 +212,7 @@ int main(int argc, char** argv) {
   int folds = 1, fold = -1;
   bool evaluate = false;
   Settings settings;
-  app.add_option("--images", images_dir, "Folder with images/ and ovary-masks/")->required();
+  app.add_option("--images", images_dir, "Folder with images/ and ovary-masks/ (optional with --phantom)");
   app.add_option("--out", out, "Model file to write (.yml.gz), or to read with --evaluate")->required();
   app.add_option("--folds", folds, "Split the images into this many folds");
   app.add_option("--fold", fold, "Leave this fold out (0-based)");
@@ -234,8 +234,14 @@ int main(int argc, char** argv) {
     std::cerr << "antra-train-ovary: " << frame_pipeline.error().message << "\n";
     return 2;
   }
+  if (images_dir.empty() && (phantom_dir.empty() || evaluate)) {
+    std::cerr << "antra-train-ovary: give --images (and/or --phantom for training)\n";
+    return 2;
+  }
   std::vector<fs::path> all;
-  for (const auto& e : fs::directory_iterator(fs::path(images_dir) / "images")) all.push_back(e.path());
+  if (!images_dir.empty()) {
+    for (const auto& e : fs::directory_iterator(fs::path(images_dir) / "images")) all.push_back(e.path());
+  }
   std::sort(all.begin(), all.end());
   std::vector<fs::path> files;
   for (size_t i = 0; i < all.size(); ++i) {
