@@ -1,0 +1,71 @@
+#include <imgui.h>
+
+#include <cstdio>
+
+#include "viewer/gui/panels/panels.h"
+
+namespace antra::viewer::gui {
+namespace {
+
+void Row(const char* name, const std::string& value) {
+  ImGui::TextDisabled("%s", name);
+  ImGui::SameLine(110);
+  ImGui::TextWrapped("%s", value.empty() ? "-" : value.c_str());
+}
+
+std::string Scale(const Calibration& c) {
+  const auto scale = c.NominalScale();
+  if (!scale) return "";
+  char text[64];
+  std::snprintf(text, sizeof text, "%.4f x %.4f mm/pixel", scale->mm_per_px_x, scale->mm_per_px_y);
+  return text;
+}
+
+const char* AnalysisState(const Document& doc) {
+  switch (doc.analysis_phase) {
+    case AnalysisPhase::kRunning: return "running...";
+    case AnalysisPhase::kDone: return "done";
+    case AnalysisPhase::kFailed: return "failed";
+    case AnalysisPhase::kNotAvailable: return "not available";
+  }
+  return "";
+}
+
+}  // namespace
+
+// Never shows patient name, ID or birth date: ImageInfo does not carry them.
+void ImageInfoPanel::Draw(AppContext& ctx) {
+  const Document* doc = ctx.document();
+  if (!doc) {
+    ImGui::TextDisabled("No image open");
+    return;
+  }
+  Row("File", doc->path.filename().string());
+  if (!doc->info) {
+    Row("State", doc->phase == LoadPhase::kFailed ? "cannot open: " + doc->open_error->message : "opening...");
+    return;
+  }
+  const ImageInfo& info = *doc->info;
+  Row("Size", std::to_string(info.width) + " x " + std::to_string(info.height) + ", " +
+                  std::to_string(info.frame_count) + " frame(s)");
+  Row("Scanner", info.manufacturer + " " + info.model);
+  Row("Laterality", info.laterality.empty() ? "not in file" : info.laterality);
+  Row("Series", info.series_description);
+  const Calibration& c = info.calibration;
+  if (c.calibrated()) {
+    Row("Calibration", std::string(ToString(c.source())) + ", " + Scale(c));
+  } else {
+    ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "UNCALIBRATED: no millimetres, no AFC");
+    Row("Why", c.detail());
+  }
+  for (const auto& warning : info.warnings) ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "%s", warning.c_str());
+  for (const auto& [index, error] : doc->frame_errors) {
+    ImGui::TextColored(ImVec4(1, 0.45f, 0.45f, 1), "frame %d: %s", index + 1, error.message.c_str());
+  }
+  std::string analysis = AnalysisState(*doc);
+  if (!doc->analysis_message.empty()) analysis += ": " + doc->analysis_message;
+  Row("Analysis", analysis);
+  if (!doc->review_message.empty()) Row("Review", doc->review_message);
+}
+
+}  // namespace antra::viewer::gui

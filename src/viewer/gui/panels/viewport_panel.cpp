@@ -1,0 +1,91 @@
+#include <imgui.h>
+
+#include "viewer/gui/overlay.h"
+#include "viewer/gui/panels/panels.h"
+
+namespace antra::viewer::gui {
+namespace {
+
+constexpr ImGuiWindowFlags kFixedWindow = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                          ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoScrollWithMouse |
+                                          ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoNav;
+
+PointerInput ReadPointer(bool hovered) {
+  const ImGuiIO& io = ImGui::GetIO();
+  PointerInput in;
+  in.screen = {io.MousePos.x, io.MousePos.y};
+  in.hovered = hovered;
+  for (int b = 0; b < 3; ++b) {
+    in.clicked[b] = hovered && ImGui::IsMouseClicked(b);
+    in.released[b] = ImGui::IsMouseReleased(b);
+    in.down[b] = ImGui::IsMouseDown(b);
+  }
+  // No delta across an unknown position (first frame, pointer left the window).
+  const bool known = io.MousePos.x > -1e30f && io.MousePosPrev.x > -1e30f;
+  in.delta = known ? cv::Point2d(io.MouseDelta.x, io.MouseDelta.y) : cv::Point2d();
+  in.wheel = hovered ? io.MouseWheel : 0;
+  in.mods = {io.KeyCtrl, io.KeyShift, io.KeyAlt, io.KeySuper};
+  return in;
+}
+
+void CentredText(const ScreenRect& area, const std::string& text, ImU32 colour) {
+  const ImVec2 size = ImGui::CalcTextSize(text.c_str());
+  ImGui::GetWindowDrawList()->AddText(
+      ImVec2(static_cast<float>(area.x + (area.width - size.x) / 2), static_cast<float>(area.y + area.height / 2)),
+      colour, text.c_str());
+}
+
+}  // namespace
+
+void ViewportPanel::Draw(AppContext& ctx) {
+  const ScreenRect& area = ctx.layout.viewport;
+  ImGui::SetNextWindowPos(ImVec2(static_cast<float>(area.x), static_cast<float>(area.y)));
+  ImGui::SetNextWindowSize(ImVec2(static_cast<float>(area.width), static_cast<float>(area.height)));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0);
+  const bool visible = ImGui::Begin("##viewport", nullptr, kFixedWindow | ImGuiWindowFlags_NoBackground);
+  ImGui::PopStyleVar(2);
+  if (!visible) {
+    ImGui::End();
+    return;
+  }
+  ctx.ui.view.SetViewport(area);
+  const Document* doc = ctx.document();
+  if (!doc) {
+    CentredText(area, "Drop an ultrasound file or folder here, or press Ctrl+O to browse", IM_COL32(200, 200, 200, 255));
+  } else if (doc->phase == LoadPhase::kFailed) {
+    CentredText(area, "Cannot open " + doc->path.filename().string() + ": " + doc->open_error->message,
+                IM_COL32(255, 120, 120, 255));
+  } else if (doc->phase == LoadPhase::kOpening) {
+    CentredText(area, "Opening " + doc->path.filename().string() + "...", IM_COL32(200, 200, 200, 255));
+  }
+  // The whole viewport catches the mouse, all three buttons.
+  ImGui::SetCursorScreenPos(ImVec2(static_cast<float>(area.x), static_cast<float>(area.y)));
+  ImGui::InvisibleButton("##image", ImVec2(static_cast<float>(std::max(area.width, 1.0)), static_cast<float>(std::max(area.height, 1.0))),
+                         ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight |
+                             ImGuiButtonFlags_MouseButtonMiddle);
+  const bool hovered = ImGui::IsItemHovered() || ImGui::IsItemActive();
+  ReviewSession* review = ctx.review();
+  ViewportInteraction::Context ictx{ctx.ui.view, ctx.ui.window_level, review, ctx.frame(), ctx.ui.selection};
+  ctx.ui.interaction.Update(ReadPointer(hovered), ictx);
+
+  if (review) {
+    ImDrawList& draw = *ImGui::GetWindowDrawList();
+    draw.PushClipRect(ImVec2(static_cast<float>(area.x), static_cast<float>(area.y)),
+                      ImVec2(static_cast<float>(area.x + area.width), static_cast<float>(area.y + area.height)), true);
+    const ReviewState shown = ctx.ui.interaction.DisplayState(*review);
+    const OverlayInput overlay{shown,
+                               review->calibration(),
+                               ctx.ui.view,
+                               ctx.frame(),
+                               ctx.ui.selection,
+                               ctx.ui.interaction,
+                               doc && doc->analysis ? &*doc->analysis : nullptr};
+    DrawOverlay(draw, overlay);
+    if (!review->calibration().calibrated()) DrawUncalibratedBanner(draw, area, review->calibration());
+    draw.PopClipRect();
+  }
+  ImGui::End();
+}
+
+}  // namespace antra::viewer::gui
