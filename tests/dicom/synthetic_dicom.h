@@ -42,6 +42,8 @@ struct SyntheticDicom {
   // Overrides for hostile headers (written as-is, pixel data unchanged).
   std::optional<int> declared_rows, declared_columns, declared_frames;
   bool implicit_vr = false;
+  std::optional<double> frame_time_ms;  // (0018,1063) for cines
+  bool jpeg_baseline = false;           // compress 8-bit frames with DCMTK's JPEG Baseline encoder
 
   // Fills `pixels` with a deterministic pattern for the layout above.
   void FillPattern();

@@ -178,7 +178,7 @@ void App::DrawFrame() {
   documents_->ShowFrame(ui_.cine.frame());
 
   platform_->BeginFrame(input_, dt);
-  AppContext ctx{*documents_, ui_, commands_, stats_, ComputeLayout()};
+  AppContext ctx{*documents_, ui_, commands_, stats_, input_, ComputeLayout()};
   DispatchShortcuts(ctx);
   DrawPanels(ctx);
   ImGui::Render();
@@ -264,7 +264,7 @@ void App::ExecuteCommands() {
     } else if (auto* shot = std::get_if<ScreenshotCommand>(&command)) {
       pending_screenshot_ = shot->path;
     } else if (auto* dump = std::get_if<DumpStateCommand>(&command)) {
-      AppContext ctx{*documents_, ui_, commands_, stats_, ComputeLayout()};
+      AppContext ctx{*documents_, ui_, commands_, stats_, input_, ComputeLayout()};
       if (auto s = WriteFileAtomically(dump->path, StateToJson(ctx).dump(2) + "\n"); !s) {
         ReportError(dump->path, s.error().message);
       }

@@ -13,6 +13,7 @@
 #include "viewer/commands.h"
 #include "viewer/document.h"
 #include "viewer/folder_listing.h"
+#include "viewer/input.h"
 #include "viewer/interaction.h"
 #include "viewer/view_transform.h"
 #include "viewer/window_level.h"
@@ -62,6 +63,10 @@ struct AppContext {
   UiState& ui;
   std::vector<AppCommand>& commands;
   const FrameStats& stats;
+  // The input state ImGui was given this frame. ImGui rounds the pointer to
+  // whole pixels; measurements use the exact position from here (the same
+  // event stream), so sub-pixel pointers (HiDPI, tablets, scripts) keep theirs.
+  const InputState& input;
   Layout layout;
 
   void Post(AppCommand command) { commands.push_back(std::move(command)); }

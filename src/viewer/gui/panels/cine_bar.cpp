@@ -34,9 +34,13 @@ void CineBar::Draw(AppContext& ctx) {
   ImGui::SameLine();
   char text[160];
   const int resident = doc->frames ? doc->frames->size() : 0;
-  std::snprintf(text, sizeof text, "%d / %d   %.1f fps%s   decoded %d/%d%s", cine.frame() + 1, count,
-                1000.0 / cine.frame_time_ms(), cine.frame_time_from_file() ? "" : " (no frame time in file)",
-                resident, count, cine.waiting_for_decode() ? "   buffering..." : "");
+  if (count == 1) {
+    std::snprintf(text, sizeof text, "single frame");
+  } else {
+    std::snprintf(text, sizeof text, "%d / %d   %.1f fps%s   decoded %d/%d%s", cine.frame() + 1, count,
+                  1000.0 / cine.frame_time_ms(), cine.frame_time_from_file() ? "" : " (no frame time in file)",
+                  resident, count, cine.waiting_for_decode() ? "   buffering..." : "");
+  }
   ImGui::TextUnformatted(text);
   ImGui::End();
 }

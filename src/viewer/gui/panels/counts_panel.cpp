@@ -46,7 +46,7 @@ void CountsPanel::Draw(AppContext& ctx) {
     CountsRow("total", counts.total(), true);
     ImGui::EndTable();
   }
-  ImGui::Text("AFC counts follicles of 2 to 10 mm mean diameter, not rejected.");
+  ImGui::TextWrapped("AFC: follicles of 2 to 10 mm mean diameter that are not rejected, both ovaries added.");
   if (counts.pending > 0) ImGui::TextColored(ImVec4(1, 0.84f, 0, 1), "%d not yet reviewed (counted)", counts.pending);
   if (counts.rejected > 0) ImGui::TextDisabled("%d rejected (not counted)", counts.rejected);
   if (counts.without_mm > 0) {

@@ -58,7 +58,9 @@ void ImageInfoPanel::Draw(AppContext& ctx) {
     ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "UNCALIBRATED: no millimetres, no AFC");
     Row("Why", c.detail());
   }
-  for (const auto& warning : info.warnings) ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "%s", warning.c_str());
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.8f, 0.3f, 1));
+  for (const auto& warning : info.warnings) ImGui::TextWrapped("%s", warning.c_str());
+  ImGui::PopStyleColor();
   for (const auto& [index, error] : doc->frame_errors) {
     ImGui::TextColored(ImVec4(1, 0.45f, 0.45f, 1), "frame %d: %s", index + 1, error.message.c_str());
   }

@@ -25,6 +25,10 @@ class ViewportPanel : public Panel {
  public:
   const char* title() const override { return "Image"; }
   void Draw(AppContext& ctx) override;
+
+ private:
+  PointerInput ReadPointer(const AppContext& ctx, bool hovered);
+  std::optional<cv::Point2d> last_pointer_;
 };
 
 // Play/pause and the frame scrubber, under the image.

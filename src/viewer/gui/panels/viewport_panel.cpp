@@ -10,24 +10,6 @@ constexpr ImGuiWindowFlags kFixedWindow = ImGuiWindowFlags_NoDecoration | ImGuiW
                                           ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoScrollWithMouse |
                                           ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoNav;
 
-PointerInput ReadPointer(bool hovered) {
-  const ImGuiIO& io = ImGui::GetIO();
-  PointerInput in;
-  in.screen = {io.MousePos.x, io.MousePos.y};
-  in.hovered = hovered;
-  for (int b = 0; b < 3; ++b) {
-    in.clicked[b] = hovered && ImGui::IsMouseClicked(b);
-    in.released[b] = ImGui::IsMouseReleased(b);
-    in.down[b] = ImGui::IsMouseDown(b);
-  }
-  // No delta across an unknown position (first frame, pointer left the window).
-  const bool known = io.MousePos.x > -1e30f && io.MousePosPrev.x > -1e30f;
-  in.delta = known ? cv::Point2d(io.MouseDelta.x, io.MouseDelta.y) : cv::Point2d();
-  in.wheel = hovered ? io.MouseWheel : 0;
-  in.mods = {io.KeyCtrl, io.KeyShift, io.KeyAlt, io.KeySuper};
-  return in;
-}
-
 void CentredText(const ScreenRect& area, const std::string& text, ImU32 colour) {
   const ImVec2 size = ImGui::CalcTextSize(text.c_str());
   ImGui::GetWindowDrawList()->AddText(
@@ -36,6 +18,25 @@ void CentredText(const ScreenRect& area, const std::string& text, ImU32 colour) 
 }
 
 }  // namespace
+
+PointerInput ViewportPanel::ReadPointer(const AppContext& ctx, bool hovered) {
+  const ImGuiIO& io = ImGui::GetIO();
+  PointerInput in;
+  const bool known = ctx.input.mouse_pos.x > -1e29;
+  in.screen = known ? ctx.input.mouse_pos : cv::Point2d(io.MousePos.x, io.MousePos.y);
+  in.hovered = hovered;
+  for (int b = 0; b < 3; ++b) {
+    in.clicked[b] = hovered && ImGui::IsMouseClicked(b);
+    in.released[b] = ImGui::IsMouseReleased(b);
+    in.down[b] = ImGui::IsMouseDown(b);
+  }
+  // No delta across an unknown position (first frame, pointer outside the window).
+  in.delta = known && last_pointer_ ? in.screen - *last_pointer_ : cv::Point2d();
+  last_pointer_ = known ? std::optional(in.screen) : std::nullopt;
+  in.wheel = hovered ? io.MouseWheel : 0;
+  in.mods = {io.KeyCtrl, io.KeyShift, io.KeyAlt, io.KeySuper};
+  return in;
+}
 
 void ViewportPanel::Draw(AppContext& ctx) {
   const ScreenRect& area = ctx.layout.viewport;
@@ -67,7 +68,7 @@ void ViewportPanel::Draw(AppContext& ctx) {
   const bool hovered = ImGui::IsItemHovered() || ImGui::IsItemActive();
   ReviewSession* review = ctx.review();
   ViewportInteraction::Context ictx{ctx.ui.view, ctx.ui.window_level, review, ctx.frame(), ctx.ui.selection};
-  ctx.ui.interaction.Update(ReadPointer(hovered), ictx);
+  ctx.ui.interaction.Update(ReadPointer(ctx, hovered), ictx);
 
   if (review) {
     ImDrawList& draw = *ImGui::GetWindowDrawList();
