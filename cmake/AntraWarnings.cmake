@@ -1,7 +1,8 @@
 # Warnings for Antra's own targets (not for third-party headers, which are SYSTEM).
 add_library(antra_warnings INTERFACE)
 target_compile_options(antra_warnings INTERFACE
-  $<$<CXX_COMPILER_ID:GNU,Clang>:-Wall -Wextra -Wpedantic -Wshadow=local -Wno-unused-parameter>)
+  $<$<CXX_COMPILER_ID:GNU,Clang>:-Wall -Wextra -Wpedantic -Wno-unused-parameter>
+  $<$<CXX_COMPILER_ID:GNU>:-Wshadow=local>)
 
 # antra_module(NAME SOURCES ... PUBLIC_DEPS ... PRIVATE_DEPS ...)
 # One static library per module; headers are included as "module/file.h" from src/.

@@ -84,6 +84,7 @@ struct CineFollicle {
   struct Appearance {
     int frame = 0;
     cv::Point2d center_px;
+    int follicle_id = 0;  // the Follicle::id of this cross-section in that frame
   };
   int id = 0;
   std::vector<Appearance> appearances;

@@ -27,6 +27,7 @@
 #include "dicom/jpeg2000_frames.h"
 #include "dicom/palette.h"
 #include "dicom/pixel_conversion.h"
+#include "dicom/structure_scan.h"
 
 namespace antra {
 
@@ -375,6 +376,8 @@ Result<std::unique_ptr<ImageSource>> OpenDicom(const std::filesystem::path& path
   const auto file_size = std::filesystem::file_size(path, ec);
   if (ec) return Refuse(ErrorCode::kIo, "cannot read size: " + ec.message());
 
+  // DCMTK parses nested sequences recursively: refuse absurd nesting first.
+  if (Status s = CheckDicomStructure(path, limits); !s) return s.error();
   auto loaded = LoadDataset(path);
   if (!loaded) return loaded.error();
   DcmFileFormat& file = *loaded->file;

@@ -170,7 +170,9 @@ json AnalysisToJson(const ImageAnalysis& a) {
     jc["id"] = c.id;
     jc["best_frame"] = c.best_frame;
     json appearances = json::array();
-    for (const auto& ap : c.appearances) appearances.push_back({{"index", ap.frame}, {"center_px", Point(ap.center_px)}});
+    for (const auto& ap : c.appearances) {
+      appearances.push_back({{"index", ap.frame}, {"center_px", Point(ap.center_px)}, {"follicle_id", ap.follicle_id}});
+    }
     jc["frames"] = std::move(appearances);
     unique.push_back(std::move(jc));
   }
@@ -264,7 +266,9 @@ Result<ImageAnalysis> AnalysisFromJson(const json& j) {
       c.id = jc.at("id").get<int>();
       c.best_frame = jc.at("best_frame").get<int>();
       ReadMeasurement(jc, c.at_best_frame);
-      for (const auto& ap : jc.at("frames")) c.appearances.push_back({ap.at("index").get<int>(), ReadPoint(ap.at("center_px"))});
+      for (const auto& ap : jc.at("frames")) {
+        c.appearances.push_back({ap.at("index").get<int>(), ReadPoint(ap.at("center_px")), ap.value("follicle_id", 0)});
+      }
       a.cine_follicles.push_back(std::move(c));
     }
     return a;

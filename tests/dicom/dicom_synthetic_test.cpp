@@ -193,6 +193,62 @@ TEST_F(SyntheticDicomTest, BadFilesGetClearReasons) {
   EXPECT_FALSE(garbage.error().message.empty());
 }
 
+// A file of nothing but nested undefined-length sequences: DCMTK would recurse
+// once per level and overflow the stack.
+std::string NestedSequences(int depth, bool explicit_vr) {
+  auto le16 = [](std::uint16_t v) { return std::string{char(v & 0xFF), char(v >> 8)}; };
+  auto le32 = [](std::uint32_t v) {
+    return std::string{char(v & 0xFF), char((v >> 8) & 0xFF), char((v >> 16) & 0xFF), char(v >> 24)};
+  };
+  const std::string syntax = explicit_vr ? std::string("1.2.840.10008.1.2.1\0", 20) : std::string("1.2.840.10008.1.2\0", 18);
+  const std::string ts = le16(2) + le16(0x10) + "UI" + le16(static_cast<std::uint16_t>(syntax.size())) + syntax;
+  const std::string meta = le16(2) + le16(0) + "UL" + le16(4) + le32(static_cast<std::uint32_t>(ts.size())) + ts;
+  const std::string sq = explicit_vr ? le16(8) + le16(0x1115) + "SQ" + le16(0) + le32(0xFFFFFFFF)
+                                     : le16(8) + le16(0x1115) + le32(0xFFFFFFFF);
+  const std::string item = le16(0xFFFE) + le16(0xE000) + le32(0xFFFFFFFF);
+  std::string body;
+  for (int i = 0; i < depth; ++i) body += sq + item;
+  return std::string(128, '\0') + "DICM" + meta + body;
+}
+
+TEST_F(SyntheticDicomTest, DeeplyNestedSequencesAreRefusedNotAStackOverflow) {
+  for (bool explicit_vr : {true, false}) {
+    const auto path = dir_ / (explicit_vr ? "deep-explicit.dcm" : "deep-implicit.dcm");
+    test::WriteBytes(path, NestedSequences(200000, explicit_vr));
+    auto source = OpenImage(path);
+    ASSERT_FALSE(source);
+    EXPECT_EQ(source.error().code, ErrorCode::kLimitExceeded) << source.error().message;
+  }
+  // Ordinary nesting is not refused by the limit (the file has no image, so it
+  // fails later for that reason instead).
+  test::WriteBytes(dir_ / "shallow.dcm", NestedSequences(5, true));
+  auto shallow = OpenImage(dir_ / "shallow.dcm");
+  ASSERT_FALSE(shallow);
+  EXPECT_NE(shallow.error().code, ErrorCode::kLimitExceeded);
+}
+
+// Found by fuzzing (fuzz_dicom, out-of-memory): DCMTK allocated the declared
+// length of a private element, 4 GiB, in a 100 KiB file.
+TEST_F(SyntheticDicomTest, ValueDeclaredLongerThanTheFileIsRefusedBeforeAllocating) {
+  SyntheticDicom d;
+  d.FillPattern();
+  const auto path = Write(d, "huge-private.dcm");
+  // A private element (0009,0010) UN whose declared length runs far past the end.
+  const char element[] = {0x09, 0x00, 0x10, 0x00, 'U', 'N', 0x00, 0x00,
+                          0x00, static_cast<char>(0xFF), static_cast<char>(0xFF), static_cast<char>(0xFF)};
+  std::string bytes = test::ReadBytes(path);
+  // Insert it just before (0010,0010) PatientName, an element boundary.
+  const std::string patient_name_tag("\x10\x00\x10\x00PN", 6);
+  const size_t at = bytes.find(patient_name_tag);
+  ASSERT_NE(at, std::string::npos);
+  bytes.insert(at, std::string(element, sizeof element));
+  test::WriteBytes(path, bytes);
+  auto source = OpenImage(path);
+  ASSERT_FALSE(source);
+  EXPECT_EQ(source.error().code, ErrorCode::kTruncated) << source.error().message;
+  EXPECT_NE(source.error().message.find("(0009,0010)"), std::string::npos) << source.error().message;
+}
+
 TEST_F(SyntheticDicomTest, SniffingFindsDicomWhateverItsName) {
   SyntheticDicom d;
   d.FillPattern();

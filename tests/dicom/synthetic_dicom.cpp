@@ -107,6 +107,7 @@ void SyntheticDicom::Write(const std::filesystem::path& path) const {
     }
     xfer = EXS_JPEGProcess1;
   }
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
   if (file.saveFile(path.c_str(), xfer).bad()) throw std::runtime_error("cannot write " + path.string());
 }
 

@@ -1,0 +1,102 @@
+#pragma once
+// Counts each follicle once across a cine sweep. A sonographer sweeps the
+// probe through the ovary; every follicle appears in several consecutive
+// frames. The linker follows detections from frame to frame (after removing
+// the hand's in-plane drift), tolerates a follicle missed for a frame or two,
+// joins fragments of one follicle, drops one-frame speckle, and measures each
+// follicle at its largest cross-section.
+//
+// Streaming: frames are added one at a time in increasing order; the linker
+// keeps full measurements only for follicles still in view, so memory does not
+// grow with the number of frames.
+
+#include <optional>
+#include <vector>
+
+#include <opencv2/core/mat.hpp>
+
+#include "cine/probe_motion.h"
+#include "core/analysis.h"
+#include "core/calibration.h"
+#include "core/result.h"
+
+namespace antra {
+
+struct CineLinkOptions {
+  int max_gap_frames = 2;               // frames a follicle may be missed and still continue
+  double gate_min_mm = 1.5;             // centre distance always allowed between frames
+  double gate_radius_fraction = 0.8;    // ... or this fraction of the follicle's radius
+  double gate_min_px_uncalibrated = 6;  // the same floor when there are no millimetres
+  double size_weight = 0.5;             // cost of a size change relative to a full gate
+  int min_frames = 2;                   // shorter tracks are speckle ...
+  double single_frame_min_confidence = 0.8;  // ... unless this confident
+  double fragment_merge_fraction = 0.9;  // co-occurring tracks closer than this x radius are one follicle
+  double min_track_confidence = 0.7;     // 1 - prod(1 - confidence) over the track's sections
+  double max_drift_mm_per_frame = 2.0;   // larger image shifts are not hand drift
+  double max_drift_px_per_frame = 10;    // the same when uncalibrated
+  bool estimate_motion = true;
+  ProbeMotionOptions motion;
+  Status Check() const;
+};
+
+class CineLinker {
+ public:
+  // Throws std::invalid_argument when options.Check() fails (a programming error:
+  // callers check options first).
+  CineLinker(CineLinkOptions options, const Calibration& calibration);
+
+  // `frame.index` must increase from call to call. `luma` (optional) is the
+  // frame's image, used to estimate probe drift.
+  Status AddFrame(const FrameAnalysis& frame, const cv::Mat& luma = {});
+
+  // Unique follicles, ids from 1 in order of first appearance (then x).
+  std::vector<CineFollicle> Finish();
+
+  // Estimated drift of each added frame relative to the first (pixels).
+  const std::vector<std::pair<int, cv::Point2d>>& drift() const { return drift_; }
+
+ public:
+  struct Observation {
+    int frame = 0;
+    cv::Point2d center_px;  // as detected
+    cv::Point2d world;      // drift removed
+    double radius_px = 0;
+    double area_px = 0;
+    double confidence = 0;
+    int follicle_id = 0;
+  };
+ private:
+  struct Track {
+    std::vector<Observation> observations;
+    std::vector<FollicleMeasurement> measurements;  // parallel to observations while open
+    FollicleMeasurement best;                       // set when closed
+    int best_frame = 0;
+    double best_score = 0;
+    bool closed = false;
+    int last_frame() const { return observations.back().frame; }
+  };
+
+  double GatePx(double radius_px, int gap) const;
+  // Links detections (world positions set from `drift`) to open tracks.
+  std::vector<std::pair<int, int>> Match(std::vector<Observation>& detections, const std::vector<size_t>& open,
+                                         int frame_index, cv::Point2d drift, double* total_cost) const;
+  cv::Point2d ChooseDrift(std::vector<Observation>& detections, const std::vector<size_t>& open, int frame_index,
+                          const std::optional<cv::Point2d>& image_shift) const;
+  void CloseTrack(Track& track);
+  void MergeFragments();
+  bool OverlapsLongerTrack(const Track& short_track) const;
+
+  CineLinkOptions options_;
+  Calibration calibration_;
+  double px_per_mm_ = 0;  // 0 when uncalibrated
+  std::optional<ProbeMotionEstimator> motion_;
+  cv::Point2d cumulative_drift_{0, 0};
+  int last_index_ = -1;
+  std::vector<Track> tracks_;
+  std::vector<std::pair<int, cv::Point2d>> drift_;
+};
+
+// Image-level counts from unique follicles (empty when uncalibrated).
+std::optional<SizeCounts> CountUniqueFollicles(const std::vector<CineFollicle>& follicles, bool calibrated);
+
+}  // namespace antra

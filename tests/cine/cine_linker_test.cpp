@@ -1,0 +1,267 @@
+// Cine linking on simulated sweeps: ellipsoid follicles sliced by parallel
+// planes, with hand drift, missed detections, speckle false positives,
+// over-segmented and merged detections.
+
+#include "cine/cine_linker.h"
+
+#include <cmath>
+#include <iostream>
+#include <map>
+#include <numbers>
+#include <random>
+
+#include <gtest/gtest.h>
+#include <opencv2/imgproc.hpp>
+
+namespace antra {
+namespace {
+
+constexpr double kMmPerPx = 0.2;
+
+struct TrueFollicle {
+  cv::Point2d center_mm;  // in-plane position (before drift)
+  double z_mm;            // along the sweep
+  double radius_mm;       // sphere radius
+};
+
+struct SweepOptions {
+  int frames = 60;
+  double spacing_mm = 0.7;
+  double drift_px_per_frame = 0;  // random walk step
+  double miss_probability = 0;
+  int false_positives = 0;
+  bool over_segment = false;      // split one cross-section into two pieces now and then
+  unsigned seed = 1;
+};
+
+struct Sweep {
+  std::vector<FrameAnalysis> frames;
+  std::vector<cv::Mat> luma;
+  std::vector<double> true_max_mean_mm;  // per true follicle
+};
+
+Follicle Detection(cv::Point2d center_px, double radius_px, int id, double confidence = 0.9) {
+  Follicle f;
+  f.id = id;
+  f.center_px = center_px;
+  f.area_px = std::numbers::pi * radius_px * radius_px;
+  f.long_axis = {center_px - cv::Point2d(radius_px, 0), center_px + cv::Point2d(radius_px, 0)};
+  f.short_axis = {center_px - cv::Point2d(0, radius_px), center_px + cv::Point2d(0, radius_px)};
+  f.long_mm = f.short_mm = f.mean_mm = 2 * radius_px * kMmPerPx;
+  f.confidence = confidence;
+  return f;
+}
+
+Sweep Simulate(const std::vector<TrueFollicle>& truth, const SweepOptions& o) {
+  std::mt19937 rng(o.seed);
+  cv::theRNG().state = o.seed;  // image noise independent of test order
+  std::normal_distribution<double> step(0, o.drift_px_per_frame);
+  std::uniform_real_distribution<double> unit(0, 1);
+  Sweep sweep;
+  sweep.true_max_mean_mm.assign(truth.size(), 0);
+  cv::Point2d drift(0, 0);
+  for (int k = 0; k < o.frames; ++k) {
+    if (k > 0 && o.drift_px_per_frame > 0) drift += cv::Point2d(step(rng), step(rng));
+    const double z = k * o.spacing_mm;
+    FrameAnalysis frame;
+    frame.index = k;
+    // The frame as the probe sees it: a bright ovary with dark follicles.
+    cv::Mat luma(300, 400, CV_8U, cv::Scalar(40));
+    cv::ellipse(luma, cv::Point2d(200, 150) + drift, cv::Size(150, 100), 0, 0, 360, cv::Scalar(120), -1);
+    for (size_t t = 0; t < truth.size(); ++t) {
+      const int id = static_cast<int>(t + 1) * 100;
+      const double dz = z - truth[t].z_mm;
+      if (std::abs(dz) >= truth[t].radius_mm) continue;
+      const double r_mm = std::sqrt(truth[t].radius_mm * truth[t].radius_mm - dz * dz);
+      if (2 * r_mm < 1.5) continue;  // too small to see
+      sweep.true_max_mean_mm[t] = std::max(sweep.true_max_mean_mm[t], 2 * r_mm);
+      const cv::Point2d c = truth[t].center_mm / kMmPerPx + drift;
+      const double r = r_mm / kMmPerPx;
+      cv::circle(luma, c, static_cast<int>(r), cv::Scalar(15), -1);
+      if (unit(rng) < o.miss_probability) continue;
+      if (o.over_segment && k % 5 == 0 && r > 8) {
+        frame.follicles.push_back(Detection(c - cv::Point2d(r / 3, 0), r * 0.6, id + 1));
+        frame.follicles.push_back(Detection(c + cv::Point2d(r / 3, 0), r * 0.6, id + 2));
+      } else {
+        frame.follicles.push_back(Detection(c, r, id));
+      }
+    }
+    for (int fp = 0; fp < o.false_positives; ++fp) {
+      if (unit(rng) < 0.3) {
+        frame.follicles.push_back(Detection({30 + 340 * unit(rng), 30 + 240 * unit(rng)}, 6, 9000 + fp, 0.4));
+      }
+    }
+    cv::Mat noise(luma.size(), CV_8U);
+    cv::randn(noise, 0, 12);
+    luma += noise;
+    sweep.frames.push_back(frame);
+    sweep.luma.push_back(luma);
+  }
+  return sweep;
+}
+
+Calibration Scale() { return Calibration::Global(CalibrationSource::kUser, {kMmPerPx, kMmPerPx}, 1, "test"); }
+
+std::vector<CineFollicle> Link(const Sweep& sweep, CineLinkOptions options = {}, const Calibration& c = Scale()) {
+  CineLinker linker(options, c);
+  for (size_t k = 0; k < sweep.frames.size(); ++k) {
+    EXPECT_TRUE(linker.AddFrame(sweep.frames[k], sweep.luma[k]));
+  }
+  if (std::getenv("CINE_DEBUG")) {
+    for (const auto& [frame, d] : linker.drift()) std::cerr << frame << ":" << d << " ";
+    std::cerr << "\n";
+  }
+  return linker.Finish();
+}
+
+const std::vector<TrueFollicle> kOvary = {
+    {{25, 25}, 12, 4.0},  {{36, 24}, 14, 3.0},   // touching neighbours
+    {{30, 38}, 20, 5.0},  {{45, 32}, 25, 2.5},
+    {{20, 35}, 30, 1.4},  {{40, 20}, 33, 6.0},   // a 2.8 mm follicle, a large one
+    {{28, 28}, 36, 3.5},                          // same place as the first, later in the sweep
+};
+
+int TrueIndex(int follicle_id) { return follicle_id >= 9000 ? -1 : follicle_id / 100 - 1; }
+
+// Every visible true follicle is exactly one unique follicle, every unique
+// follicle is made of one true follicle's sections, sized at its largest.
+void ExpectOneToOne(const std::vector<CineFollicle>& found, const Sweep& sweep, double size_tolerance_mm) {
+  std::vector<int> seen(kOvary.size(), 0);
+  for (const auto& f : found) {
+    // The true follicle most of its sections belong to; one speckle detection
+    // next to where a follicle starts may join its track (harmless for the
+    // count and the size), anything more is a linking error.
+    std::map<int, int> votes;
+    for (const auto& a : f.appearances) ++votes[TrueIndex(a.follicle_id)];
+    const auto majority = std::max_element(votes.begin(), votes.end(),
+                                           [](const auto& x, const auto& y) { return x.second < y.second; });
+    const int t = majority->first;
+    ASSERT_GE(t, 0) << "unique follicle " << f.id << " is a false positive";
+    EXPECT_GE(majority->second, static_cast<int>(f.appearances.size()) - 1) << "unique follicle " << f.id << " mixes follicles";
+    for (const auto& [other, n] : votes) {
+      if (other != t) {
+        EXPECT_EQ(other, -1) << "unique follicle " << f.id << " mixes true follicles " << t << " and " << other;
+      }
+    }
+    ++seen[t];
+    if (std::getenv("CINE_DEBUG")) {
+      std::cerr << "unique " << f.id << " best " << f.best_frame << ":";
+      for (const auto& a : f.appearances) std::cerr << " " << a.frame << "/" << a.follicle_id << "@" << a.center_px;
+      std::cerr << "\n";
+    }
+    EXPECT_NEAR(*f.at_best_frame.mean_mm, sweep.true_max_mean_mm[t], size_tolerance_mm) << "follicle " << t;
+  }
+  for (size_t t = 0; t < kOvary.size(); ++t) {
+    EXPECT_EQ(seen[t], sweep.true_max_mean_mm[t] > 0 ? 1 : 0) << "true follicle " << t;
+  }
+}
+
+TEST(CineLinkerTest, CleanSweepCountsEachFollicleOnceAtItsLargestSection) {
+  const Sweep sweep = Simulate(kOvary, {});
+  const auto found = Link(sweep);
+  ExpectOneToOne(found, sweep, 0.05);
+  for (const auto& f : found) {
+    EXPECT_GE(f.appearances.size(), 2u);
+    EXPECT_TRUE(std::is_sorted(f.appearances.begin(), f.appearances.end(),
+                               [](const auto& a, const auto& b) { return a.frame < b.frame; }));
+  }
+  const auto counts = CountUniqueFollicles(found, true);
+  ASSERT_TRUE(counts);
+  EXPECT_EQ(counts->afc() + counts->over_10, static_cast<int>(found.size()) - counts->under_2);
+}
+
+TEST(CineLinkerTest, HandDriftIsRemovedBeforeLinking) {
+  SweepOptions o;
+  o.drift_px_per_frame = 2.5;  // about 0.5 mm per frame, several mm over the sweep
+  o.seed = 3;
+  const Sweep sweep = Simulate(kOvary, o);
+  ExpectOneToOne(Link(sweep), sweep, 0.05);
+}
+
+TEST(CineLinkerTest, MissedFramesDoNotSplitAFollicleInTwo) {
+  SweepOptions o;
+  o.miss_probability = 0.15;
+  o.seed = 5;
+  const Sweep sweep = Simulate(kOvary, o);
+  ExpectOneToOne(Link(sweep), sweep, 0.8);  // the largest section may be the missed one
+}
+
+TEST(CineLinkerTest, DroppedFrameIndicesAreBridged) {
+  Sweep sweep = Simulate(kOvary, {});
+  Sweep dropped;
+  dropped.true_max_mean_mm = sweep.true_max_mean_mm;
+  for (size_t k = 0; k < sweep.frames.size(); ++k) {
+    if (k % 7 == 3) continue;  // the archive lost every 7th frame
+    dropped.frames.push_back(sweep.frames[k]);
+    dropped.luma.push_back(sweep.luma[k]);
+  }
+  const auto found = Link(dropped);
+  ExpectOneToOne(found, sweep, 0.8);
+}
+
+TEST(CineLinkerTest, SingleFrameSpeckleIsNotCounted) {
+  SweepOptions o;
+  o.false_positives = 3;
+  o.seed = 9;
+  const Sweep sweep = Simulate(kOvary, o);
+  ExpectOneToOne(Link(sweep), sweep, 0.05);
+}
+
+TEST(CineLinkerTest, OverSegmentedFramesAreJoinedIntoTheirFollicle) {
+  SweepOptions o;
+  o.over_segment = true;
+  const Sweep sweep = Simulate(kOvary, o);
+  // Where the largest section itself was split, the next frame's size is reported.
+  ExpectOneToOne(Link(sweep), sweep, 0.2);
+}
+
+TEST(CineLinkerTest, TwoTouchingFolliclesSeenAsOneBlobInAFrameStayTwo) {
+  Sweep sweep = Simulate(kOvary, {});
+  // In frame 18 the two touching neighbours (true 0 and 1) merge into one detection.
+  auto& f = sweep.frames[18].follicles;
+  ASSERT_GE(f.size(), 2u);
+  const cv::Point2d mid = (f[0].center_px + f[1].center_px) * 0.5;
+  const double r = std::sqrt((f[0].area_px + f[1].area_px) / std::numbers::pi);
+  f.erase(f.begin(), f.begin() + 2);
+  f.push_back(Detection(mid, r, 100));  // reported as the first of the two
+  ExpectOneToOne(Link(sweep), sweep, 0.05);
+}
+
+TEST(CineLinkerTest, UncalibratedSweepLinksInPixelsWithoutCounts) {
+  const Sweep sweep = Simulate(kOvary, {});
+  const auto found = Link(sweep, {}, Calibration::Uncalibrated("none"));
+  EXPECT_EQ(found.size(), 7u);
+  EXPECT_FALSE(CountUniqueFollicles(found, false));
+}
+
+TEST(CineLinkerTest, FramesOutOfOrderAreRefusedAndOptionsChecked) {
+  CineLinker linker({}, Scale());
+  FrameAnalysis f;
+  f.index = 5;
+  EXPECT_TRUE(linker.AddFrame(f));
+  f.index = 5;
+  EXPECT_FALSE(linker.AddFrame(f));
+  CineLinkOptions bad;
+  bad.min_frames = 0;
+  EXPECT_FALSE(bad.Check());
+  EXPECT_THROW(CineLinker(bad, Scale()), std::invalid_argument);
+}
+
+TEST(ProbeMotionTest, RecoversAKnownShift) {
+  cv::Mat base(240, 320, CV_8U);
+  cv::randu(base, 0, 255);
+  cv::GaussianBlur(base, base, cv::Size(0, 0), 6);
+  cv::normalize(base, base, 0, 255, cv::NORM_MINMAX);
+  const cv::Mat m = (cv::Mat_<double>(2, 3) << 1, 0, 8, 0, 1, -5);
+  cv::Mat moved;
+  cv::warpAffine(base, moved, m, base.size(), cv::INTER_LINEAR, cv::BORDER_REFLECT);
+  ProbeMotionEstimator estimator;
+  EXPECT_FALSE(estimator.Next(base));
+  const auto shift = estimator.Next(moved);
+  ASSERT_TRUE(shift);
+  EXPECT_NEAR(shift->x, 8, 1.0);
+  EXPECT_NEAR(shift->y, -5, 1.0);
+}
+
+}  // namespace
+}  // namespace antra

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Builds Antra's libFuzzer targets with clang and runs each for a given time.
+#   tools/fuzz.sh [--seconds N] [--targets fuzz_dicom,fuzz_palette] [--build DIR]
+# Seeds: ../shared/dicom-samples and ../shared/real-samples (copied at run time,
+# never committed), sample_images/, tests/fuzz/seeds/. Crashes are written to
+# DIR/crashes/<target>/; copy each (after fixing it) into
+# tests/fuzz/regressions/<target>/ so the normal test suite replays it.
+# Prints, per target, the executions, executions per second and the outcome.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=60
+targets="fuzz_dicom,fuzz_plain_image,fuzz_palette,fuzz_analysis_json"
+build="build-fuzz"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --seconds) seconds="$2"; shift 2 ;;
+    --targets) targets="$2"; shift 2 ;;
+    --build) build="$2"; shift 2 ;;
+    *) echo "usage: tools/fuzz.sh [--seconds N] [--targets a,b] [--build DIR]" >&2; exit 2 ;;
+  esac
+done
+
+CC=clang-14 CXX=clang++-14 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DANTRA_FUZZ=ON -DANTRA_BUILD_VIEWER=OFF -DANTRA_BUILD_BENCHMARKS=OFF > "$build.configure.log" 2>&1 \
+  || { cat "$build.configure.log"; exit 1; }
+IFS=',' read -r -a list <<< "$targets"
+cmake --build "$build" --target "${list[@]}" -j "$(nproc)"
+
+shared="../shared"
+seed_dir="$build/seeds"
+rm -rf "$seed_dir"
+mkdir -p "$seed_dir"
+for t in "${list[@]}"; do mkdir -p "$seed_dir/$t" "$build/corpus/$t" "$build/crashes/$t"; done
+copy_seeds() {  # target, files...
+  local t="$1"; shift
+  [ -d "$seed_dir/$t" ] || return 0
+  for f in "$@"; do [ -f "$f" ] && cp "$f" "$seed_dir/$t/" || true; done
+}
+shopt -s nullglob
+copy_seeds fuzz_dicom "$shared"/dicom-samples/*.dcm sample_images/*.dcm
+real=("$shared"/real-samples/mmotu-normal-ovary/images/*.JPG)
+copy_seeds fuzz_plain_image "${real[@]:0:8}" sample_images/*.png
+for t in "${list[@]}"; do
+  [ -d "tests/fuzz/seeds/$t" ] && cp tests/fuzz/seeds/"$t"/* "$seed_dir/$t/" 2>/dev/null || true
+  [ -d "tests/fuzz/regressions/$t" ] && cp tests/fuzz/regressions/"$t"/* "$seed_dir/$t/" 2>/dev/null || true
+done
+
+status=0
+printf '%-22s %12s %10s %s\n' target executions exec/s outcome
+for t in "${list[@]}"; do
+  log="$build/$t.log"
+  set +e
+  ASAN_OPTIONS=detect_leaks=1 "$build/tests/fuzz/$t" "$build/corpus/$t" "$seed_dir/$t" \
+    -max_total_time="$seconds" -max_len=262144 -rss_limit_mb=2048 -timeout=10 \
+    -artifact_prefix="$build/crashes/$t/" -print_final_stats=1 > "$log" 2>&1
+  rc=$?
+  set -e
+  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
+  rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
+  if [ "$rc" -eq 0 ]; then outcome="ok"; else outcome="FAILED (exit $rc, see $log and $build/crashes/$t/)"; status=1; fi
+  printf '%-22s %12s %10s %s\n' "$t" "${execs:-0}" "${rate:-0}" "$outcome"
+done
+exit $status

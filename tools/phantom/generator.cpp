@@ -1,0 +1,522 @@
+#include "phantom/generator.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "core/atomic_file.h"
+#include "core/version.h"
+#include "eval/truth_json.h"
+#include "io/analysis_json.h"
+#include "phantom/overlay.h"
+#include "phantom/random.h"
+#include "phantom/truth_builder.h"
+
+namespace antra::phantom {
+
+namespace {
+
+using nlohmann::json;
+
+std::string PrintedName(const std::string& dicom_name) {
+  // Scanners print "LAST, FIRST" from LAST^FIRST.
+  std::string out = dicom_name;
+  const auto caret = out.find('^');
+  if (caret != std::string::npos) out.replace(caret, 1, ", ");
+  for (auto& c : out) if (c == '^') c = ' ';
+  return out;
+}
+
+std::string PrintedDateTime(const std::string& date, const std::string& time) {
+  if (date.size() != 8 || time.size() < 6) return date + " " + time;
+  return date.substr(6, 2) + "/" + date.substr(4, 2) + "/" + date.substr(0, 4) + " " + time.substr(0, 2) + ":" +
+         time.substr(2, 2) + ":" + time.substr(4, 2);
+}
+
+ScreenText ScreenTextFor(const CaseSpec& spec) {
+  ScreenText t;
+  t.patient_name = PrintedName(spec.identity.patient_name);
+  t.patient_id = spec.identity.patient_id;
+  t.date_time = PrintedDateTime(spec.identity.study_date, spec.identity.study_time);
+  t.laterality = spec.screen_laterality;
+  return t;
+}
+
+DicomIdentity CompleteIdentity(const CaseSpec& spec) {
+  DicomIdentity id = spec.identity;
+  const std::uint64_t seed = spec.scene.seed;
+  if (id.study_instance_uid.empty()) id.study_instance_uid = MakeUid(seed, "study:" + spec.stem);
+  if (id.series_instance_uid.empty()) id.series_instance_uid = MakeUid(seed, "series:" + spec.stem);
+  if (id.sop_instance_uid.empty()) id.sop_instance_uid = MakeUid(seed, "sop:" + spec.stem);
+  return id;
+}
+
+json PoseJson(const PlanePose& p) {
+  return {{"origin_mm", {p.origin.x, p.origin.y, p.origin.z}}, {"u", {p.u.x, p.u.y, p.u.z}}, {"v", {p.v.x, p.v.y, p.v.z}}};
+}
+
+std::string Extension(OutputFormat f) { return f == OutputFormat::kPng ? ".png" : ".dcm"; }
+
+// Days since 1970-01-01 <-> civil date (Howard Hinnant's algorithms).
+long DaysFromCivil(int y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const long era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<long>(doe) - 719468;
+}
+
+std::string CivilFromDays(long z) {
+  z += 719468;
+  const long era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const long y = static_cast<long>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04ld%02u%02u", y + (m <= 2), m, d);
+  return buf;
+}
+
+std::string AddDays(const std::string& yyyymmdd, int days) {
+  const int y = std::stoi(yyyymmdd.substr(0, 4));
+  const auto m = static_cast<unsigned>(std::stoi(yyyymmdd.substr(4, 2)));
+  const auto d = static_cast<unsigned>(std::stoi(yyyymmdd.substr(6, 2)));
+  return CivilFromDays(DaysFromCivil(y, m, d) + days);
+}
+
+}  // namespace
+
+const char* PhantomVersion() { return kVersion; }
+
+Status CaseSpec::Check() const {
+  if (stem.empty() || stem.find('/') != std::string::npos) {
+    return MakeError(ErrorCode::kInvalidArgument, "case stem must be a plain file name");
+  }
+  if (auto s = scene.Check(); !s) return s;
+  if (frames < 1 || frames > 500) return MakeError(ErrorCode::kInvalidArgument, "frames must be 1 to 500");
+  if (frames > 1 && !(frame_step_mm > 0 && frame_step_mm <= 5)) {
+    return MakeError(ErrorCode::kInvalidArgument, "frame step must be in (0, 5] mm");
+  }
+  if (frames > 1 && format == OutputFormat::kPng) {
+    return MakeError(ErrorCode::kInvalidArgument, "a cine sweep can only be written as DICOM");
+  }
+  if (!(frame_time_ms > 0)) return MakeError(ErrorCode::kInvalidArgument, "frame time must be positive");
+  if (jpeg_quality < 1 || jpeg_quality > 100) return MakeError(ErrorCode::kInvalidArgument, "JPEG quality must be 1 to 100");
+  return Status::Ok();
+}
+
+GeneratedCase RenderCase(const Scene& scene, const CaseSpec& spec, std::vector<PlanePose> poses) {
+  GeneratedCase g;
+  g.scene = scene;
+  const bool cine = spec.frames > 1;
+  if (cine) g.scene.overlay.calipers = false;  // measurements are made on frozen stills
+  if (poses.empty()) {
+    poses = cine ? SweepPoses(g.scene, spec.frames, spec.frame_step_mm, spec.scene.seed) : std::vector<PlanePose>{PlanePose{}};
+  }
+  g.poses = poses;
+  const int n = static_cast<int>(poses.size());
+  FrameRenderer renderer(g.scene, DeriveSeed(spec.scene.seed, "render"));
+  const ScreenText text = ScreenTextFor(spec);
+  json overlays = json::array();
+  json lookalikes = json::array();
+  eval::TruthCase& t = g.truth;
+  for (int k = 0; k < n; ++k) {
+    RenderedFrame rendered = renderer.Render(poses[static_cast<size_t>(k)]);
+    eval::TruthFrame frame = MeasureFrame(g.scene, poses[static_cast<size_t>(k)], k, rendered);
+    cv::Mat rgb;
+    cv::cvtColor(rendered.gray, rgb, cv::COLOR_GRAY2RGB);
+    json drawn = DrawOverlays(rgb, g.scene, text, frame, k, n);
+    if (k == 0) overlays = drawn;
+    for (auto& l : LookalikesInFrame(rendered, k)) lookalikes.push_back(std::move(l));
+    t.frames.push_back(std::move(frame));
+    g.rgb.push_back(std::move(rgb));
+    g.rendered.push_back(std::move(rendered));
+  }
+
+  t.generator_version = PhantomVersion();
+  t.stem = spec.stem;
+  t.image_file = spec.stem + Extension(spec.format);
+  t.kind = cine ? "cine" : "still";
+  t.difficulty = ToString(spec.scene.difficulty);
+  t.seed = spec.scene.seed;
+  t.width = g.scene.probe.width;
+  t.height = g.scene.probe.height;
+  t.frame_count = n;
+  t.mm_per_px_x = t.mm_per_px_y = g.scene.probe.mm_per_px;
+  if (cine) {
+    t.unique_follicles = UniqueFollicles(t.frames);
+    t.counts = CountUnique(t.unique_follicles);
+  } else {
+    t.counts = t.frames.front().counts;
+  }
+  t.scene = SceneToJson(g.scene);
+  t.scene["ovary_visible"] = g.scene.has_ovary;
+  t.scene["overlays"] = overlays;
+  t.scene["lookalikes"] = lookalikes;
+  t.scene["encoding"] = spec.format == OutputFormat::kPng ? "png" : ToString(spec.encoding);
+  if (cine) {
+    json p = json::array();
+    for (const auto& pose : poses) p.push_back(PoseJson(pose));
+    t.scene["frame_poses"] = p;
+    t.scene["frame_step_mm"] = spec.frame_step_mm;
+  }
+  return g;
+}
+
+GeneratedCase GenerateCase(const CaseSpec& spec) { return RenderCase(GenerateScene(spec.scene), spec); }
+
+Status WriteCase(const GeneratedCase& g, const CaseSpec& spec, const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return MakeError(ErrorCode::kIo, "cannot create " + dir.string() + ": " + ec.message());
+  const auto image_path = dir / g.truth.image_file;
+  json truth = eval::TruthToJson(g.truth);
+  if (spec.format == OutputFormat::kPng) {
+    cv::Mat bgr;
+    cv::cvtColor(g.rgb.front(), bgr, cv::COLOR_RGB2BGR);
+    std::vector<std::uint8_t> bytes;
+    if (!cv::imencode(".png", bgr, bytes)) return MakeError(ErrorCode::kIo, "PNG encoding failed");
+    if (auto s = WriteFileAtomically(image_path, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size())); !s) {
+      return s;
+    }
+  } else {
+    DicomImageSpec d;
+    d.encoding = spec.encoding;
+    d.jpeg_quality = spec.jpeg_quality;
+    d.mm_per_px = g.scene.probe.mm_per_px;
+    d.region_box = g.scene.probe.FanBox();
+    d.reference_px = {cvRound(g.scene.probe.apex_px.x), cvRound(g.scene.probe.apex_px.y)};
+    d.frame_time_ms = spec.frame_time_ms;
+    d.transducer_mhz = g.scene.imaging.frequency_mhz;
+    d.software_version = std::string("antra-phantom ") + PhantomVersion();
+    d.identity = CompleteIdentity(spec);
+    if (auto s = WriteUltrasoundDicom(image_path, g.rgb, d); !s) return s;
+    truth["scene"]["dicom"] = {{"sop_instance_uid", d.identity.sop_instance_uid},
+                               {"series_instance_uid", d.identity.series_instance_uid},
+                               {"study_instance_uid", d.identity.study_instance_uid},
+                               {"study_date", d.identity.study_date},
+                               {"image_laterality", d.identity.laterality},
+                               {"series_description", d.identity.series_description},
+                               {"region_box_px", {d.region_box.x, d.region_box.y, d.region_box.x + d.region_box.width - 1,
+                                                  d.region_box.y + d.region_box.height - 1}},
+                               {"physical_delta_cm", d.mm_per_px / 10.0}};
+  }
+  return WriteFileAtomically(dir / (spec.stem + ".truth.json"), truth.dump(1) + "\n");
+}
+
+std::vector<CaseSpec> SamplesPreset(std::uint64_t seed) {
+  std::vector<CaseSpec> out;
+  const struct {
+    Difficulty d;
+    Encoding e[3];
+  } plan[] = {{Difficulty::kEasy, {Encoding::kMonochrome2, Encoding::kYbrFull422Jpeg, Encoding::kYbrFull422Jpeg}},
+              {Difficulty::kMedium, {Encoding::kMonochrome2Jpeg, Encoding::kYbrFull422Jpeg, Encoding::kYbrFull422Jpeg}},
+              {Difficulty::kHard, {Encoding::kMonochrome2, Encoding::kYbrFull422Jpeg, Encoding::kYbrFull422Jpeg}}};
+  for (const auto& p : plan) {
+    for (int k = 0; k < 3; ++k) {
+      CaseSpec c;
+      char stem[64];
+      std::snprintf(stem, sizeof stem, "%s-%02d", ToString(p.d), k + 1);
+      c.stem = stem;
+      c.scene.difficulty = p.d;
+      c.scene.seed = DeriveSeed(seed, c.stem);
+      c.encoding = p.e[k];
+      out.push_back(c);
+    }
+  }
+  CaseSpec cine;
+  cine.stem = "cine-01";
+  cine.scene.difficulty = Difficulty::kMedium;
+  cine.scene.seed = DeriveSeed(seed, cine.stem);
+  cine.scene.cine = true;
+  cine.scene.width = 640;
+  cine.scene.height = 480;
+  cine.frames = 12;
+  cine.frame_step_mm = 1.0;
+  cine.encoding = Encoding::kYbrFull422Jpeg;
+  cine.jpeg_quality = 85;
+  out.push_back(cine);
+  return out;
+}
+
+std::vector<CaseSpec> BenchmarkPreset(std::uint64_t seed, int stills_per_difficulty, int sweeps) {
+  std::vector<CaseSpec> out;
+  int index = 0;
+  for (Difficulty d : {Difficulty::kEasy, Difficulty::kMedium, Difficulty::kHard}) {
+    for (int k = 0; k < stills_per_difficulty; ++k, ++index) {
+      CaseSpec c;
+      char stem[64];
+      std::snprintf(stem, sizeof stem, "still-%s-%03d", ToString(d), k + 1);
+      c.stem = stem;
+      c.scene.difficulty = d;
+      c.scene.seed = DeriveSeed(seed, c.stem);
+      // Most scanners export JPEG; keep some uncompressed grey ones.
+      c.encoding = (k % 4 == 0) ? Encoding::kMonochrome2 : Encoding::kYbrFull422Jpeg;
+      char id[32];
+      std::snprintf(id, sizeof id, "PH-B%04d", index + 1);
+      c.identity.patient_id = id;
+      c.identity.patient_name = "PHANTOM^BENCH";
+      out.push_back(c);
+    }
+  }
+  const Difficulty cycle[] = {Difficulty::kEasy, Difficulty::kMedium, Difficulty::kHard};
+  for (int k = 0; k < sweeps; ++k) {
+    CaseSpec c;
+    char stem[64];
+    std::snprintf(stem, sizeof stem, "sweep-%02d", k + 1);
+    c.stem = stem;
+    c.scene.difficulty = cycle[k % 3];
+    c.scene.seed = DeriveSeed(seed, c.stem);
+    c.scene.cine = true;
+    c.scene.width = 640;
+    c.scene.height = 480;
+    c.frames = 24;
+    Rng rng(DeriveSeed(c.scene.seed, "sweep-step"));
+    c.frame_step_mm = rng.Uniform(0.5, 1.0);
+    c.encoding = Encoding::kYbrFull422Jpeg;
+    c.identity.patient_name = "PHANTOM^BENCH";
+    c.identity.patient_id = "PH-S" + std::to_string(1000 + k + 1);
+    out.push_back(c);
+  }
+  return out;
+}
+
+Status StudyOptions::Check() const {
+  if (participants < 1 || participants > 200) return MakeError(ErrorCode::kInvalidArgument, "participants must be 1 to 200");
+  if (visits < 1 || visits > 26) return MakeError(ErrorCode::kInvalidArgument, "visits must be 1 to 26");
+  if (stills_per_ovary < 0 || stills_per_ovary > 10) return MakeError(ErrorCode::kInvalidArgument, "stills per ovary must be 0 to 10");
+  if (sweep_frames < 2 || sweep_frames > 200) return MakeError(ErrorCode::kInvalidArgument, "sweep frames must be 2 to 200");
+  if (!(sweep_step_mm > 0 && sweep_step_mm <= 5)) return MakeError(ErrorCode::kInvalidArgument, "sweep step must be in (0, 5] mm");
+  if (!(not_visualised_probability >= 0 && not_visualised_probability <= 1)) {
+    return MakeError(ErrorCode::kInvalidArgument, "not-visualised probability must be in [0, 1]");
+  }
+  if (first_study_date.size() != 8) return MakeError(ErrorCode::kInvalidArgument, "first study date must be YYYYMMDD");
+  SceneOptions probe;
+  probe.width = width;
+  probe.height = height;
+  return probe.Check();
+}
+
+Result<json> GenerateStudy(const StudyOptions& o, const std::filesystem::path& dir, const Progress& progress) {
+  if (auto s = o.Check(); !s) return s.error();
+  json participants = json::array();
+  for (int p = 0; p < o.participants; ++p) {
+    char subject[16], pid[16], pname[32];
+    std::snprintf(subject, sizeof subject, "P%03d", p + 1);
+    std::snprintf(pid, sizeof pid, "PH-%04d", p + 1);
+    std::snprintf(pname, sizeof pname, "PHANTOM^P%03d", p + 1);
+    Rng prng(DeriveSeed(o.seed, subject));
+    char birth[16];
+    std::snprintf(birth, sizeof birth, "19%02d%02d%02d", prng.Int(80, 99), prng.Int(1, 12), prng.Int(1, 28));
+    const double trend = prng.Uniform(-0.5, 1.5);  // some respond to treatment with more recruitment
+    Scene scenes[2];
+    const char* sides[2] = {"L", "R"};
+    for (int s = 0; s < 2; ++s) {
+      SceneOptions so;
+      so.seed = DeriveSeed(o.seed, std::string(subject) + sides[s]);
+      so.difficulty = prng.Chance(0.5) ? Difficulty::kEasy : Difficulty::kMedium;
+      so.width = o.width;
+      so.height = o.height;
+      so.cine = true;
+      // Premature ovarian insufficiency: few follicles to start with.
+      so.follicle_count = prng.Int(0, 8);
+      scenes[s] = GenerateScene(so);
+    }
+    json visits = json::array();
+    for (int v = 0; v < o.visits; ++v) {
+      const std::string date = AddDays(o.first_study_date, 14 * v);
+      const std::string visit_tag = std::string(subject) + "-V" + std::to_string(v + 1);
+      const std::string study_uid = MakeUid(o.seed, "study:" + visit_tag);
+      const std::filesystem::path visit_dir = dir / subject / ("V" + std::to_string(v + 1));
+      json ovaries = json::array();
+      int afc_total = 0;
+      bool total_known = true;
+      for (int s = 0; s < 2; ++s) {
+        if (v > 0) EvolveFollicles(scenes[s], DeriveSeed(o.seed, visit_tag + sides[s]), trend);
+        Scene scene = scenes[s];
+        Rng vrng(DeriveSeed(o.seed, visit_tag + sides[s] + "visit"));
+        scene.has_ovary = !vrng.Chance(o.not_visualised_probability);
+        const bool by_tag = vrng.Chance(0.7);
+        const std::string side_words = s == 0 ? (vrng.Chance(0.5) ? "LT OVARY" : "LOV") : (vrng.Chance(0.5) ? "RT OVARY" : "ROV");
+        json files = json::array();
+        std::optional<int> ovary_afc;
+        SizeCounts ovary_counts;
+        for (int k = 0; k <= o.stills_per_ovary; ++k) {
+          const bool sweep = k == 0;
+          CaseSpec c;
+          c.stem = visit_tag + "-" + sides[s] + (sweep ? "-sweep" : "-still" + std::to_string(k));
+          c.scene = scene.options;
+          c.scene.seed = DeriveSeed(o.seed, c.stem);
+          c.frames = sweep ? o.sweep_frames : 1;
+          c.frame_step_mm = o.sweep_step_mm;
+          c.encoding = o.encoding;
+          c.jpeg_quality = 88;
+          c.identity.patient_name = pname;
+          c.identity.patient_id = pid;
+          c.identity.patient_birth_date = birth;
+          c.identity.study_date = date;
+          c.identity.study_time = "0930" + std::to_string(10 + 10 * s + k);
+          c.identity.study_instance_uid = study_uid;
+          c.identity.series_instance_uid = MakeUid(o.seed, "series:" + visit_tag + sides[s]);
+          c.identity.series_number = s + 1;
+          c.identity.instance_number = k + 1;
+          c.identity.laterality = by_tag ? sides[s] : "";
+          c.identity.series_description = by_tag ? "TV PELVIS" : side_words;
+          c.screen_laterality = side_words;
+          std::vector<PlanePose> poses;
+          if (!sweep) {
+            // A frozen still through the ovary, off its middle by a little.
+            Rng srng(DeriveSeed(c.scene.seed, "still-plane"));
+            PlanePose pose;
+            const Rotation tilt = Rotation::FromEuler(srng.Normal(0, 0.05), srng.Normal(0, 0.05), srng.Normal(0, 0.05));
+            pose.u = tilt.ToWorld({1, 0, 0});
+            pose.v = tilt.ToWorld({0, 1, 0});
+            pose.origin = {0, 0, scene.ovary.shape.center.z + srng.Uniform(-0.35, 0.35) * scene.ovary.shape.semi_axes.z};
+            poses.push_back(pose);
+          }
+          if (progress) progress(c.stem);
+          GeneratedCase g = RenderCase(scene, c, poses);
+          if (auto st = WriteCase(g, c, visit_dir); !st) return st.error();
+          json f = {{"file", (std::filesystem::path(subject) / ("V" + std::to_string(v + 1)) / g.truth.image_file).generic_string()},
+                    {"truth", (std::filesystem::path(subject) / ("V" + std::to_string(v + 1)) / (c.stem + ".truth.json")).generic_string()},
+                    {"kind", g.truth.kind},
+                    {"afc", scene.has_ovary ? json(g.truth.counts.afc()) : json(nullptr)}};
+          files.push_back(f);
+          if (sweep && scene.has_ovary) {
+            ovary_afc = g.truth.counts.afc();
+            ovary_counts = g.truth.counts;
+          }
+        }
+        json ov = {{"side", sides[s]},
+                   {"visualised", scene.has_ovary},
+                   {"laterality_source", by_tag ? "ImageLaterality" : "SeriesDescription"},
+                   {"afc", ovary_afc ? json(*ovary_afc) : json(nullptr)},
+                   {"counts", ovary_afc ? CountsToJson(ovary_counts) : json(nullptr)},
+                   {"files", files}};
+        if (ovary_afc) afc_total += *ovary_afc; else total_known = false;
+        ovaries.push_back(ov);
+      }
+      visits.push_back({{"visit", v + 1},
+                        {"study_date", date},
+                        {"study_instance_uid", study_uid},
+                        {"ovaries", ovaries},
+                        {"afc_total", total_known ? json(afc_total) : json(nullptr)}});
+    }
+    participants.push_back({{"subject", subject},
+                            {"patient_id", pid},
+                            {"patient_name", pname},
+                            {"visits", visits}});
+  }
+  json study = {{"schema", "antra-phantom-study/1"},
+                {"generator", {{"name", "antra-phantom"}, {"version", PhantomVersion()}}},
+                {"seed", o.seed},
+                {"afc_rule", "per ovary: unique follicles of its sweep whose largest visible cross-section has a mean diameter of 2 to 10 mm"},
+                {"participants", participants}};
+  if (auto st = WriteFileAtomically(dir / "study-truth.json", study.dump(1) + "\n"); !st) return st.error();
+  return study;
+}
+
+json TruthAsResults(const eval::TruthCase& truth, std::uint64_t perturb_seed) {
+  Rng rng(perturb_seed ? DeriveSeed(perturb_seed, truth.stem) : 1);
+  const bool perturb = perturb_seed != 0;
+  ImageAnalysis a;
+  a.software_version = std::string("oracle ") + PhantomVersion();
+  a.path = truth.image_file;
+  a.width = truth.width;
+  a.height = truth.height;
+  a.frame_count = truth.frame_count;
+  a.calibration = Calibration::Global(CalibrationSource::kUser, {truth.mm_per_px_x, truth.mm_per_px_y}, 1.0,
+                                      "phantom truth");
+  a.parameters_hash = perturb ? "oracle-perturbed" : "oracle";
+  const double mmpp = truth.mm_per_px_x;
+  auto measurement = [&](const eval::TruthCrossSection& c) {
+    FollicleMeasurement m;
+    m.center_px = c.center_px;
+    m.long_axis = c.long_axis_px;
+    m.short_axis = c.short_axis_px;
+    m.long_mm = c.long_mm;
+    m.short_mm = c.short_mm;
+    m.mean_mm = c.mean_mm;
+    m.area_mm2 = c.area_mm2;
+    m.area_px = c.area_mm2 / (mmpp * mmpp);
+    m.area_equivalent_diameter_mm = 2 * std::sqrt(c.area_mm2 / 3.14159265358979323846);
+    for (const auto& p : c.contour_px) m.contour_px.emplace_back(cvRound(p.x), cvRound(p.y));
+    m.confidence = 1.0;
+    if (perturb) {
+      const double scale = std::max(0.3, 1.0 + rng.Normal(0, 0.5) / std::max(1.0, c.mean_mm));
+      m.long_mm = *m.long_mm * scale;
+      m.short_mm = *m.short_mm * scale;
+      m.mean_mm = 0.5 * (*m.long_mm + *m.short_mm);
+      m.center_px += cv::Point2d(rng.Normal(0, 0.7), rng.Normal(0, 0.7));
+    }
+    return m;
+  };
+  for (const auto& tf : truth.frames) {
+    FrameAnalysis f;
+    f.index = tf.index;
+    int id = 1;
+    SizeCounts counts;
+    for (const auto& c : tf.follicles) {
+      if (c.visible_fraction < eval::kDefaultMinVisibleFraction) continue;
+      if (perturb && rng.Chance(0.1)) continue;  // missed
+      Follicle fol;
+      static_cast<FollicleMeasurement&>(fol) = measurement(c);
+      fol.id = id++;
+      counts.Add(*fol.mean_mm);
+      f.follicles.push_back(std::move(fol));
+    }
+    if (perturb && rng.Chance(0.3)) {  // a false positive somewhere in the fan box
+      Follicle fp;
+      fp.center_px = {rng.Uniform(0.2, 0.8) * truth.width, rng.Uniform(0.3, 0.9) * truth.height};
+      fp.long_mm = fp.short_mm = fp.mean_mm = rng.Uniform(2.5, 8.0);
+      fp.confidence = 0.3;
+      fp.id = id++;
+      counts.Add(*fp.mean_mm);
+      f.follicles.push_back(std::move(fp));
+    }
+    f.counts = counts;
+    a.frames.push_back(std::move(f));
+  }
+  if (truth.kind == "cine") {
+    int id = 1;
+    SizeCounts counts;
+    for (const auto& u : truth.unique_follicles) {
+      if (!u.visible) continue;
+      if (perturb && rng.Chance(0.1)) continue;
+      CineFollicle c;
+      c.id = id++;
+      c.best_frame = u.best_frame;
+      for (const auto& ap : u.frames) c.appearances.push_back({ap.frame, ap.center_px});
+      for (const auto& tc : truth.frames[static_cast<size_t>(u.best_frame)].follicles) {
+        if (tc.follicle_id == u.id) c.at_best_frame = measurement(tc);
+      }
+      counts.Add(*c.at_best_frame.mean_mm);
+      a.cine_follicles.push_back(std::move(c));
+    }
+    if (perturb) {
+      CineFollicle fp;
+      fp.id = id++;
+      fp.best_frame = 0;
+      fp.appearances.push_back({0, {0.1 * truth.width, 0.95 * truth.height}});
+      fp.at_best_frame.center_px = fp.appearances[0].center_px;
+      fp.at_best_frame.long_mm = fp.at_best_frame.short_mm = fp.at_best_frame.mean_mm = 5.0;
+      counts.Add(5.0);
+      a.cine_follicles.push_back(std::move(fp));
+    }
+    a.counts = counts;
+    a.counts_source = "unique-follicles";
+  } else {
+    a.counts = a.frames.empty() ? std::nullopt : a.frames.front().counts;
+    a.counts_source = "single-frame";
+  }
+  return AnalysisToJson(a);
+}
+
+}  // namespace antra::phantom
