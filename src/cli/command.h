@@ -19,6 +19,7 @@ using CommandRunner = std::function<int()>;
 CommandRunner RegisterInfoCommand(CLI::App& app);
 CommandRunner RegisterFramesCommand(CLI::App& app);
 CommandRunner RegisterEvalCommand(CLI::App& app);
+CommandRunner RegisterAnalyzeCommand(CLI::App& app);
 
 // "antra: error: FILE: reason" on stderr, one line.
 void ReportFileError(const std::string& file, const std::string& reason);

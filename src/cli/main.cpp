@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   };
   add(antra::cli::RegisterInfoCommand);
   add(antra::cli::RegisterFramesCommand);
+  add(antra::cli::RegisterAnalyzeCommand);
   add(antra::cli::RegisterEvalCommand);
 
   try {

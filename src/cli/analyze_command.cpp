@@ -1,0 +1,224 @@
+// antra analyze FILE... [--json OUT] [--overlay OUT.png] [--mm-per-pixel X]
+//                       [--frame N] [--preset NAME | --params FILE]
+// Finds, outlines and measures follicles on every frame. With one input,
+// --json and --overlay name files; with several, they name folders that get
+// <input stem>.json and <input stem>.png. Results identify images by SOP
+// Instance UID and path only.
+
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <opencv2/imgcodecs.hpp>
+
+#include "cli/command.h"
+#include "core/atomic_file.h"
+#include "core/version.h"
+#include "io/analysis_json.h"
+#include "io/open_image.h"
+#include "pipeline/analyze_image.h"
+#include "pipeline/overlay_render.h"
+#include "pipeline/presets.h"
+
+namespace antra::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct AnalyzeCliOptions {
+  std::vector<std::string> files;
+  std::string json_out;
+  std::string overlay_out;
+  std::optional<double> mm_per_pixel;
+  std::optional<int> frame;
+  std::string preset;
+  std::string params;
+  bool no_ruler = false;
+};
+
+// Output path for one input: the named file (one input) or <folder>/<stem><ext>.
+class OutputNamer {
+ public:
+  OutputNamer(std::string target, bool folder, std::string ext)
+      : target_(std::move(target)), folder_(folder), ext_(std::move(ext)) {}
+  bool enabled() const { return !target_.empty(); }
+  fs::path For(const std::string& input) {
+    if (!folder_) return target_;
+    std::string stem = fs::path(input).stem().string();
+    // Two inputs with the same stem must not overwrite each other.
+    std::string name = stem;
+    for (int n = 2; !used_.insert(name).second; ++n) name = stem + "-" + std::to_string(n);
+    return fs::path(target_) / (name + ext_);
+  }
+
+ private:
+  std::string target_;
+  bool folder_;
+  std::string ext_;
+  std::set<std::string> used_;
+};
+
+Result<pipeline::PipelineOptions> LoadOptions(const AnalyzeCliOptions& o) {
+  if (!o.params.empty()) return pipeline::LoadPreset(o.params);
+  if (!o.preset.empty()) return pipeline::LoadNamedPreset(o.preset);
+  return pipeline::PipelineOptions{};
+}
+
+std::string Summary(const std::string& file, const ImageAnalysis& a) {
+  std::ostringstream out;
+  out << file << ": " << a.frames.size() << (a.frames.size() == 1 ? " frame" : " frames");
+  size_t follicles = 0;
+  for (const auto& f : a.frames) follicles += f.follicles.size();
+  out << ", " << follicles << " follicles";
+  if (!a.calibration.calibrated()) {
+    out << ", UNCALIBRATED (no mm sizes, no AFC)";
+  } else {
+    out << ", scale " << ToString(a.calibration.source());
+    if (a.calibration.global_scale()) {
+      out << " " << std::setprecision(4) << a.calibration.global_scale()->mm_per_px_x << " mm/px";
+    }
+    if (!a.cine_follicles.empty() || a.counts_source == "unique-follicles") {
+      out << ", " << a.cine_follicles.size() << " unique follicles";
+    }
+    if (a.counts) out << ", AFC " << a.counts->afc() << " (2-<6 mm: " << a.counts->from_2_to_6
+                      << ", 6-10 mm: " << a.counts->from_6_to_10 << ", >10 mm: " << a.counts->over_10 << ")";
+  }
+  return out.str();
+}
+
+Status WritePng(const fs::path& path, const cv::Mat& bgr) {
+  std::vector<uchar> bytes;
+  if (!cv::imencode(".png", bgr, bytes)) return MakeError(ErrorCode::kIo, "PNG encoding failed");
+  return WriteFileAtomically(path, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+}
+
+// A cine's overlays are drawn after linking, so that every follicle carries
+// its unique id: the frames are decoded a second time, one at a time.
+Status WriteCineOverlays(ImageSource& source, const ImageAnalysis& analysis, const fs::path& folder) {
+  std::error_code ec;
+  fs::create_directories(folder, ec);
+  if (ec || !fs::is_directory(folder)) return MakeError(ErrorCode::kIo, "cannot create folder " + folder.string());
+  for (const auto& result : analysis.frames) {
+    auto frame = source.ReadFrame(result.index);
+    if (!frame) return frame.error();
+    const auto ids = pipeline::UniqueIdsInFrame(analysis, result.index);
+    char name[32];
+    std::snprintf(name, sizeof name, "frame-%04d.png", result.index);
+    if (Status s = WritePng(folder / name, pipeline::RenderOverlay(*frame, result, analysis.calibration, &ids)); !s) {
+      return s;
+    }
+  }
+  return Status::Ok();
+}
+
+Status PrepareFolder(const std::string& folder) {
+  std::error_code ec;
+  fs::create_directories(folder, ec);
+  if (ec || !fs::is_directory(folder)) return MakeError(ErrorCode::kIo, "cannot create folder " + folder);
+  return Status::Ok();
+}
+
+int RunAnalyze(const AnalyzeCliOptions& o) {
+  OpenOptions open_options;
+  open_options.mm_per_pixel = o.mm_per_pixel;
+  auto options = LoadOptions(o);
+  if (!options) {
+    std::cerr << "antra: error: " << options.error().message << "\n";
+    return kExitUsage;
+  }
+  pipeline::AnalyzeOptions analyze;
+  analyze.pipeline = *options;
+  analyze.frame = o.frame;
+  analyze.detect_ruler = !o.no_ruler;
+  analyze.software_version = kVersion;
+  for (const Status& s : {open_options.Check(), analyze.Check()}) {
+    if (!s) {
+      std::cerr << "antra: error: " << s.error().message << "\n";
+      return kExitUsage;
+    }
+  }
+  const bool many = o.files.size() > 1;
+  for (const auto& folder : {o.json_out, o.overlay_out}) {
+    if (many && !folder.empty() && folder != "-") {
+      if (Status s = PrepareFolder(folder); !s) {
+        std::cerr << "antra: error: " << s.error().message << "\n";
+        return kExitUsage;
+      }
+    }
+  }
+  OutputNamer json_names(o.json_out == "-" ? "" : o.json_out, many, ".json");
+  OutputNamer overlay_names(o.overlay_out, many, ".png");
+  const int overlay_frame = o.frame.value_or(0);
+  int failures = 0;
+  for (const auto& file : o.files) {
+    auto source = OpenImage(file, open_options);
+    if (!source) {
+      ReportFileError(file, source.error().message);
+      ++failures;
+      continue;
+    }
+    cv::Mat overlay;
+    const bool cine_overlays = overlay_names.enabled() && (*source)->info().frame_count > 1 && !o.frame;
+    auto on_frame = [&](const Frame& frame, const FrameAnalysis& result, const Calibration& calibration) {
+      if (overlay_names.enabled() && !cine_overlays && frame.index == overlay_frame) {
+        overlay = pipeline::RenderOverlay(frame, result, calibration);
+      }
+    };
+    auto analysis = pipeline::AnalyzeImage(**source, analyze, on_frame);
+    if (!analysis) {
+      ReportFileError(file, analysis.error().message);
+      ++failures;
+      continue;
+    }
+    const std::string json = AnalysisToJson(*analysis).dump(2) + "\n";
+    if (o.json_out == "-") std::cout << json;
+    else std::cout << Summary(file, *analysis) << "\n";
+    if (json_names.enabled()) {
+      if (Status s = WriteFileAtomically(json_names.For(file), json); !s) {
+        ReportFileError(file, "writing JSON: " + s.error().message);
+        ++failures;
+        continue;
+      }
+    }
+    if (cine_overlays) {
+      const fs::path folder = many ? fs::path(o.overlay_out) / fs::path(file).stem() : fs::path(o.overlay_out);
+      if (Status s = WriteCineOverlays(**source, *analysis, folder); !s) {
+        ReportFileError(file, "writing overlays: " + s.error().message);
+        ++failures;
+      }
+    } else if (overlay_names.enabled() && !overlay.empty()) {
+      if (Status s = WritePng(overlay_names.For(file), overlay); !s) {
+        ReportFileError(file, "writing overlay: " + s.error().message);
+        ++failures;
+      }
+    }
+  }
+  return failures ? kExitSomeFailed : kExitOk;
+}
+
+}  // namespace
+
+CommandRunner RegisterAnalyzeCommand(CLI::App& app) {
+  auto o = std::make_shared<AnalyzeCliOptions>();
+  auto* cmd = app.add_subcommand("analyze", "Find, outline and measure follicles on every frame");
+  cmd->add_option("files", o->files, "DICOM files or PNG/JPEG screen exports")->required();
+  cmd->add_option("--json", o->json_out,
+                  "Write the analysis JSON (docs/schemas/analysis.schema.json): a file for one input, a folder for "
+                  "several, '-' for standard output");
+  cmd->add_option("--overlay", o->overlay_out,
+                  "Write a PNG of the analysed frame with outlines, calipers and sizes: a file for one input, a "
+                  "folder for several (shows --frame, else frame 0). A multi-frame file gets a folder of "
+                  "frame-NNNN.png, each follicle labelled with its unique id (<folder>/<stem>/ for several inputs)");
+  cmd->add_option("--mm-per-pixel", o->mm_per_pixel, "Override the calibration with this scale");
+  cmd->add_option("--frame", o->frame, "Analyse only this frame (0-based)");
+  auto* preset = cmd->add_option("--preset", o->preset, "Pipeline preset models/NAME.json (default: built-in defaults)");
+  cmd->add_option("--params", o->params, "Pipeline options from this JSON file")->excludes(preset);
+  cmd->add_flag("--no-ruler", o->no_ruler, "Do not read the scale from a burned-in depth ruler");
+  return [o] { return RunAnalyze(*o); };
+}
+
+}  // namespace antra::cli

@@ -1,0 +1,385 @@
+#include "pipeline/candidates.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+
+#include <opencv2/imgproc.hpp>
+
+namespace antra::pipeline {
+
+Status BackgroundOptions::Check() const {
+  if (!(cell_mm >= 0.5 && cell_mm <= 10)) return MakeError(ErrorCode::kInvalidArgument, "background.cell_mm must be in 0.5..10");
+  if (!(window_mm >= 2 * cell_mm && window_mm <= 200)) {
+    return MakeError(ErrorCode::kInvalidArgument, "background.window_mm must be in 2 x cell_mm..200");
+  }
+  if (!(percentile > 0 && percentile < 1)) return MakeError(ErrorCode::kInvalidArgument, "background.percentile must be in (0, 1)");
+  if (min_tissue_level < 0 || min_tissue_level > 250) {
+    return MakeError(ErrorCode::kInvalidArgument, "background.min_tissue_level must be in 0..250");
+  }
+  return Status::Ok();
+}
+
+Status CandidateOptions::Check() const {
+  if (!(core_ratio > 0 && core_ratio < extent_ratio && extent_ratio < 1)) {
+    return MakeError(ErrorCode::kInvalidArgument, "candidates: need 0 < core_ratio < extent_ratio < 1");
+  }
+  if (!(open_mm >= 0 && open_mm <= 3)) return MakeError(ErrorCode::kInvalidArgument, "candidates.open_mm must be in 0..3");
+  if (!(min_core_mm >= 0 && min_core_mm <= 10)) return MakeError(ErrorCode::kInvalidArgument, "candidates.min_core_mm must be in 0..10");
+  if (!(min_diameter_mm > 0 && min_diameter_mm < max_diameter_mm && max_diameter_mm <= 200)) {
+    return MakeError(ErrorCode::kInvalidArgument, "candidates: need 0 < min_diameter_mm < max_diameter_mm <= 200");
+  }
+  return Status::Ok();
+}
+
+Status SplitOptions::Check() const {
+  if (!(septum_contrast >= 0 && septum_contrast <= 1)) {
+    return MakeError(ErrorCode::kInvalidArgument, "split.septum_contrast must be in 0..1");
+  }
+  if (!(neck_solidity >= 0 && neck_solidity <= 1)) return MakeError(ErrorCode::kInvalidArgument, "split.neck_solidity must be in 0..1");
+  if (!(neck_depth_mm >= 0 && neck_depth_mm <= 20)) return MakeError(ErrorCode::kInvalidArgument, "split.neck_depth_mm must be in 0..20");
+  return Status::Ok();
+}
+
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+// Value at fraction q of the sorted values (nearest rank); values is modified.
+float Percentile(std::vector<float>& values, double q) {
+  const size_t k = std::min(values.size() - 1, size_t(q * (values.size() - 1) + 0.5));
+  std::nth_element(values.begin(), values.begin() + long(k), values.end());
+  return values[k];
+}
+
+double AreaForDiameter(double diameter_px) { return kPi / 4.0 * diameter_px * diameter_px; }
+
+cv::Mat Disk(int diameter) {
+  diameter = std::max(1, diameter);
+  return cv::getStructuringElement(cv::MORPH_ELLIPSE, {diameter, diameter});
+}
+
+// Union-find over label ids.
+class Merger {
+ public:
+  explicit Merger(int n) : parent_(size_t(n)) { std::iota(parent_.begin(), parent_.end(), 0); }
+  int Find(int x) {
+    while (parent_[size_t(x)] != x) x = parent_[size_t(x)] = parent_[size_t(parent_[size_t(x)])];
+    return x;
+  }
+  void Join(int keep, int other) { parent_[size_t(Find(other))] = Find(keep); }
+
+ private:
+  std::vector<int> parent_;
+};
+
+double Solidity(const std::vector<cv::Point>& contour) {
+  if (contour.size() < 3) return 1.0;
+  std::vector<cv::Point> hull;
+  cv::convexHull(contour, hull);
+  const double hull_area = cv::contourArea(hull);
+  return hull_area > 0 ? cv::contourArea(contour) / hull_area : 1.0;
+}
+
+std::vector<cv::Point> OuterContour(const cv::Mat& mask, cv::Point offset) {
+  std::vector<std::vector<cv::Point>> contours;
+  cv::findContours(mask.clone(), contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_NONE, offset);
+  if (contours.empty()) return {};
+  return *std::max_element(contours.begin(), contours.end(), [](const auto& a, const auto& b) {
+    return cv::contourArea(a) < cv::contourArea(b);
+  });
+}
+
+// Median of `image` over the pixels where `labels` == id (inside `roi`).
+double MedianWhere(const cv::Mat& image, const cv::Mat& labels, int id) {
+  int histogram[256] = {};
+  int total = 0;
+  for (int y = 0; y < labels.rows; ++y) {
+    const int* l = labels.ptr<int>(y);
+    const uchar* v = image.ptr<uchar>(y);
+    for (int x = 0; x < labels.cols; ++x) {
+      if (l[x] == id) {
+        ++histogram[v[x]];
+        ++total;
+      }
+    }
+  }
+  int seen = 0;
+  for (int i = 0; i < 256; ++i) {
+    seen += histogram[i];
+    if (total > 0 && 2 * seen >= total) return i;
+  }
+  return 0;
+}
+
+// Splits one region (labels == id inside an ROI) at distance-transform maxima
+// deeper than `depth_px`; new labels are taken from next_label.
+void SplitAtNecks(cv::Mat& labels, int id, double depth_px, int& next_label) {
+  cv::Mat mask = labels == id;
+  cv::Mat dist;
+  cv::distanceTransform(mask, dist, cv::DIST_L2, cv::DIST_MASK_5);
+  double max_dist = 0;
+  cv::minMaxLoc(dist, nullptr, &max_dist);
+  if (max_dist < 2.0 * depth_px) return;
+  cv::Mat dilated;
+  cv::dilate(dist, dilated, Disk(3));
+  cv::Mat peaks = (dist >= dilated) & (dist > depth_px) & mask;
+  cv::Mat seeds;
+  const int n = cv::connectedComponents(peaks, seeds, 8, CV_32S);
+  if (n <= 2) return;  // one peak (or none): nothing to split
+  const double scale = std::min(4.0, 250.0 / max_dist);
+  cv::Mat level;
+  cv::Mat inverted = max_dist - dist;
+  inverted.convertTo(level, CV_8U, scale);
+  std::vector<double> peak(size_t(n), 0.0);
+  for (int y = 0; y < seeds.rows; ++y) {
+    for (int x = 0; x < seeds.cols; ++x) {
+      const int s = seeds.at<int>(y, x);
+      if (s > 0) peak[size_t(s)] = std::max(peak[size_t(s)], double(dist.at<float>(y, x)));
+    }
+  }
+  auto saddles = FloodFromSeeds(level, mask, seeds);
+  // Shallowest saddles (highest distance) first.
+  std::sort(saddles.begin(), saddles.end(), [](const Saddle& a, const Saddle& b) { return a.level < b.level; });
+  Merger merger(n);
+  for (const auto& s : saddles) {
+    const int ra = merger.Find(s.a), rb = merger.Find(s.b);
+    if (ra == rb) continue;
+    const double saddle_dist = max_dist - s.level / scale;
+    if (std::min(peak[size_t(ra)], peak[size_t(rb)]) - saddle_dist < depth_px) {
+      merger.Join(ra, rb);
+      peak[size_t(ra)] = std::max(peak[size_t(ra)], peak[size_t(rb)]);
+    }
+  }
+  std::map<int, int> new_id;
+  for (int y = 0; y < seeds.rows; ++y) {
+    for (int x = 0; x < seeds.cols; ++x) {
+      const int s = seeds.at<int>(y, x);
+      if (s <= 0) continue;
+      const int root = merger.Find(s);
+      auto it = new_id.find(root);
+      if (it == new_id.end()) it = new_id.emplace(root, new_id.empty() ? id : next_label++).first;
+      labels.at<int>(y, x) = it->second;
+    }
+  }
+}
+
+// Splits one extent component (inside its ROI) along bright septa between its cores.
+void SplitAtSepta(const cv::Mat& level, const cv::Mat& component, cv::Mat& labels, double tissue,
+                  double septum_contrast) {
+  double max_label = 0;
+  cv::minMaxLoc(labels, nullptr, &max_label);
+  const int n = int(max_label) + 1;
+  std::vector<double> lumen(size_t(n), 0.0);
+  for (int id = 1; id < n; ++id) lumen[size_t(id)] = MedianWhere(level, labels, id);
+  auto saddles = FloodFromSeeds(level, component, labels);
+  std::sort(saddles.begin(), saddles.end(), [](const Saddle& a, const Saddle& b) { return a.level < b.level; });
+  Merger merger(n);
+  for (const auto& s : saddles) {
+    const int ra = merger.Find(s.a), rb = merger.Find(s.b);
+    if (ra == rb) continue;
+    const double darker = std::max(lumen[size_t(ra)], lumen[size_t(rb)]);
+    const double strength = (s.level - darker) / std::max(1.0, tissue - darker);
+    if (strength < septum_contrast) {
+      merger.Join(ra, rb);
+      lumen[size_t(ra)] = std::min(lumen[size_t(ra)], lumen[size_t(rb)]);
+    }
+  }
+  for (int y = 0; y < labels.rows; ++y) {
+    int* l = labels.ptr<int>(y);
+    for (int x = 0; x < labels.cols; ++x) {
+      if (l[x] > 0) l[x] = merger.Find(l[x]);
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<Saddle> FloodFromSeeds(const cv::Mat& level, const cv::Mat& allowed, cv::Mat& labels) {
+  CV_Assert(level.type() == CV_8UC1 && allowed.type() == CV_8UC1 && labels.type() == CV_32SC1);
+  CV_Assert(level.size() == allowed.size() && level.size() == labels.size());
+  const int w = level.cols, h = level.rows;
+  std::vector<std::vector<int>> buckets(256);
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      if (labels.at<int>(y, x) > 0) buckets[level.at<uchar>(y, x)].push_back(y * w + x);
+    }
+  }
+  std::map<std::pair<int, int>, int> met;
+  const int dx[4] = {1, -1, 0, 0}, dy[4] = {0, 0, 1, -1};
+  for (int current = 0; current < 256; ++current) {
+    auto& bucket = buckets[size_t(current)];
+    // The bucket may grow while it is processed (neighbours at or below `current`).
+    for (size_t i = 0; i < bucket.size(); ++i) {
+      const int p = bucket[i];
+      const int px = p % w, py = p / w;
+      const int lp = labels.at<int>(py, px);
+      for (int k = 0; k < 4; ++k) {
+        const int qx = px + dx[k], qy = py + dy[k];
+        if (qx < 0 || qy < 0 || qx >= w || qy >= h || !allowed.at<uchar>(qy, qx)) continue;
+        int& lq = labels.at<int>(qy, qx);
+        const int priority = std::max(current, int(level.at<uchar>(qy, qx)));
+        if (lq == 0) {
+          lq = lp;
+          buckets[size_t(priority)].push_back(qy * w + qx);
+        } else if (lq != lp) {
+          const auto key = std::minmax(lp, lq);
+          auto it = met.find(key);
+          if (it == met.end()) met.emplace(key, priority);
+          else it->second = std::min(it->second, priority);
+        }
+      }
+    }
+    std::vector<int>().swap(bucket);
+  }
+  std::vector<Saddle> out;
+  out.reserve(met.size());
+  for (const auto& [key, value] : met) out.push_back({key.first, key.second, value});
+  return out;
+}
+
+cv::Mat EstimateTissueLevel(const cv::Mat& despeckled, const cv::Mat& valid, const WorkingGrid& grid,
+                            const BackgroundOptions& options) {
+  CV_Assert(despeckled.type() == CV_8UC1 && valid.size() == despeckled.size());
+  const int cell = std::max(2, int(std::lround(grid.Px(options.cell_mm))));
+  const cv::Size coarse_size((despeckled.cols + cell - 1) / cell, (despeckled.rows + cell - 1) / cell);
+  cv::Mat weight, value;
+  valid.convertTo(weight, CV_32F, 1.0 / 255.0);
+  despeckled.convertTo(value, CV_32F);
+  value = value.mul(weight);
+  cv::Mat wsum, vsum;
+  cv::resize(weight, wsum, coarse_size, 0, 0, cv::INTER_AREA);
+  cv::resize(value, vsum, coarse_size, 0, 0, cv::INTER_AREA);
+
+  const int radius = std::max(1, int(std::lround(options.window_mm / 2.0 / std::max(options.cell_mm, grid.Mm(cell)))));
+  cv::Mat coarse(coarse_size, CV_32F, cv::Scalar(0));
+  std::vector<float> window;
+  window.reserve(size_t((2 * radius + 1) * (2 * radius + 1)));
+  for (int cy = 0; cy < coarse_size.height; ++cy) {
+    for (int cx = 0; cx < coarse_size.width; ++cx) {
+      if (wsum.at<float>(cy, cx) < 0.3f) continue;
+      window.clear();
+      for (int y = std::max(0, cy - radius); y <= std::min(coarse_size.height - 1, cy + radius); ++y) {
+        for (int x = std::max(0, cx - radius); x <= std::min(coarse_size.width - 1, cx + radius); ++x) {
+          if ((x - cx) * (x - cx) + (y - cy) * (y - cy) > radius * radius) continue;
+          const float w = wsum.at<float>(y, x);
+          if (w >= 0.3f) window.push_back(vsum.at<float>(y, x) / w);
+        }
+      }
+      if (!window.empty()) coarse.at<float>(cy, cx) = Percentile(window, options.percentile);
+    }
+  }
+  // Smooth over known cells only, then spread to the working grid.
+  cv::Mat known = (coarse > 0);
+  cv::Mat known_f;
+  known.convertTo(known_f, CV_32F, 1.0 / 255.0);
+  cv::Mat num, den;
+  cv::GaussianBlur(coarse, num, {}, 1.0, 1.0, cv::BORDER_REPLICATE);
+  cv::GaussianBlur(known_f, den, {}, 1.0, 1.0, cv::BORDER_REPLICATE);
+  cv::Mat smooth;
+  cv::divide(num, cv::max(den, 1e-3f), smooth);
+  smooth.setTo(0, den < 0.05f);
+  cv::Mat tissue;
+  cv::resize(smooth, tissue, despeckled.size(), 0, 0, cv::INTER_LINEAR);
+  tissue.setTo(0, tissue < float(options.min_tissue_level));
+  return tissue;
+}
+
+CandidateMap FindDarkCandidates(const cv::Mat& despeckled, const cv::Mat& tissue, const cv::Mat& valid,
+                                const WorkingGrid& grid, const CandidateOptions& co, const SplitOptions& so) {
+  CV_Assert(despeckled.type() == CV_8UC1 && tissue.type() == CV_32FC1 && valid.type() == CV_8UC1);
+  CandidateMap map;
+  map.labels = cv::Mat::zeros(despeckled.size(), CV_32S);
+
+  cv::Mat core_threshold, extent_threshold;
+  tissue.convertTo(core_threshold, CV_8U, co.core_ratio);
+  tissue.convertTo(extent_threshold, CV_8U, co.extent_ratio);
+  cv::Mat core = (despeckled < core_threshold) & valid;
+  // A core must hold a disc of min_core_mm (else it is a speckle hole); the
+  // opening keeps exactly the parts where such a disc fits.
+  const int open = std::max(int(std::lround(grid.Px(co.open_mm))), int(std::lround(grid.Px(co.min_core_mm))));
+  if (open >= 2) cv::morphologyEx(core, core, cv::MORPH_OPEN, Disk(open));
+  cv::Mat extent = ((despeckled < extent_threshold) & valid) | core;
+
+  cv::Mat extent_labels, extent_stats, extent_centroids;
+  const int n_extent = cv::connectedComponentsWithStats(extent, extent_labels, extent_stats, extent_centroids, 4, CV_32S);
+  const double min_area = AreaForDiameter(grid.Px(co.min_diameter_mm));
+  const double max_area = AreaForDiameter(grid.Px(co.max_diameter_mm));
+  const double depth_px = grid.Px(so.neck_depth_mm);
+  int next_label = 1;
+  for (int e = 1; e < n_extent; ++e) {
+    const int area = extent_stats.at<int>(e, cv::CC_STAT_AREA);
+    if (area < min_area || area > 2.0 * max_area) continue;
+    const cv::Rect box(extent_stats.at<int>(e, cv::CC_STAT_LEFT), extent_stats.at<int>(e, cv::CC_STAT_TOP),
+                       extent_stats.at<int>(e, cv::CC_STAT_WIDTH), extent_stats.at<int>(e, cv::CC_STAT_HEIGHT));
+    cv::Mat component = extent_labels(box) == e;
+    // Seeds: this component's cores, numbered 1..k.
+    cv::Mat seeds;
+    const int n_seeds = cv::connectedComponents(core(box) & component, seeds, 8, CV_32S) - 1;
+    if (n_seeds <= 0) continue;  // no fluid core: a speckle hole or a shadow's edge
+    const double tissue_level = cv::mean(tissue(box), component)[0];
+    if (n_seeds == 1) {
+      seeds.setTo(1, component);
+    } else {
+      SplitAtSepta(despeckled(box), component, seeds, tissue_level, so.septum_contrast);
+    }
+    // Renumber into the global map; split necked regions on their distance transform.
+    std::map<int, int> global;
+    for (int y = 0; y < box.height; ++y) {
+      for (int x = 0; x < box.width; ++x) {
+        const int s = seeds.at<int>(y, x);
+        if (s <= 0) continue;
+        auto it = global.find(s);
+        if (it == global.end()) it = global.emplace(s, next_label++).first;
+        map.labels(box).at<int>(y, x) = it->second;
+      }
+    }
+    for (const auto& [local, id] : global) {
+      cv::Mat roi = map.labels(box);
+      cv::Mat region = roi == id;
+      const int region_area = cv::countNonZero(region);
+      if (region_area < 2.0 * min_area || region_area > max_area || depth_px <= 0) continue;
+      const auto contour = OuterContour(region, {});
+      if (Solidity(contour) < so.neck_solidity) {
+        cv::Mat local_labels = roi.clone();
+        SplitAtNecks(local_labels, id, depth_px, next_label);
+        local_labels.copyTo(roi, roi == id);
+      }
+    }
+  }
+
+  // Describe each final region; drop those outside the size range.
+  const int n_labels = next_label;
+  std::vector<cv::Rect> boxes(static_cast<size_t>(n_labels));
+  std::vector<int> areas(size_t(n_labels), 0);
+  for (int y = 0; y < map.labels.rows; ++y) {
+    const int* l = map.labels.ptr<int>(y);
+    for (int x = 0; x < map.labels.cols; ++x) {
+      if (!l[x]) continue;
+      auto& b = boxes[size_t(l[x])];
+      b = b.empty() ? cv::Rect(x, y, 1, 1) : (b | cv::Rect(x, y, 1, 1));
+      ++areas[size_t(l[x])];
+    }
+  }
+  for (int id = 1; id < n_labels; ++id) {
+    const cv::Rect& box = boxes[size_t(id)];
+    if (areas[size_t(id)] < min_area || areas[size_t(id)] > max_area || box.empty()) {
+      if (!box.empty()) map.labels(box).setTo(0, map.labels(box) == id);
+      continue;
+    }
+    Candidate c;
+    c.label = id;
+    c.box = box;
+    cv::Mat mask = map.labels(box) == id;
+    c.contour = OuterContour(mask, box.tl());
+    const cv::Moments m = cv::moments(mask, true);
+    c.area_px = m.m00;
+    c.centroid = {box.x + m.m10 / m.m00, box.y + m.m01 / m.m00};
+    c.lumen_level = MedianWhere(despeckled(box), map.labels(box), id);
+    map.candidates.push_back(std::move(c));
+  }
+  return map;
+}
+
+}  // namespace antra::pipeline

@@ -1,0 +1,164 @@
+#include "pipeline/lookalikes.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <opencv2/imgproc.hpp>
+
+#include "pipeline/measure.h"
+
+namespace antra::pipeline {
+
+Status LookalikeOptions::Check() const {
+  if (!(min_diameter_mm > 0 && min_diameter_mm < max_diameter_mm && max_diameter_mm <= 200)) {
+    return MakeError(ErrorCode::kInvalidArgument, "lookalikes: need 0 < min_diameter_mm < max_diameter_mm <= 200");
+  }
+  if (!(min_solidity >= 0 && min_solidity <= 1)) return MakeError(ErrorCode::kInvalidArgument, "lookalikes.min_solidity must be in 0..1");
+  if (!(min_axis_ratio >= 0 && min_axis_ratio <= 1)) return MakeError(ErrorCode::kInvalidArgument, "lookalikes.min_axis_ratio must be in 0..1");
+  if (!(min_contrast >= 0 && min_contrast < 1)) return MakeError(ErrorCode::kInvalidArgument, "lookalikes.min_contrast must be in [0, 1)");
+  if (!(max_darkness > 0 && max_darkness <= 1)) return MakeError(ErrorCode::kInvalidArgument, "lookalikes.max_darkness must be in (0, 1]");
+  if (!(max_border_fraction >= 0 && max_border_fraction <= 1)) {
+    return MakeError(ErrorCode::kInvalidArgument, "lookalikes.max_border_fraction must be in 0..1");
+  }
+  if (!(shadow_ratio >= 0 && shadow_ratio <= 2)) return MakeError(ErrorCode::kInvalidArgument, "lookalikes.shadow_ratio must be in 0..2");
+  if (!(min_confidence >= 0 && min_confidence <= 1)) return MakeError(ErrorCode::kInvalidArgument, "lookalikes.min_confidence must be in 0..1");
+  if (!(ring_mm > 0 && ring_mm <= 5)) return MakeError(ErrorCode::kInvalidArgument, "lookalikes.ring_mm must be in (0, 5]");
+  return Status::Ok();
+}
+
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+double Median(std::vector<double>& v) {
+  if (v.empty()) return 0;
+  std::nth_element(v.begin(), v.begin() + long(v.size() / 2), v.end());
+  return v[v.size() / 2];
+}
+
+double Ramp(double x, double lo, double hi) {
+  if (hi <= lo) return x >= hi ? 1.0 : 0.0;
+  return std::clamp((x - lo) / (hi - lo), 0.0, 1.0);
+}
+
+bool Inside(const cv::Mat& m, cv::Point p) { return p.x >= 0 && p.y >= 0 && p.x < m.cols && p.y < m.rows; }
+
+// Mean grey level over the valid pixels of a rectangle (negative when none).
+double MeanIn(const cv::Mat& image, const cv::Mat& valid, cv::Rect r) {
+  r &= cv::Rect(0, 0, image.cols, image.rows);
+  if (r.empty()) return -1;
+  cv::Mat m = valid(r);
+  if (cv::countNonZero(m) < 0.3 * r.area()) return -1;
+  return cv::mean(image(r), m)[0];
+}
+
+double AxisRatio(const std::vector<cv::Point2d>& polygon) {
+  std::vector<cv::Point2f> pts(polygon.begin(), polygon.end());
+  const cv::Moments m = cv::moments(pts);
+  if (m.m00 <= 0) return 0;
+  const double a = m.mu20 / m.m00, b = m.mu11 / m.m00, c = m.mu02 / m.m00;
+  const double root = std::sqrt(std::max(0.0, (a - c) * (a - c) + 4 * b * b));
+  const double l1 = (a + c + root) / 2, l2 = (a + c - root) / 2;
+  return l1 > 0 ? std::sqrt(std::max(0.0, l2) / l1) : 0;
+}
+
+double Solidity(const std::vector<cv::Point2d>& polygon) {
+  std::vector<cv::Point2f> pts(polygon.begin(), polygon.end()), hull;
+  if (pts.size() < 3) return 0;
+  cv::convexHull(pts, hull);
+  const double hull_area = cv::contourArea(hull);
+  return hull_area > 0 ? PolygonArea(polygon) / hull_area : 0;
+}
+
+// Grey level behind the outline (deeper, +y) relative to beside it.
+double PosteriorRatio(const std::vector<cv::Point2d>& polygon, const cv::Mat& image, const cv::Mat& valid,
+                      const WorkingGrid& grid) {
+  std::vector<cv::Point2f> pts(polygon.begin(), polygon.end());
+  const cv::Rect box = cv::boundingRect(pts);
+  const int gap = std::max(1, int(grid.Px(0.5)));
+  const int depth = std::max(int(grid.Px(2.0)), int(0.7 * box.height));
+  const int y = box.y + box.height + gap;
+  const double behind = MeanIn(image, valid, {box.x + box.width / 4, y, std::max(1, box.width / 2), depth});
+  const double left = MeanIn(image, valid, {box.x - gap - box.width, y, box.width, depth});
+  const double right = MeanIn(image, valid, {box.x + box.width + gap, y, box.width, depth});
+  double beside = 0;
+  int n = 0;
+  if (left >= 0) beside += left, ++n;
+  if (right >= 0) beside += right, ++n;
+  if (behind < 0 || n == 0 || beside <= 0) return 1.0;
+  return behind / (beside / n);
+}
+
+}  // namespace
+
+CandidateFeatures DescribeCandidate(const RefinedOutline& outline, const cv::Mat& image, const cv::Mat& tissue,
+                                    const cv::Mat& valid, const WorkingGrid& grid, const LookalikeOptions& o) {
+  CandidateFeatures f;
+  const auto& poly = outline.polygon;
+  if (poly.size() < 3) return f;
+  const double area = PolygonArea(poly);
+  f.diameter_mm = grid.Mm(2.0 * std::sqrt(area / kPi));
+  f.solidity = Solidity(poly);
+  f.axis_ratio = AxisRatio(poly);
+  f.edge_rays = outline.edge_rays_fraction;
+
+  // Inside: a disc of 60% of each radius; ring: a band just outside the outline.
+  std::vector<double> inside, ring;
+  int ring_total = 0, ring_outside = 0;
+  const double ring_from = grid.Px(0.3), ring_to = grid.Px(0.3 + o.ring_mm);
+  for (size_t i = 0; i < poly.size(); ++i) {
+    const cv::Point2d d = poly[i] - outline.center;
+    const double r = std::hypot(d.x, d.y);
+    if (r <= 0) continue;
+    const cv::Point2d u = d / r;
+    for (double t = 0; t <= 0.6 * r; t += 1.0) inside.push_back(SampleBilinear(image, outline.center + t * u));
+    for (double t = r + ring_from; t <= r + ring_to; t += 0.5) {
+      const cv::Point2d p = outline.center + t * u;
+      const cv::Point q(int(std::lround(p.x)), int(std::lround(p.y)));
+      ++ring_total;
+      if (!Inside(valid, q) || !valid.at<uchar>(q)) {
+        ++ring_outside;
+        continue;
+      }
+      ring.push_back(image.at<uchar>(q));
+    }
+  }
+  f.lumen = Median(inside);
+  f.ring = Median(ring);
+  f.border_fraction = ring_total ? double(ring_outside) / ring_total : 1.0;
+  const cv::Point c(int(std::lround(outline.center.x)), int(std::lround(outline.center.y)));
+  f.tissue = Inside(tissue, c) ? double(tissue.at<float>(c)) : 0.0;
+  f.contrast = f.ring > 0 ? (f.ring - f.lumen) / f.ring : 0.0;
+  f.darkness = f.tissue > 0 ? f.lumen / f.tissue : 1.0;
+  f.posterior_ratio = PosteriorRatio(poly, image, valid, grid);
+  return f;
+}
+
+Verdict JudgeCandidate(const CandidateFeatures& f, const LookalikeOptions& o) {
+  Verdict v;
+  // Confidence: a geometric mean of how clearly each property looks like a follicle.
+  const double scores[] = {
+      Ramp(f.contrast, o.min_contrast, o.min_contrast + 0.35),
+      Ramp(o.max_darkness - f.darkness, 0.0, 0.25),
+      Ramp(f.solidity, o.min_solidity, 0.95) * Ramp(f.axis_ratio, o.min_axis_ratio, 0.65),
+      Ramp(f.edge_rays, 0.3, 0.85),
+      Ramp(f.posterior_ratio, o.shadow_ratio, 1.0),
+      Ramp(f.diameter_mm, o.min_diameter_mm, o.min_diameter_mm + 1.5),
+  };
+  double log_sum = 0;
+  for (double s : scores) log_sum += std::log(0.1 + 0.9 * s);
+  v.confidence = std::exp(log_sum / std::size(scores));
+  if (f.diameter_mm < o.min_diameter_mm) v.reason = "too small (speckle)";
+  else if (f.diameter_mm > o.max_diameter_mm) v.reason = "too large (bladder, bowel or cyst)";
+  else if (f.border_fraction > o.max_border_fraction) v.reason = "cut by the edge of the image area";
+  else if (f.axis_ratio < o.min_axis_ratio) v.reason = "elongated (vessel-like)";
+  else if (f.solidity < o.min_solidity) v.reason = "irregular outline";
+  else if (f.darkness > o.max_darkness) v.reason = "not dark enough for fluid";
+  else if (f.contrast < o.min_contrast) v.reason = "no clear wall";
+  else if (f.posterior_ratio < o.shadow_ratio) v.reason = "acoustic shadow (dark behind)";
+  else if (v.confidence < o.min_confidence) v.reason = "low confidence";
+  v.accepted = v.reason.empty();
+  return v;
+}
+
+}  // namespace antra::pipeline

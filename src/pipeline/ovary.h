@@ -1,0 +1,56 @@
+#pragma once
+// Stage 8: where the ovary is. Follicles lie inside the ovary, and an ovary
+// with antral follicles shows them as a group; the dark look-alikes that
+// survive the feature tests (bowel loops, vessels in cross-section, gaps
+// between pelvic structures) are mostly scattered outside it. The ovary is
+// estimated as the strongest group of candidates linked by short edge-to-edge
+// gaps, outlined by their convex hull grown by a margin of stroma; candidates
+// outside it are rejected. This is a geometric estimate (the outline follows
+// the follicles, not the ovary's own capsule), and it is reported as such.
+
+#include <vector>
+
+#include <opencv2/core/mat.hpp>
+
+#include <opencv2/core/types.hpp>
+
+#include "core/result.h"
+#include "pipeline/working_frame.h"
+
+namespace antra::pipeline {
+
+struct OvaryOptions {
+  double link_mm = 9.0;          // candidates closer than this, edge to edge, are one group
+  double margin_mm = 3.0;        // stroma around the outermost follicles
+  double min_group_score = 0.3;  // sum of member confidences below this: no ovary found
+  bool reject_outside = true;    // drop candidates outside the ovary found
+  Status Check() const;
+};
+
+struct OvaryMember {
+  std::vector<cv::Point2d> polygon;  // working pixels
+  cv::Point2d center;
+  double confidence = 0;
+};
+
+struct OvaryEstimate {
+  bool found = false;
+  std::vector<cv::Point2d> outline;  // working pixels, closed polygon
+  std::vector<bool> inside;          // per member: within the outline
+  double confidence = 0;
+};
+
+// The group estimate, used when no ovary model is configured.
+OvaryEstimate LocateOvary(const std::vector<OvaryMember>& members, const WorkingGrid& grid, const OvaryOptions& options);
+
+// The estimate from a cell probability map (ovary_map.h): the most probable
+// region (weighted by the candidates it holds) is the ovary; candidates inside
+// it (or its margin) with at least `accept_probability`, or anywhere with at
+// least `keep_elsewhere_probability`, are kept. `probability` is grid-size
+// CV_32F with `cell_px` working pixels per cell.
+struct OvaryMapOptions;
+OvaryEstimate LocateOvaryFromMap(const cv::Mat& probability, int cell_px, cv::Size working_size,
+                                 const std::vector<OvaryMember>& members, const WorkingGrid& grid,
+                                 const OvaryOptions& options, const OvaryMapOptions& map_options);
+
+}  // namespace antra::pipeline

@@ -1,0 +1,67 @@
+#pragma once
+// Stage 8a: how likely each part of the frame is to be ovary. The ovary is a
+// hypoechoic, finely textured oval holding the follicles; look-alike dark
+// spots lie in bowel, near the probe, in the far field and around vessels.
+// Whether a place is ovary depends on its surroundings at several scales, so
+// the frame is cut into coarse cells (2 mm) and each cell is described by
+// gain-independent features: mean grey level at 2 to 26 mm scales relative to
+// the frame's tissue level, texture, the share of fluid-dark pixels and of
+// accepted candidates around it, and its place in the image area. A random
+// forest (OpenCV RTrees) trained on expert ovary masks turns them into a
+// probability. The model, the command and the data that produced it are in
+// models/ (see models/README.md).
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <opencv2/core/mat.hpp>
+
+#include "core/result.h"
+#include "pipeline/working_frame.h"
+
+namespace cv::ml {
+class StatModel;
+}
+
+namespace antra::pipeline {
+
+inline constexpr int kOvaryFeatureCount = 20;
+const std::vector<std::string>& OvaryFeatureNames();
+
+struct OvaryMapOptions {
+  std::string model = "ovary-rtrees.yml.gz";  // in models/ (or an absolute path); "" = no map
+  double cell_mm = 2.0;
+  double dark_ratio = 0.4;      // a pixel darker than this fraction of the tissue level is fluid-dark
+  double region_threshold = 0.2;   // cells above this probability ...
+  double region_relative = 0.5;    // ... and above this fraction of the frame's highest form ovary regions
+  double accept_probability = 0.35;  // a candidate in the chosen ovary, or with at least this ...
+  double keep_elsewhere_probability = 0.7;  // ... or elsewhere with at least this, is kept
+  double smooth_cells = 1.0;    // Gaussian smoothing of the probability map (cells)
+  Status Check() const;
+};
+
+// Per-cell features of one frame.
+struct OvaryCells {
+  cv::Size grid;          // cells across, down
+  int cell_px = 0;        // working pixels per cell side
+  cv::Mat features;       // CV_32F, one row per cell (row-major over grid), kOvaryFeatureCount columns
+  cv::Mat usable;         // CV_8U grid-size: the cell lies mostly inside the image area
+};
+
+// `candidates`: CV_8U working-size mask of accepted candidates' lumens.
+OvaryCells DescribeOvaryCells(const cv::Mat& despeckled, const cv::Mat& tissue, const cv::Mat& valid,
+                              const cv::Mat& candidates, const WorkingGrid& grid, const OvaryMapOptions& options);
+
+// A trained cell classifier.
+class OvaryModel {
+ public:
+  static Result<std::shared_ptr<const OvaryModel>> Load(const std::string& path);
+  // Probability of ovary per cell, CV_32F grid-size (0 on unusable cells).
+  cv::Mat Predict(const OvaryCells& cells) const;
+
+ private:
+  cv::Ptr<cv::ml::StatModel> model_;
+};
+
+}  // namespace antra::pipeline

@@ -1,0 +1,167 @@
+#include "pipeline/refine.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <opencv2/imgproc.hpp>
+
+namespace antra::pipeline {
+
+Status RefineOptions::Check() const {
+  if (max_rays < 24 || max_rays > 720) return MakeError(ErrorCode::kInvalidArgument, "refine.max_rays must be in 24..720");
+  if (!(edge_fraction > 0.05 && edge_fraction < 0.95)) {
+    return MakeError(ErrorCode::kInvalidArgument, "refine.edge_fraction must be in 0.05..0.95");
+  }
+  if (!(wall_search_mm > 0 && wall_search_mm <= 10)) return MakeError(ErrorCode::kInvalidArgument, "refine.wall_search_mm must be in (0, 10]");
+  if (!(max_shift_mm > 0 && max_shift_mm <= 10)) return MakeError(ErrorCode::kInvalidArgument, "refine.max_shift_mm must be in (0, 10]");
+  if (!(min_edge_step >= 0 && min_edge_step < 1)) return MakeError(ErrorCode::kInvalidArgument, "refine.min_edge_step must be in [0, 1)");
+  if (smooth_rays < 1 || smooth_rays > 31 || smooth_rays % 2 == 0) {
+    return MakeError(ErrorCode::kInvalidArgument, "refine.smooth_rays must be odd, 1..31");
+  }
+  return Status::Ok();
+}
+
+double SampleBilinear(const cv::Mat& image, cv::Point2d p) {
+  const double x = std::clamp(p.x, 0.0, image.cols - 1.0);
+  const double y = std::clamp(p.y, 0.0, image.rows - 1.0);
+  const int x0 = std::min(int(x), image.cols - 2 < 0 ? 0 : image.cols - 2);
+  const int y0 = std::min(int(y), image.rows - 2 < 0 ? 0 : image.rows - 2);
+  const int x1 = std::min(x0 + 1, image.cols - 1), y1 = std::min(y0 + 1, image.rows - 1);
+  const double ax = x - x0, ay = y - y0;
+  const double top = (1 - ax) * image.at<uchar>(y0, x0) + ax * image.at<uchar>(y0, x1);
+  const double bottom = (1 - ax) * image.at<uchar>(y1, x0) + ax * image.at<uchar>(y1, x1);
+  return (1 - ay) * top + ay * bottom;
+}
+
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+constexpr double kStep = 0.5;  // ray sampling step, working pixels
+
+// Distance from `c` along `dir` to where the candidate's label ends.
+double CandidateRadius(const cv::Mat& labels, int id, cv::Point2d c, cv::Point2d dir, double limit) {
+  double r = 0;
+  for (; r < limit; r += kStep) {
+    const int x = int(std::lround(c.x + r * dir.x)), y = int(std::lround(c.y + r * dir.y));
+    if (x < 0 || y < 0 || x >= labels.cols || y >= labels.rows || labels.at<int>(y, x) != id) break;
+  }
+  return std::max(r, 1.0);
+}
+
+std::vector<double> CircularMedian(const std::vector<double>& v, int window) {
+  const int n = int(v.size()), half = window / 2;
+  std::vector<double> out(v.size()), buffer;
+  for (int i = 0; i < n; ++i) {
+    buffer.clear();
+    for (int k = -half; k <= half; ++k) buffer.push_back(v[size_t((i + k + n) % n)]);
+    std::nth_element(buffer.begin(), buffer.begin() + half, buffer.end());
+    out[size_t(i)] = buffer[size_t(half)];
+  }
+  return out;
+}
+
+struct RayEdge {
+  double radius = 0;
+  double wall = 0;
+  bool found = false;
+};
+
+RayEdge FindEdge(const cv::Mat& image, cv::Point2d c, cv::Point2d dir, double r0, double lumen, double tissue,
+                 const WorkingGrid& grid, const RefineOptions& o) {
+  RayEdge edge;
+  edge.radius = r0;
+  const double search = grid.Px(o.wall_search_mm);
+  const double r_end = r0 + search;
+  std::vector<double> profile;
+  for (double r = 0; r <= r_end; r += kStep) profile.push_back(SampleBilinear(image, c + r * dir));
+  // The wall: the brightest point between just inside the candidate's edge and the search limit.
+  const size_t from = size_t(0.6 * r0 / kStep);
+  double wall = 0;
+  for (size_t i = from; i < profile.size(); ++i) wall = std::max(wall, profile[i]);
+  edge.wall = wall;
+  if (wall - lumen < o.min_edge_step * std::max(tissue, 1.0)) return edge;
+  const double threshold = lumen + o.edge_fraction * (wall - lumen);
+  // The crossing nearest the candidate's edge: outward if still dark there, else inward.
+  const size_t i0 = std::min(profile.size() - 1, size_t(std::lround(r0 / kStep)));
+  double found = -1;
+  if (profile[i0] < threshold) {
+    for (size_t i = i0 + 1; i < profile.size(); ++i) {
+      if (profile[i] >= threshold) {
+        const double t = (threshold - profile[i - 1]) / std::max(1e-9, profile[i] - profile[i - 1]);
+        found = (double(i - 1) + t) * kStep;
+        break;
+      }
+    }
+  } else {
+    for (size_t i = i0; i > 0; --i) {
+      if (profile[i - 1] < threshold) {
+        const double t = (threshold - profile[i - 1]) / std::max(1e-9, profile[i] - profile[i - 1]);
+        found = (double(i - 1) + t) * kStep;
+        break;
+      }
+    }
+  }
+  if (found < 0 || std::abs(found - r0) > grid.Px(o.max_shift_mm)) return edge;
+  edge.radius = found;
+  edge.found = true;
+  return edge;
+}
+
+// The centroid, or for a bent candidate whose centroid falls outside it, its
+// deepest interior point (distance-transform maximum).
+cv::Point2d InsidePoint(const cv::Mat& labels, const Candidate& candidate) {
+  const cv::Point c(int(std::lround(candidate.centroid.x)), int(std::lround(candidate.centroid.y)));
+  if (candidate.box.contains(c) && labels.at<int>(c) == candidate.label) return candidate.centroid;
+  cv::Mat mask = labels(candidate.box) == candidate.label;
+  cv::Mat dist;
+  cv::distanceTransform(mask, dist, cv::DIST_L2, 3);
+  cv::Point best;
+  cv::minMaxLoc(dist, nullptr, nullptr, nullptr, &best);
+  return {double(best.x + candidate.box.x), double(best.y + candidate.box.y)};
+}
+
+}  // namespace
+
+RefinedOutline RefineOutline(const cv::Mat& image, const cv::Mat& tissue, const cv::Mat& labels,
+                             const Candidate& candidate, const WorkingGrid& grid, const RefineOptions& o) {
+  CV_Assert(image.type() == CV_8UC1 && labels.type() == CV_32SC1 && tissue.type() == CV_32FC1);
+  RefinedOutline out;
+  out.center = InsidePoint(labels, candidate);
+  out.lumen_level = candidate.lumen_level;
+  const double perimeter = candidate.contour.empty() ? 0.0 : double(candidate.contour.size());
+  const int rays = std::clamp(int(perimeter / 1.5), 24, o.max_rays);
+  const cv::Point ci(int(std::lround(out.center.x)), int(std::lround(out.center.y)));
+  const double tissue_level = (ci.x >= 0 && ci.y >= 0 && ci.x < tissue.cols && ci.y < tissue.rows)
+                                  ? double(tissue.at<float>(ci))
+                                  : 0.0;
+  const double limit = 2.0 * std::sqrt(candidate.box.width * candidate.box.width +
+                                       candidate.box.height * candidate.box.height) + 4.0;
+  std::vector<double> radii(static_cast<size_t>(rays));
+  std::vector<double> walls;
+  int found = 0;
+  for (int i = 0; i < rays; ++i) {
+    const double angle = 2.0 * kPi * i / rays;
+    const cv::Point2d dir(std::cos(angle), std::sin(angle));
+    const double r0 = CandidateRadius(labels, candidate.label, out.center, dir, limit);
+    const RayEdge edge = FindEdge(image, out.center, dir, r0, out.lumen_level, tissue_level, grid, o);
+    radii[size_t(i)] = edge.radius;
+    if (edge.found) {
+      ++found;
+      walls.push_back(edge.wall);
+    }
+  }
+  out.edge_rays_fraction = double(found) / rays;
+  if (!walls.empty()) {
+    std::nth_element(walls.begin(), walls.begin() + long(walls.size() / 2), walls.end());
+    out.wall_level = walls[walls.size() / 2];
+  }
+  out.radii = o.smooth_rays > 1 ? CircularMedian(radii, o.smooth_rays) : radii;
+  out.polygon.reserve(size_t(rays));
+  for (int i = 0; i < rays; ++i) {
+    const double angle = 2.0 * kPi * i / rays;
+    out.polygon.push_back(out.center + out.radii[size_t(i)] * cv::Point2d(std::cos(angle), std::sin(angle)));
+  }
+  return out;
+}
+
+}  // namespace antra::pipeline

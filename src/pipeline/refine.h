@@ -1,0 +1,47 @@
+#pragma once
+// Stage 6: the outline on the inner edge of the follicle wall. A threshold of
+// the dark core reads about 1 mm small: the point spread function and log
+// compression spread the bright wall into the lumen. Along rays from the
+// candidate's centre the edge is placed where the profile crosses a set
+// fraction of the way from the lumen level to the wall's peak (half-way by
+// default, which is where a blurred step edge sits), with subpixel
+// interpolation; the radii are then median-filtered around the outline so that
+// a single speckle-confused ray cannot make a notch or a spike.
+
+#include <vector>
+
+#include <opencv2/core/mat.hpp>
+
+#include "core/result.h"
+#include "pipeline/candidates.h"
+#include "pipeline/working_frame.h"
+
+namespace antra::pipeline {
+
+struct RefineOptions {
+  int max_rays = 72;             // rays per outline (fewer for small candidates, at least 24)
+  double edge_fraction = 0.5;    // edge = lumen + edge_fraction * (wall - lumen)
+  double wall_search_mm = 2.0;   // search this far beyond the candidate's edge for the wall peak
+  double max_shift_mm = 2.5;     // an edge found further than this from the candidate's edge is not trusted
+  double min_edge_step = 0.12;   // (wall - lumen) / tissue below this: no edge on this ray
+  int smooth_rays = 5;           // circular median window over neighbouring radii (odd)
+  Status Check() const;
+};
+
+struct RefinedOutline {
+  cv::Point2d center;                // working pixels (ray origin)
+  std::vector<cv::Point2d> polygon;  // working pixels, one vertex per ray, by increasing angle
+  std::vector<double> radii;         // one per ray
+  double lumen_level = 0;            // despeckled grey levels
+  double wall_level = 0;             // median wall peak over the rays with an edge
+  double edge_rays_fraction = 0;     // share of rays that found a clear edge
+};
+
+// `image`: the despeckled working frame; `tissue`: its tissue level (CV_32F).
+RefinedOutline RefineOutline(const cv::Mat& image, const cv::Mat& tissue, const cv::Mat& labels,
+                             const Candidate& candidate, const WorkingGrid& grid, const RefineOptions& options);
+
+// Bilinear sample of a CV_8UC1 image (clamped at the border).
+double SampleBilinear(const cv::Mat& image, cv::Point2d p);
+
+}  // namespace antra::pipeline

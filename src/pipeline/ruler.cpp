@@ -1,0 +1,218 @@
+#include "pipeline/ruler.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <set>
+#include <sstream>
+
+#include <opencv2/imgproc.hpp>
+
+namespace antra::pipeline {
+
+Status RulerOptions::Check() const {
+  if (min_mark_level < 1 || min_mark_level > 255) return MakeError(ErrorCode::kInvalidArgument, "ruler.min_mark_level must be in 1..255");
+  if (max_mark_width_px < 1 || max_mark_width_px > 100 || max_mark_height_px < 1 || max_mark_height_px > 50) {
+    return MakeError(ErrorCode::kInvalidArgument, "ruler mark size limits must be positive and small");
+  }
+  if (min_marks < 3 || min_marks > 100) return MakeError(ErrorCode::kInvalidArgument, "ruler.min_marks must be in 3..100");
+  if (!(column_tolerance_px > 0 && column_tolerance_px < 20)) {
+    return MakeError(ErrorCode::kInvalidArgument, "ruler.column_tolerance_px must be in (0, 20)");
+  }
+  if (!(spacing_tolerance > 0 && spacing_tolerance < 0.3)) {
+    return MakeError(ErrorCode::kInvalidArgument, "ruler.spacing_tolerance must be in (0, 0.3)");
+  }
+  if (!(min_px_per_cm > 0 && min_px_per_cm < max_px_per_cm)) {
+    return MakeError(ErrorCode::kInvalidArgument, "ruler: need 0 < min_px_per_cm < max_px_per_cm");
+  }
+  return Status::Ok();
+}
+
+namespace {
+
+struct Mark {
+  cv::Rect box;
+  cv::Point2d center;
+};
+
+std::vector<Mark> FindMarks(const cv::Mat& luma, const RulerOptions& o) {
+  cv::Mat bright = luma >= o.min_mark_level;
+  cv::Mat labels, stats, centroids;
+  const int n = cv::connectedComponentsWithStats(bright, labels, stats, centroids, 8, CV_32S);
+  std::vector<Mark> marks;
+  for (int i = 1; i < n; ++i) {
+    const int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+    const int area = stats.at<int>(i, cv::CC_STAT_AREA);
+    if (w > o.max_mark_width_px || h > o.max_mark_height_px || area < 2 || w < h - 1) continue;
+    // A drawn mark is solid (a bar or a dot), unlike a speckle streak.
+    if (area < 0.6 * w * h) continue;
+    marks.push_back({cv::Rect(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP), w, h),
+                     {centroids.at<double>(i, 0), centroids.at<double>(i, 1)}});
+  }
+  return marks;
+}
+
+struct Fit {
+  double period = 0, origin = 0;
+  std::vector<int> members;  // indices into the column's marks
+  std::vector<int> steps;    // k for each member: y = origin + k * period
+  double rms = 0;
+};
+
+// The regular spacing that explains most marks of a column (sorted by y).
+Fit FitPeriod(const std::vector<Mark>& column, const RulerOptions& o, double min_period, double max_period) {
+  Fit best;
+  std::set<long> tried;
+  for (size_t i = 0; i + 1 < column.size(); ++i) {
+    for (size_t j = i + 1; j < std::min(column.size(), i + 3); ++j) {
+      const double d = column[j].center.y - column[i].center.y;
+      if (d < min_period || d > max_period || !tried.insert(std::lround(d * 4)).second) continue;
+      for (size_t a = 0; a < column.size(); ++a) {
+        Fit fit;
+        fit.period = d;
+        fit.origin = column[a].center.y;
+        for (size_t m = 0; m < column.size(); ++m) {
+          const double k = (column[m].center.y - fit.origin) / d;
+          if (std::abs(k - std::round(k)) <= o.spacing_tolerance) {
+            fit.members.push_back(int(m));
+            fit.steps.push_back(int(std::lround(k)));
+          }
+        }
+        if (fit.members.size() < 2) continue;
+        const int span = *std::max_element(fit.steps.begin(), fit.steps.end()) -
+                         *std::min_element(fit.steps.begin(), fit.steps.end()) + 1;
+        // A subharmonic (half the true period) leaves every other slot empty.
+        if (fit.members.size() < 0.7 * span) continue;
+        if (fit.members.size() > best.members.size() ||
+            (fit.members.size() == best.members.size() && d > best.period)) {
+          best = fit;
+        }
+      }
+    }
+  }
+  if (best.members.size() < 2) return best;
+  // Least squares y = origin + k * period over the members.
+  double sk = 0, sy = 0, skk = 0, sky = 0;
+  const double n = double(best.members.size());
+  for (size_t i = 0; i < best.members.size(); ++i) {
+    const double k = best.steps[i], y = column[size_t(best.members[i])].center.y;
+    sk += k, sy += y, skk += k * k, sky += k * y;
+  }
+  const double denominator = n * skk - sk * sk;
+  if (denominator > 0) {
+    best.period = (n * sky - sk * sy) / denominator;
+    best.origin = (sy - best.period * sk) / n;
+  }
+  double sq = 0;
+  for (size_t i = 0; i < best.members.size(); ++i) {
+    const double r = column[size_t(best.members[i])].center.y - (best.origin + best.steps[i] * best.period);
+    sq += r * r;
+  }
+  best.rms = std::sqrt(sq / n);
+  return best;
+}
+
+// Reads the period as 0.5 or 1 cm from the marks' widths.
+void ReadPeriod(const std::vector<Mark>& column, const Fit& fit, RulerReading& out) {
+  std::vector<int> widths;
+  for (int m : fit.members) widths.push_back(column[size_t(m)].box.width);
+  std::vector<int> sorted = widths;
+  std::nth_element(sorted.begin(), sorted.begin() + long(sorted.size() / 2), sorted.end());
+  const double median = sorted[sorted.size() / 2];
+  const double long_width = std::max(median * 1.8, median + 3.0);
+  std::vector<int> long_steps;
+  double even_sum = 0, odd_sum = 0;
+  int even_n = 0, odd_n = 0;
+  for (size_t i = 0; i < widths.size(); ++i) {
+    if (widths[i] >= long_width) {
+      long_steps.push_back(fit.steps[i]);
+      continue;
+    }
+    if ((fit.steps[i] % 2 + 2) % 2 == 0) even_sum += widths[i], ++even_n;
+    else odd_sum += widths[i], ++odd_n;
+  }
+  bool alternating = false;
+  if (even_n >= 2 && odd_n >= 2) {
+    const double even = even_sum / even_n, odd = odd_sum / odd_n;
+    alternating = std::abs(even - odd) >= std::max(1.0, 0.25 * std::max(even, odd));
+  }
+  // Long marks every 10 periods: 0.5 cm periods; every 5 (and not 10): 1 cm.
+  int long_every = 0;
+  for (size_t i = 1; i < long_steps.size(); ++i) {
+    const int gap = long_steps[i] - long_steps[i - 1];
+    if (gap > 0) long_every = long_every == 0 ? gap : std::gcd(long_every, gap);
+  }
+  std::ostringstream detail;
+  detail << fit.members.size() << " marks " << std::fixed;
+  detail.precision(2);
+  detail << fit.period << " px apart";
+  if (alternating) {
+    out.period_cm = 0.5;
+    out.confidence = long_every == 10 ? 0.95 : (long_every == 5 ? 0.5 : 0.85);
+    detail << ", alternating dots and dashes: 0.5 cm apart";
+  } else if (long_every == 10) {
+    out.period_cm = 0.5;
+    out.confidence = 0.8;
+    detail << ", a long mark every 10: 0.5 cm apart";
+  } else if (long_every == 5) {
+    out.period_cm = 1.0;
+    out.confidence = 0.85;
+    detail << ", a long mark every 5: 1 cm apart";
+  } else {
+    out.period_cm = 1.0;
+    out.confidence = 0.5;
+    detail << ", all marks alike: read as 1 cm apart";
+  }
+  out.detail = detail.str();
+}
+
+}  // namespace
+
+std::optional<RulerReading> DetectDepthRuler(const cv::Mat& luma, const RulerOptions& o) {
+  CV_Assert(luma.type() == CV_8UC1);
+  const std::vector<Mark> marks = FindMarks(luma, o);
+  if (int(marks.size()) < o.min_marks) return std::nullopt;
+  std::optional<RulerReading> best;
+  double best_score = 0;
+  // Marks line up on their left edge, centre or right edge depending on the vendor.
+  for (int alignment = 0; alignment < 3; ++alignment) {
+    auto key = [alignment](const Mark& m) {
+      return alignment == 0 ? m.box.x : (alignment == 1 ? m.center.x : double(m.box.x + m.box.width));
+    };
+    std::set<std::vector<int>> seen;
+    for (const auto& anchor : marks) {
+      std::vector<int> members;
+      for (size_t i = 0; i < marks.size(); ++i) {
+        if (std::abs(key(marks[i]) - key(anchor)) <= o.column_tolerance_px) members.push_back(int(i));
+      }
+      if (int(members.size()) < o.min_marks || !seen.insert(members).second) continue;
+      std::vector<Mark> column;
+      for (int i : members) column.push_back(marks[size_t(i)]);
+      std::sort(column.begin(), column.end(), [](const Mark& a, const Mark& b) { return a.center.y < b.center.y; });
+      const Fit fit = FitPeriod(column, o, 0.5 * o.min_px_per_cm, o.max_px_per_cm);
+      if (int(fit.members.size()) < o.min_marks || fit.rms > 0.06 * fit.period) continue;
+      RulerReading reading;
+      ReadPeriod(column, fit, reading);
+      reading.period_px = fit.period;
+      reading.px_per_cm = fit.period / reading.period_cm;
+      if (reading.px_per_cm < o.min_px_per_cm || reading.px_per_cm > o.max_px_per_cm) continue;
+      reading.mm_per_px = 10.0 / reading.px_per_cm;
+      double x = 0;
+      for (int m : fit.members) {
+        reading.marks.push_back(column[size_t(m)].center);
+        x += key(column[size_t(m)]);
+      }
+      reading.column_x = int(std::lround(x / fit.members.size()));
+      // More marks, a tighter fit and a clearer pattern make a better ruler.
+      reading.confidence *= std::clamp(1.0 - fit.rms / (0.06 * fit.period) * 0.3, 0.5, 1.0);
+      const double score = double(fit.members.size()) * (0.5 + reading.confidence);
+      if (score > best_score) {
+        best_score = score;
+        best = reading;
+      }
+    }
+  }
+  return best;
+}
+
+}  // namespace antra::pipeline

@@ -1,0 +1,56 @@
+// antra-cine-bench FILE: analyses one multi-frame file exactly as `antra
+// analyze` does (decode, per-frame pipeline, cine linking) on one core and
+// prints wall time, frames per second and the process's peak memory. Run it
+// once per file in separate processes (tools/bench-cine.sh) so each peak is
+// that file's own.
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include <opencv2/core.hpp>
+
+#include "core/version.h"
+#include "io/open_image.h"
+#include "pipeline/analyze_image.h"
+
+namespace {
+
+long PeakRssKiB() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: antra-cine-bench FILE\n");
+    return 2;
+  }
+  cv::setNumThreads(1);  // one core, as the target says
+  const auto start = std::chrono::steady_clock::now();
+  auto source = antra::OpenImage(argv[1]);
+  if (!source) {
+    std::fprintf(stderr, "antra-cine-bench: %s: %s\n", argv[1], source.error().message.c_str());
+    return 1;
+  }
+  antra::pipeline::AnalyzeOptions options;
+  options.software_version = antra::kVersion;
+  auto analysis = antra::pipeline::AnalyzeImage(**source, options);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!analysis) {
+    std::fprintf(stderr, "antra-cine-bench: %s: %s\n", argv[1], analysis.error().message.c_str());
+    return 1;
+  }
+  const int frames = static_cast<int>(analysis->frames.size());
+  std::printf("%s: %dx%d, %d frames, %.3f s (%.1f frames/s, %.1f ms/frame), %zu unique follicles, peak RSS %.1f MiB\n",
+              argv[1], analysis->width, analysis->height, frames, seconds, frames / seconds, 1000 * seconds / frames,
+              analysis->cine_follicles.size(), PeakRssKiB() / 1024.0);
+  return 0;
+}
