@@ -33,7 +33,7 @@ std::filesystem::path SavedAnalysisProvider::SidecarPath(const std::filesystem::
 }
 
 Result<std::optional<ImageAnalysis>> SavedAnalysisProvider::Analyze(const std::filesystem::path& image,
-                                                                    const std::atomic<bool>&) {
+                                                                    AnalysisControl&) {
   std::filesystem::path file = SidecarPath(image);
   std::error_code ec;
   if (explicit_file_ && (!for_image_ || std::filesystem::equivalent(*for_image_, image, ec))) file = *explicit_file_;
@@ -48,17 +48,17 @@ AnalysisWorker::AnalysisWorker(int generation, std::filesystem::path image,
     : thread_([this, generation, image = std::move(image), provider = std::move(provider), &out] {
         AnalysisMessage message{generation};
         try {
-          message.result = provider->Analyze(image, cancel_);
+          message.result = provider->Analyze(image, control_);
         } catch (const std::exception& e) {
           // A broken invariant in the analysis must not take the review down.
           message.result = MakeError(ErrorCode::kCorrupt, std::string("analysis failed: ") + e.what());
         }
         done_ = true;
-        if (!cancel_) out.Push(std::move(message));
+        if (!control_.cancel) out.Push(std::move(message));
       }) {}
 
 AnalysisWorker::~AnalysisWorker() {
-  cancel_ = true;
+  control_.cancel = true;
   thread_.join();
 }
 

@@ -17,12 +17,21 @@
 
 namespace antra::viewer {
 
+// What a running analysis shares with the UI: a cancel request (the reader
+// opened another image) and how far it got.
+struct AnalysisControl {
+  std::atomic<bool> cancel{false};
+  std::atomic<int> frames_done{0};
+  std::atomic<int> frames_total{0};
+};
+
 class AnalysisProvider {
  public:
   virtual ~AnalysisProvider() = default;
   // Empty optional: no analysis is available for this image (not an error).
+  // Cancelled work may return anything; its result is dropped.
   virtual Result<std::optional<ImageAnalysis>> Analyze(const std::filesystem::path& image,
-                                                       const std::atomic<bool>& cancel) = 0;
+                                                       AnalysisControl& control) = 0;
   virtual std::string Describe() const = 0;
 };
 
@@ -33,8 +42,7 @@ class SavedAnalysisProvider : public AnalysisProvider {
  public:
   explicit SavedAnalysisProvider(std::optional<std::filesystem::path> explicit_file = std::nullopt,
                                  std::optional<std::filesystem::path> for_image = std::nullopt);
-  Result<std::optional<ImageAnalysis>> Analyze(const std::filesystem::path& image,
-                                               const std::atomic<bool>& cancel) override;
+  Result<std::optional<ImageAnalysis>> Analyze(const std::filesystem::path& image, AnalysisControl& control) override;
   std::string Describe() const override { return "saved analysis (IMAGE.analysis.json)"; }
 
   static std::filesystem::path SidecarPath(const std::filesystem::path& image);
@@ -59,9 +67,11 @@ class AnalysisWorker {
   AnalysisWorker(const AnalysisWorker&) = delete;
   AnalysisWorker& operator=(const AnalysisWorker&) = delete;
   bool done() const { return done_.load(); }
+  int frames_done() const { return control_.frames_done.load(); }
+  int frames_total() const { return control_.frames_total.load(); }
 
  private:
-  std::atomic<bool> cancel_{false};
+  AnalysisControl control_;
   std::atomic<bool> done_{false};
   std::thread thread_;
 };

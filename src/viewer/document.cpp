@@ -84,7 +84,7 @@ void DocumentController::RestoreSavedReview() {
   const auto path = DefaultReviewPath(*doc.info, options_.review_dir);
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return;
-  auto loaded = LoadReview(path, *doc.info);
+  auto loaded = LoadReview(path, *doc.info, doc.info->calibration);
   if (!loaded) {
     // Never silently start over a review that exists: say why it was not used.
     doc.review_message = "saved review not restored: " + loaded.error().message;
@@ -106,7 +106,9 @@ Status DocumentController::SaveReview(const std::filesystem::path& path) {
   std::vector<EditRecord> edits = doc.saved_edits;
   const auto& session = doc.review->edits();
   edits.insert(edits.end(), session.begin() + static_cast<std::ptrdiff_t>(doc.session_edits_saved), session.end());
-  if (auto s = viewer::SaveReview(target, *doc.info, doc.review->state(), edits); !s) return s;
+  if (auto s = viewer::SaveReview(target, *doc.info, doc.review->calibration(), doc.review->state(), edits); !s) {
+    return s;
+  }
   doc.saved_edits = std::move(edits);
   doc.session_edits_saved = session.size();
   doc.review->MarkSaved();
@@ -135,7 +137,7 @@ void DocumentController::Apply(AnalysisMessage message) {
 
 void DocumentController::MergeAnalysisIntoReview() {
   Document& doc = *document_;
-  if (!doc.review || !doc.info || !doc.analysis || doc.review_restored) return;
+  if (!doc.review || !doc.info || !doc.analysis) return;
   const ImageAnalysis& analysis = *doc.analysis;
   // An analysis of another image must never be shown over this one.
   const bool other_image = !analysis.sop_instance_uid.empty() && !doc.info->sop_instance_uid.empty() &&
@@ -148,9 +150,21 @@ void DocumentController::MergeAnalysisIntoReview() {
     doc.analysis.reset();
     return;
   }
+  // A screen without a pixel size may have been scaled from its depth ruler.
+  if (!doc.review->calibration().calibrated() && analysis.calibration.calibrated()) {
+    doc.review->AdoptCalibration(analysis.calibration, std::string("scale from the analysis (") +
+                                                            ToString(analysis.calibration.source()) + "): " +
+                                                            analysis.calibration.detail());
+  }
+  if (doc.review_restored) return;  // the saved review already holds the reader's decisions
   const std::size_t count = ReviewFromAnalysis(analysis, doc.info->laterality).follicles.size();
   doc.review->MergeAnalysis(ReviewFromAnalysis(analysis, doc.info->laterality),
                             "automatic analysis: " + std::to_string(count) + " follicle(s)");
+}
+
+std::pair<int, int> DocumentController::AnalysisProgress() const {
+  if (!analyser_) return {0, 0};
+  return {analyser_->frames_done(), analyser_->frames_total()};
 }
 
 void DocumentController::ShowFrame(int index) {

@@ -76,6 +76,9 @@ class DocumentController {
   // Writes the review (Ctrl+S) to `path`, or to the default place when empty.
   Status SaveReview(const std::filesystem::path& path = {});
 
+  // Frames analysed so far and in all, while the analysis runs.
+  std::pair<int, int> AnalysisProgress() const;
+
   // Opening, decoding frames within the budget, or analysing.
   bool Busy() const;
   bool Loading() const;  // opening or decoding (not analysing)

@@ -49,8 +49,8 @@ json ReviewCountsToJson(const ReviewCounts& counts, bool calibrated) {
           {"without_mm", counts.without_mm}};
 }
 
-json ReviewToJson(const ImageInfo& image, const ReviewState& state, const std::vector<EditRecord>& edits) {
-  const Calibration& calibration = image.calibration;
+json ReviewToJson(const ImageInfo& image, const Calibration& calibration, const ReviewState& state,
+                  const std::vector<EditRecord>& edits) {
   json j;
   j["schema"] = kReviewSchema;
   j["software"] = {{"name", "antra-view"}, {"version", kVersion}};
@@ -85,7 +85,7 @@ json ReviewToJson(const ImageInfo& image, const ReviewState& state, const std::v
   return j;
 }
 
-Result<LoadedReview> ReviewFromJson(const json& j, const ImageInfo& image) {
+Result<LoadedReview> ReviewFromJson(const json& j, const ImageInfo& image, const Calibration& calibration) {
   try {
     const std::string schema = j.at("schema").get<std::string>();
     if (schema != kReviewSchema) return MakeError(ErrorCode::kCorrupt, "not an Antra review (schema '" + schema + "')");
@@ -117,7 +117,7 @@ Result<LoadedReview> ReviewFromJson(const json& j, const ImageInfo& image) {
       f.source_id = jf.value("source_id", -1);
       f.frame = jf.at("frame_index").get<int>();
       f.measurement = std::move(m).value();
-      Remeasure(f.measurement, image.calibration);
+      Remeasure(f.measurement, calibration);
       f.decision = ReadDecision(jf.value("decision", std::string("pending")));
       f.side = ReadSide(jf, "side");
       max_id = std::max(max_id, f.id);
@@ -140,12 +140,13 @@ std::filesystem::path DefaultReviewPath(const ImageInfo& image, const std::files
   return review_dir / (name + ".review.json");
 }
 
-Status SaveReview(const std::filesystem::path& path, const ImageInfo& image, const ReviewState& state,
-                  const std::vector<EditRecord>& edits) {
-  return WriteFileAtomically(path, ReviewToJson(image, state, edits).dump(2) + "\n");
+Status SaveReview(const std::filesystem::path& path, const ImageInfo& image, const Calibration& calibration,
+                  const ReviewState& state, const std::vector<EditRecord>& edits) {
+  return WriteFileAtomically(path, ReviewToJson(image, calibration, state, edits).dump(2) + "\n");
 }
 
-Result<LoadedReview> LoadReview(const std::filesystem::path& path, const ImageInfo& image) {
+Result<LoadedReview> LoadReview(const std::filesystem::path& path, const ImageInfo& image,
+                                const Calibration& calibration) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
   if (ec) return MakeError(ErrorCode::kNotFound, "cannot read the review: " + ec.message());
@@ -157,7 +158,7 @@ Result<LoadedReview> LoadReview(const std::filesystem::path& path, const ImageIn
   text << in.rdbuf();
   const auto parsed = json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) return MakeError(ErrorCode::kCorrupt, "review file is not valid JSON");
-  return ReviewFromJson(parsed, image);
+  return ReviewFromJson(parsed, image, calibration);
 }
 
 }  // namespace antra::viewer

@@ -71,6 +71,14 @@ void ReviewSession::MergeAnalysis(const ReviewState& from_analysis, const std::s
   edits_.push_back({clock_(), "analysis", note});
 }
 
+void ReviewSession::AdoptCalibration(Calibration calibration, const std::string& note) {
+  calibration_ = std::move(calibration);
+  ReviewState remeasured = state();
+  for (auto& f : remeasured.follicles) Remeasure(f.measurement, calibration_);
+  history_.Reset(std::move(remeasured));
+  edits_.push_back({clock_(), "calibration", note});
+}
+
 void ReviewSession::Log(const std::string& action, const std::string& description) {
   edits_.push_back({clock_(), action, description});
   dirty_ = true;

@@ -41,6 +41,9 @@ class ReviewSession {
   // The automatic analysis arrived: its follicles join the review (the
   // reader's calipers and added follicles are kept). Not undoable.
   void MergeAnalysis(const ReviewState& from_analysis, const std::string& note);
+  // The analysis found a scale the file lacks (the burned-in depth ruler):
+  // millimetres are recomputed with it. Not undoable; logged.
+  void AdoptCalibration(Calibration calibration, const std::string& note);
 
   const std::vector<EditRecord>& edits() const { return edits_; }
   // Edits since the last save.

@@ -9,6 +9,7 @@
 
 #include <opencv2/core.hpp>
 
+#include "phantom/generator.h"
 #include "support/test_support.h"
 #include "viewer/analysis_worker.h"
 #include "viewer/viewer_fixtures.h"
@@ -95,7 +96,8 @@ TEST_F(ViewerE2E, ScriptedCaliperPairGivesMillimetres) {
   FixtureImage fixture;  // 0.2 mm per pixel
   const auto image = Write(fixture, "plain.dcm", false);
   const auto run = Script(
-      "wait-idle\nkey m\nclick 100 300\nclick 200 300\nclick 100 100\nclick 100 175\ndump-state state.json\n", {image});
+      "wait-idle\nkey m\nclick 100 300\nclick 200 300\nclick 100 100\nclick 100 175\ndump-state state.json\n",
+      {image, "--no-auto-analysis"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const auto calipers = Json("state.json")["review"]["calipers"];
   ASSERT_EQ(calipers.size(), 2u);
@@ -109,7 +111,8 @@ TEST_F(ViewerE2E, CalipersUseTheRegionTheyAreIn) {
   fixture.two_panes_mm_per_px = {{0.2, 0.1}};  // left pane, right pane
   const auto image = Write(fixture, "panes.dcm", false);
   const auto run = Script(
-      "wait-idle\nkey m\nclick 400 100\nclick 500 100\nclick 300 200\nclick 350 200\ndump-state state.json\n", {image});
+      "wait-idle\nkey m\nclick 400 100\nclick 500 100\nclick 300 200\nclick 350 200\ndump-state state.json\n",
+      {image, "--no-auto-analysis"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const auto calipers = Json("state.json")["review"]["calipers"];
   ASSERT_EQ(calipers.size(), 2u);
@@ -153,7 +156,8 @@ TEST_F(ViewerE2E, DroppedFolderOpensItsFirstImage) {
   Write(fixture, "visit/b.dcm", false);
   fixture.sop_instance_uid += ".2";
   const auto first = Write(fixture, "visit/a.dcm", false);
-  const auto run = Script("drop " + (dir_ / "visit").string() + "\nwait-idle\nkey pagedown\nwait-idle\ndump-state after.json\n");
+  const auto run = Script("drop " + (dir_ / "visit").string() + "\nwait-idle\nkey pagedown\nwait-idle\ndump-state after.json\n",
+                        {"--no-auto-analysis"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(Json("after.json")["document"]["path"], (dir_ / "visit" / "b.dcm").string());  // PageDown: the next one
 }
@@ -168,7 +172,8 @@ TEST_F(ViewerE2E, FramesKeepBeingDrawnWhileALongCineLoads) {
   cine.follicles = {{{300, 300}, 30, 25, 40}, {{600, 400}, 20, 20, 90}};
   const auto image = Write(cine, "cine.dcm", false);
   const auto run = Script("open " + image +
-                          "\nwait-frames 3\ndump-state during.json\nwait-idle 240\ndump-state after.json\n");
+                          "\nwait-frames 3\ndump-state during.json\nwait-idle 240\ndump-state after.json\n",
+                          {"--no-auto-analysis"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const auto during = Json("during.json");
   const auto after = Json("after.json");
@@ -248,7 +253,7 @@ TEST_F(ViewerE2E, WindowLevelDragChangesTheGreysOnScreen) {
   const auto run = Script(
       "wait-idle\nscreenshot before.png\nwindow-level 120 60\ndump-state state.json\nscreenshot after.png\n"
       "key 1\ndump-state reset.json\n",
-      {image, "--window-size", "1200x800"});
+      {image, "--window-size", "1200x800", "--no-auto-analysis"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const auto state = Json("state.json");
   EXPECT_DOUBLE_EQ(state["view"]["window"].get<double>(), 120);
@@ -272,7 +277,7 @@ TEST_F(ViewerE2E, GoToFrameAndPlayback) {
   const auto run = Script(
       "wait-idle\nframe 7\ndump-state at7.json\nkey space\nwait-ms 600\ndump-state playing.json\nkey space\n"
       "dump-state paused.json\nkey f1\ndump-state help.json\n",
-      {image});
+      {image, "--no-auto-analysis"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(Json("at7.json")["view"]["frame_index"], 6);
   const auto playing = Json("playing.json");
@@ -299,6 +304,74 @@ TEST_F(ViewerE2E, BadInputsGiveOneLineErrorsAndExitCodes) {
 
   run = RunViewer({"--window-size", "12"}, dir_.path());
   EXPECT_EQ(run.exit_code, 2);
+}
+
+// ---- With the real pipeline ------------------------------------------------
+
+class ViewerPipelineE2E : public ViewerE2E {
+ protected:
+  // A phantom case from the generator, written as DICOM into the test folder.
+  std::string Phantom(size_t preset_index) {
+    const auto spec = phantom::SamplesPreset(20261124)[preset_index];
+    const auto status = phantom::WriteCase(phantom::GenerateCase(spec), spec, dir_.path());
+    EXPECT_TRUE(status) << status.error().message;
+    return (dir_ / (spec.stem + ".dcm")).string();
+  }
+
+  // Pipeline options for both programs. The trained ovary map is not in the
+  // repository yet (models/ovary-rtrees.yml.gz), so both run without it.
+  std::string Params() {
+    const auto path = dir_ / "params.json";
+    WriteBytes(path, R"({"ovary_map": {"model": ""}})");
+    return path.string();
+  }
+
+  // `antra analyze FILE --json OUT`: what the command line finds.
+  nlohmann::json AnalyzeWithCli(const std::string& image) {
+    const auto out = dir_ / "cli-analysis.json";
+    const std::string command = (BinaryDir() / "src" / "cli" / "antra").string() + " analyze '" + image +
+                                "' --params '" + Params() + "' --json '" + out.string() + "' > /dev/null 2>&1";
+    EXPECT_EQ(std::system(command.c_str()), 0) << command;
+    return ReadJsonFile(out);
+  }
+};
+
+// The viewer runs the same pipeline as `antra analyze` (on its worker thread)
+// and shows exactly its follicles, outlined where they are.
+TEST_F(ViewerPipelineE2E, AutomaticAnalysisShowsWhatAntraAnalyzeFinds) {
+  const auto image = Phantom(0);  // an easy still
+  const auto cli = AnalyzeWithCli(image);
+  const auto run =
+      Script("wait-idle 120\nwait-frames 2\ndump-state state.json\nscreenshot shot.png\n", {image, "--params", Params()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto state = Json("state.json");
+  EXPECT_EQ(state["document"]["analysis"], "done");
+  const auto& expected = cli["frames"][0]["follicles"];
+  const auto& shown = state["review"]["follicles"];
+  ASSERT_GT(expected.size(), 0u) << "the phantom should have follicles the pipeline finds";
+  ASSERT_EQ(shown.size(), expected.size());
+  const cv::Mat shot = ReadPngRgb(dir_ / "shot.png");
+  for (size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_NEAR(shown[i]["center_px"][0].get<double>(), expected[i]["center_px"][0].get<double>(), 1e-9);
+    EXPECT_NEAR(shown[i]["center_px"][1].get<double>(), expected[i]["center_px"][1].get<double>(), 1e-9);
+    EXPECT_EQ(shown[i]["mean_diameter_mm"], expected[i]["mean_diameter_mm"]);
+    // The outline passes through the first point of the follicle's contour.
+    const auto& p = expected[i]["contour_px"][0];
+    EXPECT_TRUE(ColourNear(shot, ScreenOf(state, {p[0].get<double>(), p[1].get<double>()}), 2, IsPending))
+        << "no outline at follicle " << i;
+  }
+  EXPECT_EQ(state["review"]["counts"]["total"]["afc"], cli["counts"]["afc"]);
+}
+
+TEST_F(ViewerPipelineE2E, CineFolliclesAreCountedOnceAsByAntraAnalyze) {
+  const auto image = Phantom(9);  // the 12-frame sweep
+  const auto cli = AnalyzeWithCli(image);
+  const auto run = Script("wait-idle 180\ndump-state state.json\n", {image, "--params", Params()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto state = Json("state.json");
+  ASSERT_GT(cli["follicles"].size(), 0u);
+  EXPECT_EQ(state["review"]["follicles"].size(), cli["follicles"].size());  // unique follicles, not per frame
+  EXPECT_EQ(state["review"]["counts"]["total"]["afc"], cli["counts"]["afc"]);
 }
 
 }  // namespace

@@ -11,6 +11,8 @@
 #include <sstream>
 
 #include "core/atomic_file.h"
+#include "core/version.h"
+#include "pipeline/presets.h"
 #include "viewer/gui/actions.h"
 #include "viewer/gui/panels/panels.h"
 #include "viewer/gui/screenshot.h"
@@ -110,17 +112,33 @@ Status App::Init() {
   if (!renderer) return renderer.error();
   renderer_ = std::move(renderer).value();
 
-  std::optional<std::filesystem::path> analysis_file, analysis_for;
-  if (options_.analysis_file) analysis_file = *options_.analysis_file;
-  if (!options_.paths.empty()) analysis_for = options_.paths.front();
-  documents_ = std::make_unique<DocumentController>(
-      document_options, std::make_shared<SavedAnalysisProvider>(analysis_file, analysis_for), &Platform::Wake);
+  auto provider = MakeAnalysisProvider(document_options.open);
+  if (!provider) return provider.error();
+  documents_ = std::make_unique<DocumentController>(document_options, *provider, &Platform::Wake);
   if (!options_.paths.empty()) {
     for (const auto& p : options_.paths) ui_.session_images.emplace_back(p);
     Open(options_.paths.front());
     if (options_.paths.size() == 1) ui_.session_images.clear();  // a folder fills it; a file lists its folder lazily
   }
   return Status::Ok();
+}
+
+Result<std::shared_ptr<AnalysisProvider>> App::MakeAnalysisProvider(const OpenOptions& open) const {
+  std::optional<std::filesystem::path> analysis_file, analysis_for;
+  if (options_.analysis_file) analysis_file = *options_.analysis_file;
+  if (!options_.paths.empty()) analysis_for = options_.paths.front();
+  auto saved = std::make_shared<SavedAnalysisProvider>(analysis_file, analysis_for);
+  if (!options_.run_pipeline) return std::shared_ptr<AnalysisProvider>(saved);
+  pipeline::AnalyzeOptions analyze;
+  if (!options_.params.empty() || !options_.preset.empty()) {
+    auto loaded = !options_.params.empty() ? pipeline::LoadPreset(options_.params)
+                                           : pipeline::LoadNamedPreset(options_.preset);
+    if (!loaded) return MakeError(ErrorCode::kInvalidArgument, loaded.error().message);
+    analyze.pipeline = std::move(loaded).value();
+  }
+  analyze.software_version = kVersion;
+  if (auto s = analyze.Check(); !s) return MakeError(ErrorCode::kInvalidArgument, s.error().message);
+  return std::shared_ptr<AnalysisProvider>(std::make_shared<PipelineAnalysisProvider>(analyze, open, saved));
 }
 
 int App::Run() {

@@ -14,6 +14,7 @@
 #include "viewer/gui/app_context.h"
 #include "viewer/gui/image_renderer.h"
 #include "viewer/gui/platform.h"
+#include "viewer/pipeline_analysis.h"
 #include "viewer/script_player.h"
 
 namespace antra::viewer::gui {
@@ -21,6 +22,9 @@ namespace antra::viewer::gui {
 struct AppOptions {
   std::vector<std::string> paths;          // opened at start: the first file, or a folder
   std::optional<std::string> analysis_file;  // saved analysis for the first path
+  bool run_pipeline = true;                // analyse images without a saved analysis
+  std::string preset;                      // pipeline preset name (models/NAME.json)
+  std::string params;                      // pipeline options file
   std::string review_dir;                  // empty: reviews are saved beside each image
   std::optional<std::string> script_file;
   std::optional<std::string> screenshot;   // after loading (and the script), then exit
@@ -45,6 +49,7 @@ class App : private ScriptHost {
   using Clock = std::chrono::steady_clock;
 
   Status Init();
+  Result<std::shared_ptr<AnalysisProvider>> MakeAnalysisProvider(const OpenOptions& open) const;
   void DrawFrame();
   void Open(const std::filesystem::path& path);
   void ExecuteCommands();

@@ -19,6 +19,11 @@ int main(int argc, char** argv) {
   cli.add_option("--analysis", options.analysis_file,
                  "saved `antra analyze` result (JSON) for the first file; default: FILE.analysis.json beside it")
       ->check(CLI::ExistingFile);
+  bool no_auto_analysis = false;
+  cli.add_flag("--no-auto-analysis", no_auto_analysis,
+               "show only saved analyses; do not run the pipeline on images that have none");
+  auto* preset = cli.add_option("--preset", options.preset, "pipeline preset (models/NAME.json)");
+  cli.add_option("--params", options.params, "pipeline options file (JSON)")->check(CLI::ExistingFile)->excludes(preset);
   cli.add_option("--review-dir", options.review_dir,
                  "folder for saved reviews (Ctrl+S); default: FILE.review.json beside each image");
   cli.add_option("--script", options.script_file, "replay user actions from FILE (docs/viewer-script.md), then exit");
@@ -37,6 +42,7 @@ int main(int argc, char** argv) {
     const int code = cli.exit(e);
     return code == 0 ? 0 : 2;
   }
+  options.run_pipeline = !no_auto_analysis;
   if (!window_size.empty()) {
     int w = 0, h = 0;
     char x = 0;

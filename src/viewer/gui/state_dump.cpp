@@ -75,7 +75,7 @@ json StateToJson(AppContext& ctx) {
   const Document* doc = ctx.document();
   j["document"] = doc ? DocumentJson(*doc) : json(nullptr);
   if (doc && doc->info && doc->review) {
-    j["review"] = ReviewToJson(*doc->info, doc->review->state(), doc->review->edits());
+    j["review"] = ReviewToJson(*doc->info, doc->review->calibration(), doc->review->state(), doc->review->edits());
     j["review"]["can_undo"] = doc->review->CanUndo();
     j["review"]["can_redo"] = doc->review->CanRedo();
     j["review"]["dirty"] = doc->review->dirty();

@@ -51,9 +51,13 @@ void ImageInfoPanel::Draw(AppContext& ctx) {
   Row("Scanner", info.manufacturer + " " + info.model);
   Row("Laterality", info.laterality.empty() ? "not in file" : info.laterality);
   Row("Series", info.series_description);
-  const Calibration& c = info.calibration;
+  // The review's calibration: the file's own, or the depth ruler the analysis read.
+  const Calibration& c = doc->review ? doc->review->calibration() : info.calibration;
   if (c.calibrated()) {
     Row("Calibration", std::string(ToString(c.source())) + ", " + Scale(c));
+    if (c.source() == CalibrationSource::kRuler) {
+      ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "Scale read from the depth ruler: check it against a known distance.");
+    }
   } else {
     ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "UNCALIBRATED: no millimetres, no AFC");
     Row("Why", c.detail());
@@ -65,7 +69,14 @@ void ImageInfoPanel::Draw(AppContext& ctx) {
     ImGui::TextColored(ImVec4(1, 0.45f, 0.45f, 1), "frame %d: %s", index + 1, error.message.c_str());
   }
   std::string analysis = AnalysisState(*doc);
+  if (doc->analysis_phase == AnalysisPhase::kRunning) {
+    const auto [done, total] = ctx.documents.AnalysisProgress();
+    if (total > 0) analysis += " frame " + std::to_string(done) + " of " + std::to_string(total);
+  }
   if (!doc->analysis_message.empty()) analysis += ": " + doc->analysis_message;
+  if (doc->analysis) {
+    analysis += doc->analysis->software_version.empty() ? "" : " (antra " + doc->analysis->software_version + ")";
+  }
   Row("Analysis", analysis);
   if (!doc->review_message.empty()) Row("Review", doc->review_message);
 }
