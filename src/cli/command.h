@@ -18,6 +18,10 @@ using CommandRunner = std::function<int()>;
 
 CommandRunner RegisterInfoCommand(CLI::App& app);
 CommandRunner RegisterFramesCommand(CLI::App& app);
+CommandRunner RegisterExportCommand(CLI::App& app);
+CommandRunner RegisterReportCommand(CLI::App& app);
+CommandRunner RegisterStudyCommand(CLI::App& app);
+CommandRunner RegisterReviewCommand(CLI::App& app);
 CommandRunner RegisterEvalCommand(CLI::App& app);
 CommandRunner RegisterAnalyzeCommand(CLI::App& app);
 

@@ -23,6 +23,10 @@ int main(int argc, char** argv) {
   add(antra::cli::RegisterFramesCommand);
   add(antra::cli::RegisterAnalyzeCommand);
   add(antra::cli::RegisterEvalCommand);
+  add(antra::cli::RegisterExportCommand);
+  add(antra::cli::RegisterReportCommand);
+  add(antra::cli::RegisterStudyCommand);
+  add(antra::cli::RegisterReviewCommand);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,103 @@
+// Dates, CSV, safe names and hashing: the small pieces everything else trusts.
+
+#include <gtest/gtest.h>
+
+#include "study/csv.h"
+#include "study/dates.h"
+#include "study/safe_names.h"
+#include "study/sha256.h"
+
+namespace antra {
+namespace {
+
+TEST(Date, ParsesDicomAndIsoForms) {
+  auto a = Date::Parse("20260105");
+  auto b = Date::Parse("2026-01-05");
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(*a, *b);
+  EXPECT_EQ(a->Iso(), "2026-01-05");
+  EXPECT_EQ(a->Dicom(), "20260105");
+  EXPECT_EQ(Date::Parse("20260105 ")->Iso(), "2026-01-05");  // DA padding
+}
+
+TEST(Date, RefusesImpossibleDays) {
+  for (const char* bad : {"20250229", "20260431", "20261301", "2026-1-05", "", "yesterday", "18991231", "2026/01/05"}) {
+    EXPECT_FALSE(Date::Parse(bad)) << bad;
+  }
+  EXPECT_TRUE(Date::Parse("20240229"));  // leap year
+}
+
+TEST(Date, CountsDaysAcrossMonthsAndYears) {
+  auto a = *Date::Parse("2025-12-25");
+  EXPECT_EQ(a.DaysUntil(*Date::Parse("2026-01-08")), 14);
+  EXPECT_EQ(a.PlusDays(14 * 26).Iso(), "2026-12-24");
+  EXPECT_EQ(Date::Parse("1970-01-01")->days(), 0);
+}
+
+TEST(Csv, ParsesQuotesCommasNewlinesAndBom) {
+  auto rows = ParseCsv("\xEF\xBB\xBFPatientID,SubjectID\r\n\"A,1\",\"say \"\"hi\"\"\"\n\"multi\nline\",x\n\n");
+  ASSERT_TRUE(rows.ok()) << rows.error().message;
+  ASSERT_EQ(rows->size(), 3u);
+  EXPECT_EQ((*rows)[0][0], "PatientID");
+  EXPECT_EQ((*rows)[1][0], "A,1");
+  EXPECT_EQ((*rows)[1][1], "say \"hi\"");
+  EXPECT_EQ((*rows)[2][0], "multi\nline");
+}
+
+TEST(Csv, RefusesBrokenQuotingWithTheLine) {
+  auto unterminated = ParseCsv("a,b\n\"c,d\n");
+  ASSERT_FALSE(unterminated.ok());
+  EXPECT_NE(unterminated.error().message.find("line 2"), std::string::npos);
+  EXPECT_FALSE(ParseCsv("a,b\"c\n").ok());
+  EXPECT_FALSE(ParseCsv("\"a\"b,c\n").ok());
+}
+
+TEST(Csv, WritesFieldsThatReadBack) {
+  const std::vector<std::string> values = {"plain", "with,comma", "with \"quote\"", "line\nbreak", " padded ", ""};
+  std::vector<std::string> fields;
+  for (const auto& v : values) fields.push_back(CsvField(v));
+  auto rows = ParseCsv(CsvLine(fields));
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0], values);
+}
+
+TEST(Csv, NeutralisesSpreadsheetFormulasInTypedText) {
+  EXPECT_EQ(CsvTextField("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+  EXPECT_EQ(CsvTextField("+1"), "'+1");
+  EXPECT_EQ(CsvTextField("Dr Smith"), "Dr Smith");
+}
+
+TEST(SafeNames, SubjectIdsCannotEscapeTheResultsFolder) {
+  for (const char* good : {"S001", "P-12", "site2_007", "A"}) EXPECT_TRUE(IsSafeSubjectId(good)) << good;
+  for (const char* bad : {"", "..", ".", "../S001", "S001/..", "a/b", "a\\b", "S 1", "S'1", "S\"1", "-S1",
+                          "S1;DROP", "S\n1", "averyveryveryveryveryverylongsubjectid"}) {
+    EXPECT_FALSE(IsSafeSubjectId(bad)) << bad;
+  }
+}
+
+TEST(SafeNames, UidsAreDigitsAndDots) {
+  EXPECT_TRUE(IsDicomUid("1.2.840.10008.5.1.4.1.1.6.1"));
+  EXPECT_FALSE(IsDicomUid("1.2.3'; DROP TABLE visits;--"));
+  EXPECT_FALSE(IsDicomUid("../1.2"));
+  EXPECT_FALSE(IsDicomUid(""));
+}
+
+TEST(SafeNames, ScrubsIdentityFromFreeText) {
+  const PatientIdentity who{"HOSP-7731", "Quillfeather^Rosamund^A", "19810317"};
+  const std::string scrubbed = ScrubIdentity("LT OV quillfeather ROSAMUND HOSP-7731 1981-03-17 19810317", who);
+  EXPECT_EQ(scrubbed.find("uillfeather"), std::string::npos);
+  EXPECT_EQ(scrubbed.find("OSAMUND"), std::string::npos);
+  EXPECT_EQ(scrubbed.find("7731"), std::string::npos);
+  EXPECT_EQ(scrubbed.find("1981"), std::string::npos);
+  EXPECT_EQ(scrubbed.rfind("LT OV", 0), 0u);  // the rest is kept
+  EXPECT_EQ(PrintableText("a\tb\x01" "c"), "a b c");
+}
+
+TEST(Sha256, MatchesKnownVectors) {
+  EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+}  // namespace
+}  // namespace antra

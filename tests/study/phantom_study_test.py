@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""End to end on a small multi-visit study made by the phantom generator:
+antra-phantom -> antra analyze -> antra study -> antra export (SQLite,
+PostgreSQL, REDCap, SR) -> antra review -> rerun -> antra report.
+
+usage: phantom_study_test.py ANTRA ANTRA_PHANTOM SCHEMA WORKDIR [POSTGRES_URL_FILE]
+Exit status 0 when every check passes; each failed check is printed.
+"""
+import csv
+import glob
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+
+import jsonschema
+
+antra, phantom, schema_path, work = sys.argv[1:5]
+pg_url_file = sys.argv[5] if len(sys.argv) > 5 else ""
+failures = []
+
+
+def check(condition, what):
+    if not condition:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+def run(*args, expect=0):
+    p = subprocess.run(args, capture_output=True, text=True)
+    if expect is not None and p.returncode != expect:
+        print(p.stdout, p.stderr)
+        raise SystemExit(f"{' '.join(args[:2])} exited {p.returncode}, expected {expect}")
+    return p
+
+
+def tree_hash(root):
+    h = hashlib.sha256()
+    for path in sorted(glob.glob(os.path.join(root, "**"), recursive=True)):
+        if os.path.isfile(path):
+            h.update(path.encode())
+            h.update(open(path, "rb").read())
+    return h.hexdigest()
+
+
+shutil.rmtree(work, ignore_errors=True)
+os.makedirs(work)
+archive, analyses, results = (os.path.join(work, d) for d in ("archive", "analyses", "results"))
+
+# 1. A study: 2 participants x 3 visits, per ovary a sweep and a still.
+run(phantom, "--out", archive, "--seed", "11", "--study", "2", "--visits", "3", "--stills", "1",
+    "--study-frames", "6", "--width", "320", "--height", "240", "--quiet")
+truth = json.load(open(os.path.join(archive, "study-truth.json")))
+dicoms = sorted(glob.glob(os.path.join(archive, "**", "*.dcm"), recursive=True))
+run(antra, "analyze", *dicoms, "--json", analyses + "/")
+
+# 2. Result folders.
+out = run(antra, "study", archive, "--analyses", analyses, "--out", results).stdout
+check(out.count("created") == 6, "six visits created")
+key = {row["patient_id"]: row for row in csv.DictReader(open(os.path.join(results, "private", "subject-key.csv")))}
+validator = jsonschema.Draft202012Validator(json.load(open(schema_path)))
+identity = set()
+for participant in truth["participants"]:
+    subject = key[participant["patient_id"]]["subject_id"]
+    identity.update([participant["patient_id"]] + [p for p in participant["patient_name"].split("^") if len(p) >= 3])
+    first = min(v["study_date"] for v in participant["visits"])
+    for tv in participant["visits"]:
+        folder = os.path.join(results, subject, "visit-%02d" % (tv["visit"] - 1))  # phantom V1 is the baseline
+        path = os.path.join(folder, "visit.json")
+        check(os.path.exists(path), f"{folder} written")
+        if not os.path.exists(path):
+            continue
+        visit = json.load(open(path))
+        errors = [e.message for e in validator.iter_errors(visit)]
+        check(not errors, f"{path} matches the schema: {errors[:2]}")
+        check(visit["baseline_date"].replace("-", "") == first, f"{path} baseline is the earliest scan")
+        for ovary in tv["ovaries"]:
+            side = {"L": "left", "R": "right"}[ovary["side"]]
+            n_truth = len(ovary["files"])
+            n_found = sum(1 for s in visit["scans"] if s["side"] == side)
+            check(n_found == n_truth, f"{path}: {n_truth} {side} scans, found {n_found}")
+            check(visit["ovaries"][side]["counting_scan"] is not None
+                  and visit["ovaries"][side]["counting_scan"]["kind"] == "sweep",
+                  f"{path}: {side} ovary counted on its sweep")
+        for f in tv["ovaries"][0]["files"]:
+            dump = run("dcmdump", "+P", "PatientBirthDate", os.path.join(archive, f["file"])).stdout
+            if "[" in dump:
+                birth = dump.split("[")[1].split("]")[0]
+                identity.update([birth, f"{birth[:4]}-{birth[4:6]}-{birth[6:]}"])
+
+# 2b. With a mapping that lists only the first participant: the other's scans
+# are reported and skipped, never guessed; the arm never reaches results/.
+mapped = os.path.join(work, "results-mapped")
+first_patient = truth["participants"][0]["patient_id"]
+mapping = os.path.join(work, "mapping.csv")
+open(mapping, "w").write(f"PatientID,SubjectID,Arm,BaselineDate\n{first_patient},SITE1-001,active-arm,2026-01-05\n")
+p = run(antra, "study", archive, "--analyses", analyses, "--out", mapped, "--mapping", mapping, expect=1)
+n_other = sum(len(o["files"]) for v in truth["participants"][1]["visits"] for o in v["ovaries"])
+check(p.stderr.count("PatientID not in the subject mapping") == n_other, f"{n_other} unmapped scans reported")
+check(truth["participants"][1]["patient_id"] not in p.stderr, "the unmapped PatientID is not printed")
+check(sorted(os.listdir(mapped)) == ["SITE1-001", "private"], f"only the mapped subject: {os.listdir(mapped)}")
+for path in glob.glob(os.path.join(mapped, "**", "*"), recursive=True):
+    if os.path.isfile(path):
+        check(b"active-arm" not in open(path, "rb").read(), f"{path} holds the treatment arm")
+hostile = os.path.join(work, "hostile-mapping.csv")
+open(hostile, "w").write(f"PatientID,SubjectID\n{first_patient},../escaped\n")
+p = run(antra, "study", archive, "--out", os.path.join(work, "results-hostile"), "--mapping", hostile, expect=1)
+check("mapping line 2" in p.stderr and not os.path.exists(os.path.join(work, "escaped")), f"hostile mapping refused: {p.stderr.strip()}")
+
+# 3. Nothing identifying outside private/.
+for path in glob.glob(os.path.join(results, "**", "*"), recursive=True):
+    if not os.path.isfile(path) or os.path.relpath(path, results).startswith("private"):
+        continue
+    data = open(path, "rb").read().lower()
+    for needle in identity:
+        check(needle.lower().encode() not in data, f"{path} holds '{needle}'")
+
+# 4. SQLite: exported once, rerun changes nothing, rows match the files.
+db = os.path.join(results, "study.sqlite")
+before = tree_hash(os.path.join(results, "S001"))
+check("6 visit(s) inserted" in run(antra, "export", results).stdout, "SQLite: 6 visits inserted")
+db_hash = hashlib.sha256(open(db, "rb").read()).hexdigest()
+check("6 unchanged" in run(antra, "export", results).stdout, "SQLite: rerun unchanged")
+check(hashlib.sha256(open(db, "rb").read()).hexdigest() == db_hash, "SQLite file identical after rerun")
+check(tree_hash(os.path.join(results, "S001")) == before, "exports never change result files")
+visits = [json.load(open(p)) for p in sorted(glob.glob(os.path.join(results, "*", "visit-*", "visit.json")))]
+n_follicles = sum(len(v["ovaries"][s]["follicles"]) for v in visits for s in ("left", "right"))
+con = sqlite3.connect(db)
+check(con.execute("select count(*) from follicles").fetchone()[0] == n_follicles, "SQLite follicles = files")
+check(con.execute("select count(*) from visits").fetchone()[0] == 6, "SQLite visits = 6")
+for v in visits:
+    row = con.execute("select total_afc from visits where subject_id=? and visit=?", (v["subject_id"], v["visit"])).fetchone()
+    check(row[0] == v["total_afc"], f"SQLite total AFC of {v['subject_id']} {v['visit_label']}")
+con.close()
+
+# 5. PostgreSQL (the real server of the ctest fixture).
+if pg_url_file:
+    url = open(pg_url_file).read().strip()
+    first = run(antra, "export", results, "--to", url).stdout
+    second = run(antra, "export", results, "--to", url).stdout
+    check("6 unchanged" in second, f"PostgreSQL rerun unchanged: {second.strip()}")
+    check("secret" not in first and url.split(":")[2].split("@")[0] not in first, "PostgreSQL output hides the password")
+
+# 6. REDCap and its dictionary.
+redcap = os.path.join(work, "redcap", "afc.csv")
+run(antra, "export", results, "--to", "redcap:" + redcap)
+dictionary = {row["Variable / Field Name"] for row in csv.DictReader(open(redcap.replace(".csv", "-data-dictionary.csv")))}
+columns = next(csv.reader(open(redcap)))
+system = {"redcap_event_name", "redcap_repeat_instrument", "redcap_repeat_instance"}
+check(all(c in dictionary for c in columns if c not in system), "every REDCap column is defined in the dictionary")
+
+# 7. DICOM SR: one per visit, readable by DCMTK.
+sr = os.path.join(work, "sr")
+run(antra, "export", results, "--to", "sr:" + sr)
+srs = sorted(glob.glob(os.path.join(sr, "*.dcm")))
+check(len(srs) == 6, "six SR files")
+dump = run("dsrdump", srs[0]).stdout
+check("OB-GYN Ultrasound Procedure Report" in dump, "SR title is TID 5000's")
+
+# 8. Sign-off protection: sign a visit off, change its inputs, run again.
+subject = key[truth["participants"][0]["patient_id"]]["subject_id"]
+run(antra, "review", results, subject, "0", "--reviewer", "Dr Test", "--sign-off")
+signed = open(os.path.join(results, subject, "visit-00", "visit.json"), "rb").read()
+counting = json.loads(signed)["ovaries"]["left"]["counting_scan"]["sop_instance_uid"]
+for path in glob.glob(os.path.join(analyses, "*.json")):
+    if json.load(open(path))["image"]["sop_instance_uid"] == counting:
+        os.remove(path)
+rerun = run(antra, "study", archive, "--analyses", analyses, "--out", results).stdout
+check(f"{subject} visit-00: stored beside (needs review)" in rerun, f"rerun over a signed-off visit: {rerun}")
+check(open(os.path.join(results, subject, "visit-00", "visit.json"), "rb").read() == signed, "signed-off visit.json untouched")
+check(os.path.exists(os.path.join(results, subject, "visit-00", "automatic-pending", "visit.json")), "new result stored beside")
+report = run(antra, "report", results).stdout
+check("!" in report and "Unreviewed visits (5)" in report, "study report flags pending and unreviewed visits")
+check(os.path.exists(os.path.join(results, "reports")) is False, "study-wide report writes no chart")
+run(antra, "report", results, subject)
+check(os.path.exists(os.path.join(results, "reports", subject + "-afc.png")), "participant chart written")
+
+# 9. Agreement with the phantom's truth (information: the pipeline's accuracy, not this test's pass mark).
+agree = total = 0
+for participant in truth["participants"]:
+    s = key[participant["patient_id"]]["subject_id"]
+    for tv in participant["visits"]:
+        for ovary in tv["ovaries"]:
+            side = {"L": "left", "R": "right"}[ovary["side"]]
+            path = os.path.join(results, s, "visit-%02d" % (tv["visit"] - 1), "visit.json")
+            found = json.load(open(path))["ovaries"][side]["afc"]
+            total += 1
+            agree += found == ovary["afc"]
+print(f"ovary AFC equal to truth: {agree}/{total} (pipeline branch without cine linking)")
+
+print("FAILED checks:", len(failures)) if failures else print("all checks passed")
+sys.exit(1 if failures else 0)
