@@ -21,7 +21,14 @@ struct DumpStateCommand {
   std::string path;  // JSON of what is on screen (tests, bug reports)
 };
 struct QuitCommand {};
+// A visit of the worklist (--results), showing one ovary's scan.
+struct OpenVisitCommand {
+  std::string subject_id;
+  int visit_number = 0;
+  std::string side;  // "left", "right" or "" (the first ovary with a scan)
+};
 
-using AppCommand = std::variant<OpenCommand, SaveReviewCommand, ScreenshotCommand, DumpStateCommand, QuitCommand>;
+using AppCommand =
+    std::variant<OpenCommand, SaveReviewCommand, ScreenshotCommand, DumpStateCommand, QuitCommand, OpenVisitCommand>;
 
 }  // namespace antra::viewer

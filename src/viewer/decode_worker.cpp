@@ -5,12 +5,13 @@
 namespace antra::viewer {
 
 DecodeWorker::DecodeWorker(int generation, std::filesystem::path path, OpenOptions options,
-                           std::size_t budget_bytes, ConcurrentQueue<DecodeMessage>& out)
+                           std::size_t budget_bytes, ConcurrentQueue<DecodeMessage>& out, SubjectLookup subject_of)
     : generation_(generation),
       path_(std::move(path)),
       options_(std::move(options)),
       budget_bytes_(budget_bytes),
       out_(out),
+      subject_of_(std::move(subject_of)),
       thread_([this] { Run(); }) {}
 
 DecodeWorker::~DecodeWorker() {
@@ -73,7 +74,7 @@ bool DecodeWorker::Open() {
     std::lock_guard lock(mutex_);
     slots_.assign(source_->info().frame_count, Slot::kMissing);
   }
-  out_.Push({generation_, ImageOpened{source_->info()}});
+  out_.Push({generation_, ImageOpened{source_->info(), subject_of_ ? subject_of_(source_->identity()) : std::string()}});
   return true;
 }
 

@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <variant>
@@ -22,7 +23,11 @@ namespace antra::viewer {
 
 struct ImageOpened {
   ImageInfo info;
+  std::string subject_id;  // from the study's mapping or key; the PatientID itself never leaves the worker
 };
+
+// The pseudonymous subject ID of a patient, or "" when unknown.
+using SubjectLookup = std::function<std::string(const PatientIdentity&)>;
 struct OpenFailed {
   Error error;
 };
@@ -42,7 +47,7 @@ struct DecodeMessage {
 class DecodeWorker {
  public:
   DecodeWorker(int generation, std::filesystem::path path, OpenOptions options, std::size_t budget_bytes,
-               ConcurrentQueue<DecodeMessage>& out);
+               ConcurrentQueue<DecodeMessage>& out, SubjectLookup subject_of = {});
   ~DecodeWorker();  // stops after the frame in progress and joins
   DecodeWorker(const DecodeWorker&) = delete;
   DecodeWorker& operator=(const DecodeWorker&) = delete;
@@ -67,6 +72,7 @@ class DecodeWorker {
   const OpenOptions options_;
   const std::size_t budget_bytes_;
   ConcurrentQueue<DecodeMessage>& out_;
+  const SubjectLookup subject_of_;
   std::unique_ptr<ImageSource> source_;
 
   mutable std::mutex mutex_;

@@ -35,7 +35,7 @@ void DocumentController::Open(const std::filesystem::path& path) {
   document_->generation = generation_;
   document_->path = path;
   decoder_ = std::make_unique<DecodeWorker>(generation_, path, options_.open, options_.frame_cache_bytes,
-                                            decode_queue_);
+                                            decode_queue_, options_.subject_of);
   if (provider_) {
     document_->analysis_phase = AnalysisPhase::kRunning;
     analyser_ = std::make_unique<AnalysisWorker>(generation_, path, provider_, analysis_queue_);
@@ -53,6 +53,7 @@ void DocumentController::Apply(DecodeMessage message) {
   if (!document_ || message.generation != document_->generation) return;  // from a closed document
   Document& doc = *document_;
   if (auto* opened = std::get_if<ImageOpened>(&message.payload)) {
+    doc.subject_id = opened->subject_id;
     OnOpened(std::move(opened->info));
   } else if (auto* failed = std::get_if<OpenFailed>(&message.payload)) {
     doc.phase = LoadPhase::kFailed;

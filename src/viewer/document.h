@@ -26,6 +26,7 @@ struct DocumentOptions {
   OpenOptions open;
   std::size_t frame_cache_bytes = std::size_t{1024} << 20;  // decoded frames kept for playback
   std::filesystem::path review_dir;  // where reviews are saved; empty: beside each image
+  SubjectLookup subject_of;          // the study's subject ID for an image's patient (--mapping)
   Status Check() const;
 };
 
@@ -38,6 +39,7 @@ struct Document {
   LoadPhase phase = LoadPhase::kOpening;
   std::optional<Error> open_error;
   std::optional<ImageInfo> info;  // once opened
+  std::string subject_id;         // pseudonymous, when the study knows the patient
   std::unique_ptr<FrameCache> frames;
   std::vector<std::pair<int, Error>> frame_errors;
   int frames_decoded = 0;  // ever, including evicted ones

@@ -23,7 +23,7 @@ class History {
 
   // A new state after an edit; anything that could be redone is dropped.
   void Commit(std::string description, State next) {
-    entries_.resize(position_ + 1);
+    entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(position_) + 1, entries_.end());
     entries_.push_back({std::move(description), std::move(next)});
     if (entries_.size() > kMaxUndoSteps + 1) entries_.erase(entries_.begin());
     position_ = entries_.size() - 1;

@@ -135,7 +135,7 @@ void ViewportInteraction::SelectAt(cv::Point2d p, Context& ctx) {
   ctx.selection.follicle = HitTestFollicle(ctx.review->state(), ctx.frame, p);
 }
 
-ReviewState ViewportInteraction::DisplayState(const ReviewSession& review) const {
+ReviewState ViewportInteraction::DisplayState(const ReviewModel& review) const {
   if (drag_ == Drag::kHandle && drag_handle_) {
     return WithHandleMoved(review.state(), *drag_handle_, drag_to_, review.calibration());
   }

@@ -14,7 +14,7 @@
 #include <opencv2/core/types.hpp>
 
 #include "viewer/input.h"
-#include "viewer/review_session.h"
+#include "viewer/review_model.h"
 #include "viewer/view_transform.h"
 #include "viewer/window_level.h"
 
@@ -46,7 +46,7 @@ class ViewportInteraction {
   struct Context {
     ViewTransform& view;
     WindowLevel& window_level;
-    ReviewSession* review;  // null while no image is open
+    ReviewModel* review;  // null while no image is open
     int frame = 0;
     Selection& selection;
   };
@@ -64,7 +64,7 @@ class ViewportInteraction {
   std::optional<HandleRef> hovered_handle() const { return hovered_handle_; }
   bool dragging_handle() const { return drag_handle_.has_value(); }
   // The review as it should be drawn: with the handle being dragged moved.
-  ReviewState DisplayState(const ReviewSession& review) const;
+  ReviewState DisplayState(const ReviewModel& review) const;
   // What the tool expects next, for the status line ("click the width's first end").
   std::string Prompt() const;
 

@@ -39,10 +39,11 @@ bool SameReview(const ReviewState& a, const ReviewState& b) {
 ReviewSession::ReviewSession(ReviewState initial, Calibration calibration, Clock clock)
     : history_(std::move(initial)), calibration_(std::move(calibration)), clock_(std::move(clock)) {}
 
-void ReviewSession::Commit(const std::string& description, ReviewState next) {
-  if (SameReview(next, state())) return;
+bool ReviewSession::Commit(const std::string& description, ReviewState next) {
+  if (SameReview(next, state())) return true;
   history_.Commit(description, std::move(next));
   Log("edit", description);
+  return true;
 }
 
 bool ReviewSession::Undo() {

@@ -8,6 +8,7 @@
 
 #include "core/calibration.h"
 #include "viewer/history.h"
+#include "viewer/review_model.h"
 #include "viewer/review_state.h"
 
 namespace antra::viewer {
@@ -20,23 +21,24 @@ struct EditRecord {
 
 std::string NowUtcIso8601();
 
-class ReviewSession {
+// The review of one image on its own (no study visit).
+class ReviewSession : public ReviewModel {
  public:
   using Clock = std::function<std::string()>;
 
   ReviewSession(ReviewState initial, Calibration calibration, Clock clock = NowUtcIso8601);
 
-  const ReviewState& state() const { return history_.current(); }
-  const Calibration& calibration() const { return calibration_; }
+  const ReviewState& state() const override { return history_.current(); }
+  const Calibration& calibration() const override { return calibration_; }
 
   // Records an edit; an edit that changes nothing is ignored.
-  void Commit(const std::string& description, ReviewState next);
-  bool Undo();
-  bool Redo();
-  bool CanUndo() const { return history_.CanUndo(); }
-  bool CanRedo() const { return history_.CanRedo(); }
-  std::string UndoDescription() const { return history_.UndoDescription(); }
-  std::string RedoDescription() const { return history_.RedoDescription(); }
+  bool Commit(const std::string& description, ReviewState next) override;
+  bool Undo() override;
+  bool Redo() override;
+  bool CanUndo() const override { return history_.CanUndo(); }
+  bool CanRedo() const override { return history_.CanRedo(); }
+  std::string UndoDescription() const override { return history_.UndoDescription(); }
+  std::string RedoDescription() const override { return history_.RedoDescription(); }
 
   // The automatic analysis arrived: its follicles join the review (the
   // reader's calipers and added follicles are kept). Not undoable.

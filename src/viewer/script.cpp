@@ -57,6 +57,7 @@ const std::map<std::string, VerbInfo>& Verbs() {
   static const std::map<std::string, VerbInfo> verbs = {
       {"open", {ScriptVerb::kOpen}},
       {"drop", {ScriptVerb::kDrop}},
+      {"visit", {ScriptVerb::kVisit}},
       {"wait-idle", {ScriptVerb::kWaitIdle}},
       {"wait-frames", {ScriptVerb::kWaitFrames}},
       {"wait-ms", {ScriptVerb::kWaitMs}},
@@ -165,6 +166,16 @@ class LineParser {
         if (auto s = Count(1, 64); !s) return s;
         action_.paths = args;
         return Status::Ok();
+      case ScriptVerb::kVisit: {
+        if (auto s = Count(2, 3); !s) return s;
+        action_.text = args[0];
+        if (auto s = SetNumber(2, 0, 999, &action_.number); !s) return s;
+        if (args.size() == 3) {
+          action_.side = Lower(args[2]);
+          if (action_.side != "left" && action_.side != "right") return LineError(line_, "visit: side must be left or right");
+        }
+        return Status::Ok();
+      }
       case ScriptVerb::kWaitIdle:
         if (auto s = Count(0, 1); !s) return s;
         action_.number = 120;

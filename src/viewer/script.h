@@ -18,6 +18,7 @@ namespace antra::viewer {
 enum class ScriptVerb {
   kOpen,
   kDrop,
+  kVisit,
   kWaitIdle,
   kWaitFrames,
   kWaitMs,
@@ -53,7 +54,8 @@ struct ScriptAction {
   double number2 = 0;                // window-level: level
   int steps = 8;                     // drag: intermediate pointer moves
   KeyChord chord;                    // key
-  std::string text;                  // type
+  std::string text;                  // type; visit: subject ID
+  std::string side;                  // visit: "left", "right" or empty
 };
 
 Result<std::vector<ScriptAction>> ParseScript(std::string_view text);

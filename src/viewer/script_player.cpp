@@ -138,6 +138,9 @@ std::vector<ScriptPlayer::Step_> ScriptPlayer::Expand(const ScriptAction& action
   auto events = [&](std::vector<InputEvent> e) { steps.emplace_back(std::move(e)); };
   switch (action.verb) {
     case ScriptVerb::kOpen: steps.emplace_back(OpenCommand{action.paths[0]}); break;
+    case ScriptVerb::kVisit:
+      steps.emplace_back(OpenVisitCommand{action.text, static_cast<int>(action.number), action.side});
+      break;
     case ScriptVerb::kDrop: events(One(DropEvent{action.paths})); break;
     case ScriptVerb::kSave:
       if (action.paths.empty()) events(KeyChordEvents({key::Letter('s'), true, false, false}));

@@ -46,6 +46,14 @@ constexpr std::array kShortcuts = {
     Shortcut{Action::kAssignRight, Letter('r'), false, true, "Review",
              "right ovary (the selected follicle, or the whole image if none)"},
     Shortcut{Action::kUnassignSide, Letter('u'), false, true, "Review", "ovary unknown (selected follicle or image)"},
+    Shortcut{Action::kSignOff, Letter('s'), true, true, "Visit", "sign the visit off (saves it, with your name)"},
+    Shortcut{Action::kNotVisualised, Letter('n'), false, true, "Visit",
+             "this scan's ovary: not visualised (again: measured)"},
+    Shortcut{Action::kCountOnThisScan, Letter('c'), false, true, "Visit", "count this ovary on the scan shown"},
+    Shortcut{Action::kOvaryDiameter, Letter('o'), false, false, "Visit",
+             "selected caliper as the next ovary diameter (length, width, height: volume)"},
+    Shortcut{Action::kNextVisit, key::kRightBracket, false, false, "Visit", "next visit in the worklist"},
+    Shortcut{Action::kPreviousVisit, key::kLeftBracket, false, false, "Visit", "previous visit in the worklist"},
 };
 
 }  // namespace
@@ -67,6 +75,8 @@ std::string ChordLabel(const Shortcut& s) {
   std::string name = key::Name(s.key);
   if (name == "equal") name = "=";
   if (name == "minus") name = "-";
+  if (name == "leftbracket") name = "[";
+  if (name == "rightbracket") name = "]";
   if (!name.empty()) name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));
   return label + name;
 }

@@ -44,6 +44,14 @@ enum class Action {
   kNextFile,
   kPreviousFile,
   kSave,
+  // Study visits (--results).
+  kSignOff,
+  kNotVisualised,
+  kCountOnThisScan,
+  kOvaryDiameter,
+  kNextVisit,
+  kPreviousVisit,
+  kActionCount,  // not an action: the number of them
 };
 
 struct Shortcut {

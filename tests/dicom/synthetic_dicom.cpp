@@ -33,7 +33,7 @@ void SyntheticDicom::Write(const std::filesystem::path& path) const {
   put(DCM_Modality, "US");
   put(DCM_PatientID, patient_id);
   put(DCM_PatientName, patient_name);
-  put(DCM_StudyDate, "20260105");
+  put(DCM_StudyDate, study_date);
   if (!image_laterality.empty()) put(DCM_ImageLaterality, image_laterality);
   ds->putAndInsertUint16(DCM_Rows, static_cast<Uint16>(declared_rows.value_or(rows)));
   ds->putAndInsertUint16(DCM_Columns, static_cast<Uint16>(declared_columns.value_or(columns)));

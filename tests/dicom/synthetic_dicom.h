@@ -35,6 +35,7 @@ struct SyntheticDicom {
   std::string patient_id = "PH-TEST";
   std::string patient_name = "PHANTOM^TEST";
   std::string image_laterality;
+  std::string study_date = "20260105";  // YYYYMMDD
   // Palette (PALETTE COLOR): descriptor and data per channel.
   std::vector<std::uint16_t> palette_descriptor;  // entries, first mapped, bits
   std::vector<std::uint16_t> red, green, blue;

@@ -91,7 +91,7 @@ TEST(Shortcuts, EveryChordIsUniqueAndEveryActionHasOne) {
       EXPECT_FALSE(same) << ChordLabel(shortcuts[i]) << " is listed twice";
     }
   }
-  for (int a = 0; a <= static_cast<int>(Action::kSave); ++a) {
+  for (int a = 0; a < static_cast<int>(Action::kActionCount); ++a) {
     bool found = false;
     for (const auto& s : shortcuts) found |= static_cast<int>(s.action) == a;
     EXPECT_TRUE(found) << "action " << a << " has no shortcut";

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "viewer/interaction.h"
+#include "viewer/review_session.h"
 #include "viewer/viewer_fixtures.h"
 
 namespace antra::viewer {

@@ -2,11 +2,13 @@
 
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <numbers>
 #include <stdexcept>
 
 #include "dicom/synthetic_dicom.h"
 #include "io/analysis_json.h"
+#include "study/study_run.h"
 
 namespace antra::test {
 namespace {
@@ -95,6 +97,8 @@ void WriteFixtureImage(const std::filesystem::path& path, const FixtureImage& im
   dicom.frames = image.frames;
   dicom.sop_instance_uid = image.sop_instance_uid;
   dicom.image_laterality = image.laterality;
+  dicom.study_date = image.study_date;
+  dicom.patient_id = image.patient_id;
   dicom.frame_time_ms = image.frame_time_ms;
   dicom.jpeg_baseline = image.jpeg;
   if (image.two_panes_mm_per_px) {
@@ -180,6 +184,50 @@ FixtureImage ThreeFollicles() {
   // At 0.2 mm per pixel: mean diameters 7.0 mm (6-10), 4.0 mm (2-<6), 12.0 mm (>10).
   image.follicles = {{{160, 200}, 20, 15}, {{330, 260}, 10, 10}, {{480, 160}, 35, 25}};
   return image;
+}
+
+FixtureStudy WriteFixtureStudy(const std::filesystem::path& dir) {
+  FixtureStudy study;
+  std::map<std::string, ImageAnalysis> analyses;
+  auto add = [&](FixtureImage image, const std::string& name) {
+    const auto path = dir / "archive" / name;
+    std::filesystem::create_directories(path.parent_path());
+    WriteFixtureImage(path, image);
+    analyses[image.sop_instance_uid] = FixtureAnalysis(image);
+    study.files.push_back(path);
+  };
+  FixtureImage left0 = ThreeFollicles();
+  left0.sop_instance_uid = "1.2.826.0.1.3680043.9.7433.9.101";
+  left0.laterality = "L";
+  add(left0, "v0-left.dcm");
+  FixtureImage right0;
+  right0.sop_instance_uid = "1.2.826.0.1.3680043.9.7433.9.102";
+  right0.laterality = "R";
+  right0.follicles = {{{320, 240}, 15, 15}};
+  add(right0, "v0-right.dcm");
+  FixtureImage left1 = left0;
+  left1.sop_instance_uid = "1.2.826.0.1.3680043.9.7433.9.103";
+  left1.study_date = "20260119";
+  left1.follicles.pop_back();
+  add(left1, "v1-left.dcm");
+  FixtureImage right1 = right0;
+  right1.sop_instance_uid = "1.2.826.0.1.3680043.9.7433.9.104";
+  right1.study_date = "20260119";
+  add(right1, "v1-right.dcm");
+
+  study.results = dir / "results";
+  StudyRunOptions options;
+  options.key_images = false;
+  options.who = "antra test";
+  auto run = RunStudy(study.files, nullptr, study.results, options,
+                      [&](const ScannedFile& f) -> std::optional<ImageAnalysis> {
+                        auto it = analyses.find(f.info.sop_instance_uid);
+                        if (it == analyses.end()) return std::nullopt;
+                        return it->second;
+                      });
+  if (!run) throw std::runtime_error("fixture study: " + run.error().message);
+  if (run->visits.size() != 2) throw std::runtime_error("fixture study: expected 2 visits");
+  return study;
 }
 
 }  // namespace antra::test

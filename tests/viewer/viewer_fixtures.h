@@ -35,6 +35,8 @@ struct FixtureImage {
   bool jpeg = false;
   std::string sop_instance_uid = "1.2.826.0.1.3680043.9.7433.9.1";
   std::string laterality;
+  std::string study_date = "20260105";
+  std::string patient_id = "PH-TEST";
   // A flat patch of one grey value, for checking window/level on screen.
   std::optional<cv::Rect> patch;
   int patch_value = 90;
@@ -51,5 +53,19 @@ void WriteAnalysisJson(const std::filesystem::path& path, const ImageAnalysis& a
 
 // Three follicles of known sizes on a 640 x 480 image.
 FixtureImage ThreeFollicles();
+
+}  // namespace antra::test
+
+namespace antra::test {
+
+// A small study through the study library (RunStudy, as `antra study` does):
+// one subject, visits 0 and 1 (14 days apart), each with a left and a right
+// still analysed as FixtureAnalysis. Visit 0 left: ThreeFollicles (7, 4 and
+// 12 mm); visit 0 right: one 6 mm follicle.
+struct FixtureStudy {
+  std::filesystem::path results;
+  std::vector<std::filesystem::path> files;  // v0 left, v0 right, v1 left, v1 right
+};
+FixtureStudy WriteFixtureStudy(const std::filesystem::path& dir);
 
 }  // namespace antra::test

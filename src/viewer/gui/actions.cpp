@@ -79,8 +79,8 @@ void SetDecisionOfSelected(AppContext& ctx, Decision decision) {
     return;
   }
   const int id = *ctx.ui.selection.follicle;
-  review->Commit(std::string(decision == Decision::kAccepted ? "accept " : "reject ") + FollicleName(id),
-                 WithDecision(review->state(), id, decision));
+  CommitEdit(ctx, std::string(decision == Decision::kAccepted ? "accept " : "reject ") + FollicleName(id),
+             WithDecision(review->state(), id, decision));
 }
 
 void DeleteSelected(AppContext& ctx) {
@@ -88,10 +88,10 @@ void DeleteSelected(AppContext& ctx) {
   if (!review) return;
   if (ctx.ui.selection.follicle) {
     const int id = *ctx.ui.selection.follicle;
-    review->Commit("delete " + FollicleName(id), WithFollicleDeleted(review->state(), id));
+    if (!CommitEdit(ctx, "delete " + FollicleName(id), WithFollicleDeleted(review->state(), id))) return;
   } else if (ctx.ui.selection.caliper) {
     const int id = *ctx.ui.selection.caliper;
-    review->Commit("delete caliper #" + std::to_string(id), WithCaliperDeleted(review->state(), id));
+    if (!CommitEdit(ctx, "delete caliper #" + std::to_string(id), WithCaliperDeleted(review->state(), id))) return;
   } else {
     ctx.Status("select a follicle or caliper first");
     return;
@@ -103,11 +103,12 @@ void AssignSide(AppContext& ctx, const std::string& side) {
   auto* review = ctx.review();
   if (!review) return;
   const std::string label = side == "L" ? "left" : side == "R" ? "right" : "unknown";
-  if (ctx.ui.selection.follicle) {
+  if (ctx.ui.selection.follicle && review->per_follicle_sides()) {
     const int id = *ctx.ui.selection.follicle;
-    review->Commit(FollicleName(id) + ": ovary " + label, WithFollicleSide(review->state(), id, side));
+    CommitEdit(ctx, FollicleName(id) + ": ovary " + label, WithFollicleSide(review->state(), id, side));
   } else {
-    review->Commit("image: ovary " + label, WithImageSide(review->state(), side));
+    // In a visit the whole scan belongs to one ovary.
+    CommitEdit(ctx, "image: ovary " + label, WithImageSide(review->state(), side));
   }
 }
 
@@ -123,6 +124,144 @@ void OpenNeighbourImage(AppContext& ctx, int step) {
     return;
   }
   ctx.Post(OpenCommand{next->string()});
+}
+
+bool CommitEdit(AppContext& ctx, const std::string& description, ReviewState next) {
+  ReviewModel* review = ctx.review();
+  if (!review) return false;
+  if (review->Commit(description, std::move(next))) return true;
+  // A visit edit waiting for a name or reason is asked for by the details prompt.
+  if (auto* scan = ctx.visit_scan(); !(scan && scan->has_pending_edit())) ctx.Status(review->last_error(), true);
+  return false;
+}
+
+namespace {
+
+VisitSession* RequireVisit(AppContext& ctx) {
+  VisitSession* visit = ctx.visit();
+  if (!visit) ctx.Status("open a visit first (--results RESULTS, then pick one in the worklist)", true);
+  return visit;
+}
+
+// The ovary of the scan on screen, when it belongs to the open visit.
+std::optional<Side> ShownSide(AppContext& ctx) {
+  auto* scan = ctx.visit_scan();
+  if (!scan) {
+    ctx.Status("the image shown is not a scan of the open visit", true);
+    return std::nullopt;
+  }
+  if (scan->side() == Side::kUnknown) {
+    ctx.Status("assign this scan to an ovary first (Shift+L or Shift+R)", true);
+    return std::nullopt;
+  }
+  return scan->side();
+}
+
+std::string SideName(Side side) { return side == Side::kLeft ? "left" : "right"; }
+
+}  // namespace
+
+void ApplyVisitEdit(AppContext& ctx, const std::string& description, const VisitEdit& edit) {
+  VisitSession* visit = RequireVisit(ctx);
+  if (!visit) return;
+  if (visit->MissingForEdit() != VisitSession::Missing::kNothing) {
+    ctx.ui.waiting_for_details = [description, edit](AppContext& c) { ApplyVisitEdit(c, description, edit); };
+    return;
+  }
+  if (Status s = visit->Apply(description, edit); !s) {
+    ctx.Status(s.error().message, true);
+    return;
+  }
+  ctx.Status(description);
+}
+
+void SaveVisit(AppContext& ctx) {
+  VisitSession* visit = RequireVisit(ctx);
+  if (!visit) return;
+  if (!visit->dirty()) {
+    ctx.Status("nothing to save");
+    return;
+  }
+  if (Status s = visit->Save(); !s) {
+    ctx.Status("not saved: " + s.error().message, true);
+    return;
+  }
+  (void)ctx.workspace->RefreshWorklist();
+  ctx.Status("saved " + visit->ref().subject_id + " visit " + std::to_string(visit->ref().visit_number));
+}
+
+void SignOffVisit(AppContext& ctx) {
+  VisitSession* visit = RequireVisit(ctx);
+  if (!visit) return;
+  if (visit->reviewer.empty()) {
+    ctx.ui.waiting_for_details = [](AppContext& c) { SignOffVisit(c); };
+    return;
+  }
+  if (Status s = visit->SignOff(); !s) {
+    ctx.Status("not signed off: " + s.error().message, true);
+    return;
+  }
+  (void)ctx.workspace->RefreshWorklist();
+  ctx.Status("signed off " + visit->ref().subject_id + " visit " + std::to_string(visit->ref().visit_number) + " as " +
+             visit->reviewer);
+}
+
+void ToggleNotVisualised(AppContext& ctx) {
+  const auto side = ShownSide(ctx);
+  if (!side || !RequireVisit(ctx)) return;
+  const bool now_not_seen = ctx.visit()->visit().ovary(*side).status == OvaryStatus::kNotVisualised;
+  const OvaryStatus next = now_not_seen ? OvaryStatus::kMeasured : OvaryStatus::kNotVisualised;
+  ApplyVisitEdit(ctx, SideName(*side) + " ovary: " + ToString(next),
+                 [side = *side, next](VisitEditor& e, const std::string& who, const std::string& reason) {
+                   return e.SetOvaryStatus(side, next, who, reason);
+                 });
+}
+
+void CountOnThisScan(AppContext& ctx) {
+  const auto side = ShownSide(ctx);
+  if (!side) return;
+  const std::string uid = ctx.visit_scan()->sop_instance_uid();
+  ApplyVisitEdit(ctx, SideName(*side) + " ovary: count on this scan",
+                 [side = *side, uid](VisitEditor& e, const std::string& who, const std::string& reason) {
+                   return e.SetCountingScan(side, uid, who, reason);
+                 });
+}
+
+void UseCaliperAsOvaryDiameter(AppContext& ctx) {
+  const auto side = ShownSide(ctx);
+  ReviewModel* review = ctx.review();
+  if (!side || !review) return;
+  const ManualCaliper* caliper = ctx.ui.selection.caliper ? review->state().FindCaliper(*ctx.ui.selection.caliper) : nullptr;
+  if (!caliper) {
+    ctx.Status("measure the ovary with a caliper (M), select it, then press O", true);
+    return;
+  }
+  const auto mm = review->calibration().LengthMm(caliper->line.a, caliper->line.b);
+  if (!mm) {
+    ctx.Status("this caliper has no millimetres", true);
+    return;
+  }
+  OvaryDiameterDraft& d = ctx.ui.diameters[*side == Side::kLeft ? 0 : 1];
+  std::optional<double>* next = !d.length ? &d.length : !d.width ? &d.width : &d.height;
+  *next = *mm;
+  if (d.length && d.width && d.height) SetOvaryDiameters(ctx, *side);
+  else ctx.Status(SideName(*side) + " ovary diameter taken; measure the next one (length, width, height)");
+}
+
+void SetOvaryDiameters(AppContext& ctx, Side side) {
+  const OvaryDiameterDraft d = ctx.ui.diameters[side == Side::kLeft ? 0 : 1];
+  ApplyVisitEdit(ctx, SideName(side) + " ovary diameters",
+                 [side, d](VisitEditor& e, const std::string& who, const std::string& reason) {
+                   return e.SetOvaryDiameters(side, d.length, d.width, d.height, who, reason);
+                 });
+  // The draft is cleared once the visit holds it (not while a prompt waits).
+  if (ctx.visit() && ctx.visit()->visit().ovary(side).length_mm == d.length && d.length) {
+    ctx.ui.diameters[side == Side::kLeft ? 0 : 1] = {};
+  }
+}
+
+void OpenVisit(AppContext& ctx, const VisitRef& ref, const std::string& side) {
+  ctx.Post(OpenVisitCommand{ref.subject_id, ref.visit_number, side});
 }
 
 void RunAction(Action action, AppContext& ctx) {
@@ -159,7 +298,22 @@ void RunAction(Action action, AppContext& ctx) {
     case Action::kOpenBrowser: ui.browser.open = !ui.browser.open; break;
     case Action::kNextFile: OpenNeighbourImage(ctx, +1); break;
     case Action::kPreviousFile: OpenNeighbourImage(ctx, -1); break;
-    case Action::kSave: ctx.Post(SaveReviewCommand{}); break;
+    case Action::kSave:
+      if (ctx.visit()) SaveVisit(ctx);
+      else ctx.Post(SaveReviewCommand{});
+      break;
+    case Action::kSignOff: SignOffVisit(ctx); break;
+    case Action::kNotVisualised: ToggleNotVisualised(ctx); break;
+    case Action::kCountOnThisScan: CountOnThisScan(ctx); break;
+    case Action::kOvaryDiameter: UseCaliperAsOvaryDiameter(ctx); break;
+    case Action::kNextVisit:
+    case Action::kPreviousVisit: {
+      const auto next = ctx.workspace ? ctx.workspace->Neighbour(action == Action::kNextVisit ? +1 : -1) : std::nullopt;
+      if (next) OpenVisit(ctx, *next, "");
+      else ctx.Status(ctx.workspace ? "no more visits in the worklist" : "open a results folder (--results) for visits");
+      break;
+    }
+    case Action::kActionCount: break;
   }
 }
 

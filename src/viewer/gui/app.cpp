@@ -13,6 +13,7 @@
 #include "core/atomic_file.h"
 #include "core/version.h"
 #include "pipeline/presets.h"
+#include "study/subjects.h"
 #include "viewer/gui/actions.h"
 #include "viewer/gui/panels/panels.h"
 #include "viewer/gui/screenshot.h"
@@ -23,6 +24,7 @@ namespace {
 
 constexpr float kSidebarWidth = 430;
 constexpr float kBrowserWidth = 300;
+constexpr float kWorklistWidth = 380;
 
 Result<std::vector<ScriptAction>> LoadScript(const std::string& path) {
   std::error_code ec;
@@ -65,18 +67,28 @@ int RunApp(const AppOptions& options) {
 App::App(AppOptions options) : options_(std::move(options)) {
   panels_.push_back(std::make_unique<MenuBar>());
   panels_.push_back(std::make_unique<BrowserPanel>());
+  panels_.push_back(std::make_unique<WorklistPanel>());
   panels_.push_back(std::make_unique<ViewportPanel>());
+  panels_.push_back(std::make_unique<VisitPanel>());
   panels_.push_back(std::make_unique<ImageInfoPanel>());
   panels_.push_back(std::make_unique<CountsPanel>());
   panels_.push_back(std::make_unique<FollicleTablePanel>());
   panels_.push_back(std::make_unique<CalipersPanel>());
+  panels_.push_back(std::make_unique<HistoryPanel>());
   panels_.push_back(std::make_unique<CineBar>());
   panels_.push_back(std::make_unique<StatusBar>());
   panels_.push_back(std::make_unique<GoToFramePopup>());
   panels_.push_back(std::make_unique<HelpOverlay>());
+  panels_.push_back(std::make_unique<DetailsPrompt>());
 }
 
 App::~App() {
+  // Edits of the open visit are audited work: save them rather than lose them.
+  if (workspace_ && workspace_->session() && workspace_->session()->dirty()) {
+    if (Status s = workspace_->session()->Save(); !s) {
+      std::cerr << "antra-view: error: the open visit's edits were not saved: " << s.error().message << "\n";
+    }
+  }
   documents_.reset();  // join worker threads while the window system is still up
 }
 
@@ -99,7 +111,17 @@ Status App::Init() {
   document_options.open.mm_per_pixel = options_.mm_per_pixel;
   document_options.frame_cache_bytes = static_cast<std::size_t>(options_.cache_mb) << 20;
   document_options.review_dir = options_.review_dir;
+  auto subject_of = MakeSubjectLookup();
+  if (!subject_of) return subject_of.error();
+  document_options.subject_of = std::move(subject_of).value();
   if (auto s = document_options.Check(); !s) return s;
+  if (!options_.results_dir.empty()) {
+    workspace_ = std::make_unique<VisitWorkspace>(options_.results_dir);
+    workspace_->reviewer = options_.reviewer;
+    if (auto s = workspace_->RefreshWorklist(); !s) {
+      return MakeError(ErrorCode::kInvalidArgument, options_.results_dir + ": " + s.error().message);
+    }
+  }
 
   Platform::Options platform_options;
   platform_options.width = options_.window_width;
@@ -123,12 +145,41 @@ Status App::Init() {
   return Status::Ok();
 }
 
+// The study's subject ID of an image's patient: from --mapping, else from
+// the results folder's subject key. Runs on the decode worker; the PatientID
+// never reaches the UI. The mapping's treatment arm is never read.
+Result<SubjectLookup> App::MakeSubjectLookup() const {
+  std::shared_ptr<SubjectMapping> mapping;
+  std::shared_ptr<SubjectKey> key;
+  if (!options_.mapping.empty()) {
+    auto loaded = SubjectMapping::Load(options_.mapping);
+    if (!loaded) return MakeError(ErrorCode::kInvalidArgument, options_.mapping + ": " + loaded.error().message);
+    mapping = std::make_shared<SubjectMapping>(std::move(loaded).value());
+  }
+  if (!options_.results_dir.empty()) {
+    auto loaded = SubjectKey::Load(SubjectKey::PathUnder(options_.results_dir));
+    if (loaded) key = std::make_shared<SubjectKey>(std::move(loaded).value());
+  }
+  if (!mapping && !key) return SubjectLookup{};
+  return SubjectLookup([mapping, key](const PatientIdentity& identity) -> std::string {
+    if (mapping) {
+      if (const auto* entry = mapping->Find(identity.patient_id)) return entry->subject_id;
+    }
+    if (key) {
+      if (const auto* entry = key->FindByPatient(identity.patient_id)) return entry->subject_id;
+    }
+    return "";
+  });
+}
+
 Result<std::shared_ptr<AnalysisProvider>> App::MakeAnalysisProvider(const OpenOptions& open) const {
   std::optional<std::filesystem::path> analysis_file, analysis_for;
   if (options_.analysis_file) analysis_file = *options_.analysis_file;
   if (!options_.paths.empty()) analysis_for = options_.paths.front();
   auto saved = std::make_shared<SavedAnalysisProvider>(analysis_file, analysis_for);
-  if (!options_.run_pipeline) return std::shared_ptr<AnalysisProvider>(saved);
+  // A visit shows its own follicles: running the pipeline on its scans again
+  // would only cost time.
+  if (!options_.run_pipeline || !options_.results_dir.empty()) return std::shared_ptr<AnalysisProvider>(saved);
   pipeline::AnalyzeOptions analyze;
   if (!options_.params.empty() || !options_.preset.empty()) {
     auto loaded = !options_.params.empty() ? pipeline::LoadPreset(options_.params)
@@ -196,7 +247,7 @@ void App::DrawFrame() {
   documents_->ShowFrame(ui_.cine.frame());
 
   platform_->BeginFrame(input_, dt);
-  AppContext ctx{*documents_, ui_, commands_, stats_, input_, ComputeLayout()};
+  AppContext ctx{*documents_, ui_, commands_, stats_, input_, workspace_.get(), ComputeLayout()};
   DispatchShortcuts(ctx);
   DrawPanels(ctx);
   ImGui::Render();
@@ -282,14 +333,49 @@ void App::ExecuteCommands() {
     } else if (auto* shot = std::get_if<ScreenshotCommand>(&command)) {
       pending_screenshot_ = shot->path;
     } else if (auto* dump = std::get_if<DumpStateCommand>(&command)) {
-      AppContext ctx{*documents_, ui_, commands_, stats_, input_, ComputeLayout()};
+      AppContext ctx{*documents_, ui_, commands_, stats_, input_, workspace_.get(), ComputeLayout()};
       if (auto s = WriteFileAtomically(dump->path, StateToJson(ctx).dump(2) + "\n"); !s) {
         ReportError(dump->path, s.error().message);
       }
     } else if (std::holds_alternative<QuitCommand>(command)) {
       quit_ = true;
+    } else if (auto* visit = std::get_if<OpenVisitCommand>(&command)) {
+      OpenVisit(*visit);
     }
   }
+}
+
+void App::OpenVisit(const OpenVisitCommand& command) {
+  if (!workspace_) {
+    ReportError("visit", "open a results folder with --results first");
+    return;
+  }
+  const VisitRef ref{command.subject_id, command.visit_number};
+  if (Status s = workspace_->OpenVisit(ref); !s) {
+    ReportError(command.subject_id + " visit " + std::to_string(command.visit_number), s.error().message);
+    return;
+  }
+  Side side = command.side == "right" ? Side::kRight : Side::kLeft;
+  if (command.side.empty() && workspace_->session()->visit().left.counting_scan.empty() &&
+      !workspace_->session()->visit().right.counting_scan.empty()) {
+    side = Side::kRight;
+  }
+  ui_.diameters[0] = ui_.diameters[1] = {};
+  const auto path = workspace_->ScanToShow(side);
+  if (!path) {
+    ui_.status = "no image file known for this visit (results/private/scan-paths.csv)";
+    ui_.status_is_error = true;
+    documents_->Close();
+    return;
+  }
+  const Document* doc = documents_->document();
+  if (doc && doc->path == *path && doc->info) {
+    workspace_->Bind(doc->generation, *doc->info, doc->review->calibration());
+  } else {
+    documents_->Open(*path);
+  }
+  ui_.status = command.subject_id + " visit " + std::to_string(command.visit_number);
+  ui_.status_is_error = false;
 }
 
 // Sets the view up for a newly opened image, and reports a failed open once.
@@ -309,6 +395,7 @@ void App::FollowDocument() {
   renderer_->Forget();
   ui_.status = doc->path.filename().string();
   ui_.status_is_error = false;
+  if (workspace_) workspace_->Bind(doc->generation, *doc->info, doc->review->calibration());
 }
 
 void App::UploadShownFrame() {
@@ -329,7 +416,7 @@ Layout App::ComputeLayout() const {
   const float menu = ImGui::GetFrameHeight();
   const float status = ImGui::GetFrameHeight() + 6;
   const float cine = ImGui::GetFrameHeightWithSpacing() + 16;
-  const float browser = ui_.browser.open ? kBrowserWidth : 0;
+  const float browser = ui_.browser.open ? kBrowserWidth : workspace_ ? kWorklistWidth : 0;
   const float sidebar = std::min(kSidebarWidth, std::max(0.0f, w - browser - 200));
   Layout l;
   l.menu_height = menu;

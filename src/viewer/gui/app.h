@@ -26,6 +26,9 @@ struct AppOptions {
   std::string preset;                      // pipeline preset name (models/NAME.json)
   std::string params;                      // pipeline options file
   std::string review_dir;                  // empty: reviews are saved beside each image
+  std::string results_dir;                 // a study's results folder: the visit worklist
+  std::string mapping;                     // subjects.csv: subject IDs for images (never the arm)
+  std::string reviewer;                    // the reviewer's name, for visit edits and sign-off
   std::optional<std::string> script_file;
   std::optional<std::string> screenshot;   // after loading (and the script), then exit
   int benchmark_frames = 0;                // draw this many frames, print timings, exit
@@ -52,6 +55,8 @@ class App : private ScriptHost {
   Result<std::shared_ptr<AnalysisProvider>> MakeAnalysisProvider(const OpenOptions& open) const;
   void DrawFrame();
   void Open(const std::filesystem::path& path);
+  void OpenVisit(const OpenVisitCommand& command);
+  Result<SubjectLookup> MakeSubjectLookup() const;
   void ExecuteCommands();
   void FollowDocument();
   void UploadShownFrame();
@@ -83,6 +88,7 @@ class App : private ScriptHost {
   std::unique_ptr<Platform> platform_;
   std::unique_ptr<ImageRenderer> renderer_;
   std::unique_ptr<DocumentController> documents_;
+  std::unique_ptr<VisitWorkspace> workspace_;  // --results
   UiState ui_;
   std::vector<AppCommand> commands_;
   FrameStats stats_;

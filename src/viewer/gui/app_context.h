@@ -5,6 +5,7 @@
 // through these references, and ask the app for anything else with commands.
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "viewer/input.h"
 #include "viewer/interaction.h"
 #include "viewer/view_transform.h"
+#include "viewer/visit_workspace.h"
 #include "viewer/window_level.h"
 
 namespace antra::viewer::gui {
@@ -34,6 +36,14 @@ struct BrowserState {
   std::string path_input;  // the editable path field
 };
 
+struct AppContext;
+
+// Ovary diameters being measured for a volume (mm), per side, until all
+// three are there and go into the visit.
+struct OvaryDiameterDraft {
+  std::optional<double> length, width, height;
+};
+
 struct UiState {
   ViewTransform view;
   WindowLevel window_level;
@@ -46,6 +56,10 @@ struct UiState {
   BrowserState browser;
   // Images PageUp/PageDown step through: the folder opened, or the files dropped.
   std::vector<std::filesystem::path> session_images;
+  OvaryDiameterDraft diameters[2];  // left, right
+  // A visit action (not a viewport edit) waiting for the reviewer's name or
+  // a reason; run again once the details prompt has them.
+  std::function<void(AppContext&)> waiting_for_details;
   std::string status;  // the last thing the viewer has to tell the reader
   bool status_is_error = false;
   int shown_generation = 0;  // document generation the view was set up for
@@ -67,6 +81,7 @@ struct AppContext {
   // whole pixels; measurements use the exact position from here (the same
   // event stream), so sub-pixel pointers (HiDPI, tablets, scripts) keep theirs.
   const InputState& input;
+  VisitWorkspace* workspace;  // null unless --results
   Layout layout;
 
   void Post(AppCommand command) { commands.push_back(std::move(command)); }
@@ -75,11 +90,19 @@ struct AppContext {
     ui.status_is_error = error;
   }
   Document* document() { return documents.document(); }
-  // The review of the open image, or null while none is ready.
-  ReviewSession* review() {
+  // The review of the open image, or null while none is ready: the visit's
+  // when the image is a scan of the open visit, else the image's own.
+  ReviewModel* review() {
     auto* doc = documents.document();
-    return doc ? doc->review.get() : nullptr;
+    if (!doc) return nullptr;
+    if (auto* scan = visit_scan()) return scan;
+    return doc->review.get();
   }
+  VisitScanReview* visit_scan() {
+    auto* doc = documents.document();
+    return doc && workspace ? workspace->scan_review(doc->generation) : nullptr;
+  }
+  VisitSession* visit() { return workspace ? workspace->session() : nullptr; }
   const ImageInfo* info() {
     auto* doc = documents.document();
     return doc && doc->info ? &*doc->info : nullptr;

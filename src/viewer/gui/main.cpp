@@ -24,6 +24,12 @@ int main(int argc, char** argv) {
                "show only saved analyses; do not run the pipeline on images that have none");
   auto* preset = cli.add_option("--preset", options.preset, "pipeline preset (models/NAME.json)");
   cli.add_option("--params", options.params, "pipeline options file (JSON)")->check(CLI::ExistingFile)->excludes(preset);
+  cli.add_option("--results", options.results_dir,
+                 "a study's results folder (antra study / antra batch): review its visits from a worklist")
+      ->check(CLI::ExistingDirectory);
+  cli.add_option("--mapping", options.mapping, "subjects.csv: show subject IDs for opened images (the arm is never read)")
+      ->check(CLI::ExistingFile);
+  cli.add_option("--reviewer", options.reviewer, "your name, recorded with every visit edit and the sign-off");
   cli.add_option("--review-dir", options.review_dir,
                  "folder for saved reviews (Ctrl+S); default: FILE.review.json beside each image");
   cli.add_option("--script", options.script_file, "replay user actions from FILE (docs/viewer-script.md), then exit");

@@ -6,7 +6,7 @@
 namespace antra::viewer::gui {
 
 void CalipersPanel::Draw(AppContext& ctx) {
-  ReviewSession* review = ctx.review();
+  ReviewModel* review = ctx.review();
   if (!review) {
     ImGui::TextDisabled("No image open");
     return;

@@ -19,8 +19,41 @@ void CountsRow(const char* name, const SizeCounts& c, bool bold) {
 
 }  // namespace
 
+namespace {
+
+// In a visit the count is the visit's: each ovary on its counting scan.
+void VisitCounts(AppContext& ctx) {
+  const VisitResult& visit = ctx.visit()->visit();
+  if (ImGui::BeginTable("##visit-afc", 6, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingStretchSame)) {
+    for (const char* h : {"ovary", "2-<6", "6-10", "AFC", ">10", "<2"}) ImGui::TableSetupColumn(h);
+    ImGui::TableHeadersRow();
+    for (Side side : {Side::kLeft, Side::kRight}) {
+      const OvaryResult& o = visit.ovary(side);
+      if (const auto counts = o.Counts()) {
+        CountsRow(side == Side::kLeft ? "left" : "right", *counts, false);
+      } else {
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(side == Side::kLeft ? "left" : "right");
+        ImGui::TableNextColumn();
+        ImGui::TextDisabled("%s", ToString(o.status));
+      }
+    }
+    ImGui::EndTable();
+  }
+  if (const auto total = visit.TotalAfc()) ImGui::TextColored(ImVec4(0.4f, 1, 0.5f, 1), "Total AFC %d", *total);
+  else ImGui::TextDisabled("Total AFC: needs an AFC for both ovaries");
+  ImGui::TextWrapped("AFC: follicles of 2 to 10 mm mean diameter on each ovary's counting scan.");
+}
+
+}  // namespace
+
 void CountsPanel::Draw(AppContext& ctx) {
-  ReviewSession* review = ctx.review();
+  if (ctx.visit() && ctx.visit_scan()) {
+    VisitCounts(ctx);
+    return;
+  }
+  ReviewModel* review = ctx.review();
   if (!review) {
     ImGui::TextDisabled("No image open");
     return;

@@ -53,7 +53,7 @@ void Buttons(AppContext& ctx) {
 }  // namespace
 
 void FollicleTablePanel::Draw(AppContext& ctx) {
-  ReviewSession* review = ctx.review();
+  ReviewModel* review = ctx.review();
   if (!review) {
     ImGui::TextDisabled("No image open");
     return;
@@ -84,7 +84,10 @@ void FollicleTablePanel::Draw(AppContext& ctx) {
     const auto& m = f.measurement;
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
-    const std::string label = std::to_string(f.id) + "##row" + std::to_string(f.id);
+    // In a visit, its own follicle IDs (L3, R1...).
+    const VisitScanReview* scan = ctx.visit_scan();
+    const std::string visit_id = scan ? scan->VisitFollicleId(f.id) : std::string();
+    const std::string label = (visit_id.empty() ? std::to_string(f.id) : visit_id) + "##row" + std::to_string(f.id);
     if (ImGui::Selectable(label.c_str(), ctx.ui.selection.follicle == f.id, ImGuiSelectableFlags_SpanAllColumns)) {
       clicked = f.id;
     }

@@ -41,6 +41,7 @@ void ImageInfoPanel::Draw(AppContext& ctx) {
     return;
   }
   Row("File", doc->path.filename().string());
+  if (!doc->subject_id.empty()) Row("Subject", doc->subject_id);
   if (!doc->info) {
     Row("State", doc->phase == LoadPhase::kFailed ? "cannot open: " + doc->open_error->message : "opening...");
     return;

@@ -89,4 +89,42 @@ class GoToFramePopup : public Panel {
   bool focus_ = false;
 };
 
+// The visits of a results folder (--results), unreviewed first, grouped by
+// subject, visit and ovary.
+class WorklistPanel : public Panel {
+ public:
+  const char* title() const override { return "Worklist"; }
+  void Draw(AppContext& ctx) override;
+};
+
+// The open visit: per ovary status, AFC, counting scan, diameters and volume;
+// its scans; the reviewer; save and sign-off.
+class VisitPanel : public Panel {
+ public:
+  const char* title() const override { return "Visit"; }
+  Placement placement() const override { return Placement::kSidebar; }
+  void Draw(AppContext& ctx) override;
+};
+
+// AFC and largest follicle over the open participant's visits.
+class HistoryPanel : public Panel {
+ public:
+  const char* title() const override { return "History"; }
+  Placement placement() const override { return Placement::kSidebar; }
+  void Draw(AppContext& ctx) override;
+};
+
+// Asks for the reviewer's name, and for a reason before a signed-off visit is
+// changed, then applies the edit that was waiting.
+class DetailsPrompt : public Panel {
+ public:
+  const char* title() const override { return "Reviewer and reason"; }
+  void Draw(AppContext& ctx) override;
+
+ private:
+  bool open_ = false;
+  bool focus_ = false;
+  std::string reviewer_, reason_;
+};
+
 }  // namespace antra::viewer::gui

@@ -38,7 +38,10 @@ void StatusBar::Draw(AppContext& ctx) {
   ImGui::SameLine(0, 24);
   ImGui::TextUnformatted(PixelUnderPointer(ctx).c_str());
   ImGui::SameLine(0, 24);
-  if (!ctx.ui.status.empty()) {
+  const ReviewModel* review = ctx.review();
+  if (review && !review->last_error().empty() && ctx.ui.status.empty()) {
+    ImGui::TextColored(ImVec4(1, 0.45f, 0.45f, 1), "%s", review->last_error().c_str());
+  } else if (!ctx.ui.status.empty()) {
     ImGui::TextColored(ctx.ui.status_is_error ? ImVec4(1, 0.45f, 0.45f, 1) : ImVec4(0.6f, 0.9f, 1, 1), "%s",
                        ctx.ui.status.c_str());
   } else {

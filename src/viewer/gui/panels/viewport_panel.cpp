@@ -66,7 +66,7 @@ void ViewportPanel::Draw(AppContext& ctx) {
                          ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight |
                              ImGuiButtonFlags_MouseButtonMiddle);
   const bool hovered = ImGui::IsItemHovered() || ImGui::IsItemActive();
-  ReviewSession* review = ctx.review();
+  ReviewModel* review = ctx.review();
   ViewportInteraction::Context ictx{ctx.ui.view, ctx.ui.window_level, review, ctx.frame(), ctx.ui.selection};
   ctx.ui.interaction.Update(ReadPointer(ctx, hovered), ictx);
 
