@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 #include <numbers>
 
 #include <opencv2/core.hpp>
@@ -372,6 +373,115 @@ TEST_F(ViewerPipelineE2E, CineFolliclesAreCountedOnceAsByAntraAnalyze) {
   ASSERT_GT(cli["follicles"].size(), 0u);
   EXPECT_EQ(state["review"]["follicles"].size(), cli["follicles"].size());  // unique follicles, not per frame
   EXPECT_EQ(state["review"]["counts"]["total"]["afc"], cli["counts"]["afc"]);
+}
+
+// ---- Study visits (--results) ---------------------------------------------
+
+class ViewerVisitE2E : public ViewerE2E {
+ protected:
+  void SetUp() override {
+    ViewerE2E::SetUp();
+    study_ = WriteFixtureStudy(dir_.path());
+  }
+  std::vector<std::string> Audit(int visit) {
+    std::ifstream in(study_.results / "S001" / ("visit-0" + std::to_string(visit)) / "audit.jsonl");
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) {
+      const auto j = nlohmann::json::parse(line);
+      lines.push_back(j["action"].get<std::string>() + "|" + j["who"].get<std::string>() + "|" +
+                      j["reason"].get<std::string>());
+    }
+    return lines;
+  }
+  nlohmann::json Visit(int visit) {
+    return ReadJsonFile(study_.results / "S001" / ("visit-0" + std::to_string(visit)) / "visit.json");
+  }
+  FixtureStudy study_;
+};
+
+// A sonographer opens the worklist, corrects a visit and signs it off; later
+// changes it again, which asks for a reason; reopening shows the edits.
+TEST_F(ViewerVisitE2E, EditSignOffReasonAndReopen) {
+  const std::vector<std::string> args = {"--results", study_.results.string(), "--reviewer", "Dr Test"};
+  auto run = Script(
+      "dump-state worklist.json\n"
+      "visit S001 0 left\nwait-idle\nwait-frames 2\ndump-state opened.json\nscreenshot visit.png\n"
+      "key tab\nkey r\n"                                                    // reject L1 (12 mm: largest first)
+      "key f\nclick 480 400\nclick 520 400\nclick 500 385\nclick 500 415\n"  // add a 7 mm follicle
+      "key escape\nkey m\nclick 100 440\nclick 300 440\nkey o\n"          // ovary length 40 mm
+      "click 100 40\nclick 100 240\nkey o\nclick 600 40\nclick 600 140\nkey o\n"  // width 40, height 20
+      "key escape\n"
+      "key ctrl+shift+s\n"
+      "dump-state signed.json\n",
+      args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto worklist = Json("worklist.json")["worklist"];
+  ASSERT_EQ(worklist.size(), 2u);
+  const auto opened = Json("opened.json");
+  EXPECT_EQ(opened["visit"]["scan"]["side"], "left");
+  EXPECT_TRUE(opened["visit"]["scan"]["counting"].get<bool>());
+  EXPECT_EQ(opened["review"]["follicles"].size(), 3u);
+  EXPECT_EQ(opened["visit"]["history_visits"], 2);
+
+  auto visit = Visit(0);
+  EXPECT_EQ(visit["review"]["status"], "signed-off");
+  EXPECT_EQ(visit["review"]["reviewer"], "Dr Test");
+  const auto& left = visit["ovaries"]["left"];
+  std::vector<std::string> ids;
+  for (const auto& f : left["follicles"]) ids.push_back(f["id"]);
+  EXPECT_EQ(ids, (std::vector<std::string>{"L2", "L3", "L4"}));
+  EXPECT_EQ(left["afc"], 3) << left.dump(1);  // 7 and 4 mm, and the added 7 mm
+  EXPECT_EQ(left["counts"]["over_10"], 0);
+  const auto audit = Audit(0);
+  ASSERT_GE(audit.size(), 5u);
+  EXPECT_EQ(audit[0].substr(0, audit[0].find('|')), "create");
+  const std::vector<std::string> reviewer_part(audit.end() - 4, audit.end());
+  EXPECT_EQ(reviewer_part[0], "delete-follicle|Dr Test|reviewer correction in antra-view");
+  EXPECT_EQ(reviewer_part[1], "add-follicle|Dr Test|reviewer correction in antra-view");
+  EXPECT_EQ(reviewer_part[2].substr(0, reviewer_part[2].find('|')), "set-ovary-diameters");
+  EXPECT_EQ(reviewer_part[3], "sign-off|Dr Test|");
+  EXPECT_NEAR(Json("signed.json")["visit"]["left"]["volume_ml"].get<double>(), 0.523 * 40 * 40 * 20 / 1000, 1e-6);
+
+  // Later: a change to the signed-off visit asks for a reason first.
+  run = Script(
+      "visit S001 0 left\nwait-idle\nkey tab\nkey delete\ndump-state asked.json\n"
+      "type \"measured the wall, not the lumen\"\nkey enter\nkey ctrl+s\ndump-state changed.json\n",
+      args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(Json("asked.json")["visit"]["scan"]["pending_edit"].get<bool>());
+  EXPECT_EQ(Json("asked.json")["review"]["follicles"].size(), 3u);  // nothing changed yet
+  const auto after = Audit(0);
+  ASSERT_EQ(after.size(), audit.size() + 2);
+  EXPECT_EQ(after[after.size() - 2], "reopen|Dr Test|measured the wall, not the lumen");
+  EXPECT_EQ(after.back(), "delete-follicle|Dr Test|measured the wall, not the lumen");
+  visit = Visit(0);
+  EXPECT_EQ(visit["review"]["status"], "unreviewed");
+  EXPECT_EQ(visit["ovaries"]["left"]["follicles"].size(), 2u);
+
+  // Reopening the visit shows the edited state, and it is back on the worklist.
+  run = Script("visit S001 0 left\nwait-idle\ndump-state reopened.json\n", args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto reopened = Json("reopened.json");
+  EXPECT_EQ(reopened["review"]["follicles"].size(), 2u);
+  EXPECT_FALSE(reopened["visit"]["signed_off"].get<bool>());
+}
+
+TEST_F(ViewerVisitE2E, NotVisualisedAndCountingScan) {
+  const std::vector<std::string> args = {"--results", study_.results.string(), "--reviewer", "Dr Test"};
+  const auto run = Script(
+      "visit S001 1 right\nwait-idle\nkey shift+n\ndump-state unseen.json\nkey shift+n\nkey ctrl+s\n"
+      "dump-state saved.json\n",
+      args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto unseen = Json("unseen.json");
+  EXPECT_EQ(unseen["visit"]["right"]["status"], "not-visualised");
+  EXPECT_TRUE(unseen["visit"]["right"]["afc"].is_null());  // not 0
+  const auto saved = Json("saved.json");
+  EXPECT_EQ(saved["visit"]["right"]["status"], "measured");
+  const auto audit = Audit(1);
+  ASSERT_GE(audit.size(), 2u);
+  EXPECT_EQ(audit[audit.size() - 2].substr(0, 16), "set-ovary-status");
+  EXPECT_EQ(audit.back().substr(0, 16), "set-ovary-status");
 }
 
 }  // namespace

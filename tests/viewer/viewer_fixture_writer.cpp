@@ -2,6 +2,7 @@
 // the frame-time benchmark (tools/viewer-benchmark.sh) and manual trials:
 //   viewer_fixture_writer OUT.dcm [--width 1024] [--height 768] [--frames 120]
 //                         [--follicles 12] [--jpeg] [--frame-time-ms 33.3] [--uncalibrated]
+//                         [--laterality L] [--study-date 20260105] [--sop-uid UID] [--patient-id ID]
 
 #include <cmath>
 #include <iostream>
@@ -26,6 +27,10 @@ int main(int argc, char** argv) {
   cli.add_option("--frame-time-ms", frame_time_ms)->check(CLI::PositiveNumber);
   cli.add_flag("--jpeg", image.jpeg, "JPEG Baseline (slower to decode, like scanner cines)");
   cli.add_flag("--uncalibrated", uncalibrated);
+  cli.add_option("--laterality", image.laterality, "ImageLaterality: L or R");
+  cli.add_option("--study-date", image.study_date, "StudyDate, YYYYMMDD");
+  cli.add_option("--sop-uid", image.sop_instance_uid, "SOP Instance UID");
+  cli.add_option("--patient-id", image.patient_id, "PatientID (a fake one)");
   CLI11_PARSE(cli, argc, argv);
   if (uncalibrated) image.mm_per_px.reset();
   if (image.frames > 1) image.frame_time_ms = frame_time_ms;

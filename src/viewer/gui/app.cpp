@@ -70,11 +70,11 @@ App::App(AppOptions options) : options_(std::move(options)) {
   panels_.push_back(std::make_unique<WorklistPanel>());
   panels_.push_back(std::make_unique<ViewportPanel>());
   panels_.push_back(std::make_unique<VisitPanel>());
+  panels_.push_back(std::make_unique<HistoryPanel>());
   panels_.push_back(std::make_unique<ImageInfoPanel>());
   panels_.push_back(std::make_unique<CountsPanel>());
   panels_.push_back(std::make_unique<FollicleTablePanel>());
   panels_.push_back(std::make_unique<CalipersPanel>());
-  panels_.push_back(std::make_unique<HistoryPanel>());
   panels_.push_back(std::make_unique<CineBar>());
   panels_.push_back(std::make_unique<StatusBar>());
   panels_.push_back(std::make_unique<GoToFramePopup>());
@@ -435,9 +435,11 @@ void App::DrawPanels(AppContext& ctx) {
   const ScreenRect& area = ctx.layout.sidebar;
   ImGui::SetNextWindowPos(ImVec2(static_cast<float>(area.x), static_cast<float>(area.y)));
   ImGui::SetNextWindowSize(ImVec2(static_cast<float>(area.width), static_cast<float>(area.height)));
+  // NoNavInputs: Tab selects follicles (a shortcut); it must not also move
+  // the keyboard focus into the sidebar's text fields.
   if (ImGui::Begin("##sidebar", nullptr,
                    ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                       ImGuiWindowFlags_NoBringToFrontOnFocus)) {
+                       ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoNavInputs)) {
     for (auto& panel : panels_) {
       if (panel->placement() != Panel::Placement::kSidebar) continue;
       if (ImGui::CollapsingHeader(panel->title(), ImGuiTreeNodeFlags_DefaultOpen)) {

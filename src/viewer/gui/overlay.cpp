@@ -79,7 +79,7 @@ void DrawFollicle(ImDrawList& draw, const OverlayInput& in, const ReviewedFollic
   double right = m.center_px.x, top = m.center_px.y;
   for (const auto& p : m.contour_px) right = std::max(right, double(p.x)), top = std::min(top, double(p.y));
   if (m.contour_px.empty()) right += m.long_axis.LengthPx() / 2, top -= m.long_axis.LengthPx() / 2;
-  std::string text = "#" + std::to_string(f.id);
+  std::string text = in.follicle_name ? in.follicle_name(f.id) : "#" + std::to_string(f.id);
   if (in.calibration.calibrated()) text += " " + Millimetres(m.mean_mm) + " mm";
   if (rejected) text += " rejected";
   const ImVec2 at = ToImVec(in.view.ImageToScreen({right, top}));

@@ -4,7 +4,9 @@
 // outlines, their two calipers with scanner-style "+" ends, the mean diameter
 // in mm, the reader's own calipers, and the measurement being placed.
 
+#include <functional>
 #include <optional>
+#include <string>
 
 #include <imgui.h>
 
@@ -24,6 +26,8 @@ struct OverlayInput {
   const Selection& selection;
   const ViewportInteraction& interaction;
   const ImageAnalysis* analysis = nullptr;  // for where cine follicles appear on other frames
+  // The name shown for a follicle ("#3", or the visit's "L3"); "#id" when empty.
+  std::function<std::string(int)> follicle_name = {};
 };
 
 void DrawOverlay(ImDrawList& draw, const OverlayInput& in);

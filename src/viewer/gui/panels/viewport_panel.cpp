@@ -75,13 +75,19 @@ void ViewportPanel::Draw(AppContext& ctx) {
     draw.PushClipRect(ImVec2(static_cast<float>(area.x), static_cast<float>(area.y)),
                       ImVec2(static_cast<float>(area.x + area.width), static_cast<float>(area.y + area.height)), true);
     const ReviewState shown = ctx.ui.interaction.DisplayState(*review);
-    const OverlayInput overlay{shown,
+    OverlayInput overlay{shown,
                                review->calibration(),
                                ctx.ui.view,
                                ctx.frame(),
                                ctx.ui.selection,
                                ctx.ui.interaction,
                                doc && doc->analysis ? &*doc->analysis : nullptr};
+    if (const VisitScanReview* scan = ctx.visit_scan()) {
+      overlay.follicle_name = [scan](int id) {
+        const std::string visit_id = scan->VisitFollicleId(id);
+        return visit_id.empty() ? "#" + std::to_string(id) : visit_id;
+      };
+    }
     DrawOverlay(draw, overlay);
     if (!review->calibration().calibrated()) DrawUncalibratedBanner(draw, area, review->calibration());
     draw.PopClipRect();

@@ -13,9 +13,9 @@ std::string Afc(const std::optional<int>& afc) { return afc ? std::to_string(*af
 std::string VisitLabel(const WorklistVisit& w) {
   const auto& v = w.summary;
   char text[160];
-  std::snprintf(text, sizeof text, "%s  visit %d  %s  AFC %s (L %s, R %s)%s%s", w.subject_id.c_str(), v.visit,
-                v.date.c_str(), Afc(v.total_afc).c_str(), Afc(v.left_afc).c_str(), Afc(v.right_afc).c_str(),
-                v.signed_off ? "  signed off" : "  unreviewed", v.pending_automatic ? "  ! new automatic result" : "");
+  std::snprintf(text, sizeof text, "%s visit %d  %s  AFC %s%s%s", v.signed_off && !v.pending_automatic ? "   " : "(!)",
+                v.visit, v.date.c_str(), Afc(v.total_afc).c_str(), v.signed_off ? "  signed off" : "  to review",
+                v.pending_automatic ? ", new automatic result" : "");
   return text;
 }
 
