@@ -21,12 +21,12 @@ int main(int argc, char** argv) {
   };
   add(antra::cli::RegisterInfoCommand);
   add(antra::cli::RegisterFramesCommand);
-  add(antra::cli::RegisterAnalyzeCommand);
-  add(antra::cli::RegisterEvalCommand);
   add(antra::cli::RegisterExportCommand);
   add(antra::cli::RegisterReportCommand);
   add(antra::cli::RegisterStudyCommand);
   add(antra::cli::RegisterReviewCommand);
+  add(antra::cli::RegisterEvalCommand);
+  add(antra::cli::RegisterAnalyzeCommand);
 
   try {
     app.parse(argc, argv);

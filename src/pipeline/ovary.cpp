@@ -117,12 +117,12 @@ OvaryEstimate LocateOvaryFromMap(const cv::Mat& probability, int cell_px, cv::Si
   for (int y = 0; y < regions.rows; ++y) {
     for (int x = 0; x < regions.cols; ++x) {
       const int r = regions.at<int>(y, x);
-      if (r > 0) score[size_t(r)] += fine.at<float>(y, x) / (kUp * kUp);
+      if (r > 0) score[size_t(r)] += fine.at<float>(y, x) * fine.at<float>(y, x) / (kUp * kUp);
     }
   }
   for (const auto& member : members) {
     const int r = regions.at<int>(to_fine(member.center));
-    if (r > 0) score[size_t(r)] += 2.0 * member.confidence;
+    if (r > 0) score[size_t(r)] += m.candidate_weight * member.confidence;
   }
   const int best = n > 1 ? int(std::max_element(score.begin() + 1, score.end()) - score.begin()) : 0;
   cv::Mat region;

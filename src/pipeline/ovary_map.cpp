@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
+#include <mutex>
 
 #include <opencv2/imgproc.hpp>
 #include <opencv2/ml.hpp>
@@ -14,7 +16,11 @@ const std::vector<std::string>& OvaryFeatureNames() {
       "mean_2mm",     "mean_6mm",      "mean_14mm",     "mean_26mm",    "std_6mm",
       "std_14mm",     "centre_surround", "dark_10mm",   "dark_26mm",    "candidates_10mm",
       "candidates_26mm", "tissue_level", "depth_fraction", "lateral_fraction", "border_mm",
-      "depth_mm",     "valid_fraction", "mean_6_minus_26", "dark_2mm",  "std_26mm"};
+      "depth_mm",     "valid_fraction", "mean_6_minus_26", "dark_2mm",  "std_26mm",
+      "above_8mm",    "below_8mm",     "left_8mm",      "right_8mm",    "above_16mm",
+      "below_16mm",   "left_16mm",     "right_16mm",
+      "p1",           "p1_6mm",        "p1_14mm",       "p1_26mm",      "p1_frame_max",
+      "p1_relative",  "p1_above_10mm", "p1_below_10mm", "p1_left_10mm", "p1_right_10mm"};
   return names;
 }
 
@@ -23,6 +29,9 @@ Status OvaryMapOptions::Check() const {
   if (!(dark_ratio > 0 && dark_ratio < 1)) return MakeError(ErrorCode::kInvalidArgument, "ovary_map.dark_ratio must be in (0, 1)");
   for (double p : {region_threshold, region_relative, accept_probability, keep_elsewhere_probability}) {
     if (!(p >= 0 && p <= 1)) return MakeError(ErrorCode::kInvalidArgument, "ovary_map probabilities must be in 0..1");
+  }
+  if (!(candidate_weight >= 0 && candidate_weight <= 100)) {
+    return MakeError(ErrorCode::kInvalidArgument, "ovary_map.candidate_weight must be in 0..100");
   }
   if (!(smooth_cells >= 0 && smooth_cells <= 10)) return MakeError(ErrorCode::kInvalidArgument, "ovary_map.smooth_cells must be in 0..10");
   return Status::Ok();
@@ -111,6 +120,11 @@ OvaryCells DescribeOvaryCells(const cv::Mat& despeckled, const cv::Mat& tissue, 
   cv::distanceTransform(padded, border, cv::DIST_L2, 3);
   border = border(cv::Rect(1, 1, g.width, g.height)) * cell_mm;
 
+  // What lies 8 and 16 mm above, below and beside (6 mm means; 0 off the grid).
+  auto at = [&](const cv::Mat& m, int x, int y) {
+    return (x >= 0 && y >= 0 && x < m.cols && y < m.rows) ? m.at<float>(y, x) : 0.0f;
+  };
+  const int o8 = std::max(1, int(std::lround(8.0 / cell_mm))), o16 = std::max(1, int(std::lround(16.0 / cell_mm)));
   cells.features = cv::Mat(g.area(), kOvaryFeatureCount, CV_32F, cv::Scalar(0));
   for (int y = 0; y < g.height; ++y) {
     for (int x = 0; x < g.width; ++x) {
@@ -124,42 +138,99 @@ OvaryCells DescribeOvaryCells(const cv::Mat& despeckled, const cv::Mat& tissue, 
           dark10.at<float>(y, x), dark26.at<float>(y, x), cand10.at<float>(y, x), cand26.at<float>(y, x),
           cell_tissue.at<float>(y, x) / level, depth, lateral, std::min(40.0f, border.at<float>(y, x)),
           float((y - area.y + 0.5) * cell_mm), w.at<float>(y, x), mean6.at<float>(y, x) - mean26.at<float>(y, x),
-          dark2.at<float>(y, x), std26.at<float>(y, x)};
+          dark2.at<float>(y, x), std26.at<float>(y, x),
+          at(mean6, x, y - o8), at(mean6, x, y + o8), at(mean6, x - o8, y), at(mean6, x + o8, y),
+          at(mean6, x, y - o16), at(mean6, x, y + o16), at(mean6, x - o16, y), at(mean6, x + o16, y)};
       std::copy(std::begin(values), std::end(values), f);
     }
   }
   return cells;
 }
 
-Result<std::shared_ptr<const OvaryModel>> OvaryModel::Load(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) return MakeError(ErrorCode::kNotFound, "ovary model not found: " + path);
-  auto model = std::shared_ptr<OvaryModel>(new OvaryModel());
-  try {
-    model->model_ = cv::Algorithm::load<cv::ml::RTrees>(path);
-  } catch (const cv::Exception& e) {
-    return MakeError(ErrorCode::kCorrupt, "ovary model " + path + " cannot be read: " + e.what());
-  }
-  if (!model->model_ || !model->model_->isTrained() || model->model_->getVarCount() != kOvaryFeatureCount) {
-    return MakeError(ErrorCode::kCorrupt, "ovary model " + path + " is not a trained " +
-                                              std::to_string(kOvaryFeatureCount) + "-feature model");
-  }
-  return std::shared_ptr<const OvaryModel>(std::move(model));
-}
-
-cv::Mat OvaryModel::Predict(const OvaryCells& cells) const {
+cv::Mat ToProbabilityGrid(const OvaryCells& cells, const cv::Mat& predictions) {
   cv::Mat probability(cells.grid, CV_32F, cv::Scalar(0));
-  if (cells.features.empty()) return probability;
-  cv::Mat out;
-  model_->predict(cells.features, out);
   for (int y = 0; y < cells.grid.height; ++y) {
     for (int x = 0; x < cells.grid.width; ++x) {
       if (cells.usable.at<uchar>(y, x)) {
-        probability.at<float>(y, x) = std::clamp(out.at<float>(y * cells.grid.width + x), 0.0f, 1.0f);
+        probability.at<float>(y, x) = std::clamp(predictions.at<float>(y * cells.grid.width + x), 0.0f, 1.0f);
       }
     }
   }
   return probability;
+}
+
+cv::Mat ContextFeatures(const OvaryCells& cells, const cv::Mat& p1) {
+  const cv::Size g = cells.grid;
+  cv::Mat weight;
+  cells.usable.convertTo(weight, CV_32F, 1.0 / 255.0);
+  const cv::Mat weighted = p1.mul(weight);
+  const double cell_mm = 2.0;  // features are defined on 2 mm cells
+  auto cells_for = [&](double mm) { return std::max(1, int(std::lround(mm / cell_mm))) | 1; };
+  const cv::Mat p6 = BoxMean(weighted, weight, cells_for(6)), p14 = BoxMean(weighted, weight, cells_for(14));
+  const cv::Mat p26 = BoxMean(weighted, weight, cells_for(26));
+  double highest = 0;
+  cv::minMaxLoc(p1, nullptr, &highest);
+  cv::Mat out(g.area(), kOvaryContextFeatureCount, CV_32F);
+  for (int y = 0; y < g.height; ++y) {
+    for (int x = 0; x < g.width; ++x) {
+      const int row = y * g.width + x;
+      float* f = out.ptr<float>(row);
+      std::copy(cells.features.ptr<float>(row), cells.features.ptr<float>(row) + kOvaryFeatureCount, f);
+      const float p = p1.at<float>(y, x);
+      f[kOvaryFeatureCount + 0] = p;
+      f[kOvaryFeatureCount + 1] = p6.at<float>(y, x);
+      f[kOvaryFeatureCount + 2] = p14.at<float>(y, x);
+      f[kOvaryFeatureCount + 3] = p26.at<float>(y, x);
+      f[kOvaryFeatureCount + 4] = float(highest);
+      f[kOvaryFeatureCount + 5] = highest > 0 ? float(p / highest) : 0.f;
+      auto p6_at = [&](int dx, int dy) {
+        const int xx = x + dx, yy = y + dy;
+        return (xx >= 0 && yy >= 0 && xx < g.width && yy < g.height) ? p6.at<float>(yy, xx) : 0.0f;
+      };
+      const int o10 = cells_for(10) / 2 + 1;
+      f[kOvaryFeatureCount + 6] = p6_at(0, -o10);
+      f[kOvaryFeatureCount + 7] = p6_at(0, o10);
+      f[kOvaryFeatureCount + 8] = p6_at(-o10, 0);
+      f[kOvaryFeatureCount + 9] = p6_at(o10, 0);
+    }
+  }
+  return out;
+}
+
+Result<std::shared_ptr<const OvaryModel>> OvaryModel::Load(const std::string& path) {
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<const OvaryModel>> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (auto it = cache.find(path); it != cache.end()) return it->second;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return MakeError(ErrorCode::kNotFound, "ovary model not found: " + path);
+  auto model = std::shared_ptr<OvaryModel>(new OvaryModel());
+  try {
+    model->stage1_ = cv::Algorithm::load<cv::ml::RTrees>(path, "stage1");
+    model->stage2_ = cv::Algorithm::load<cv::ml::RTrees>(path, "stage2");
+  } catch (const cv::Exception& e) {
+    return MakeError(ErrorCode::kCorrupt, "ovary model " + path + " cannot be read: " + e.what());
+  }
+  const bool ok = model->stage1_ && model->stage1_->isTrained() && model->stage1_->getVarCount() == kOvaryFeatureCount &&
+                  model->stage2_ && model->stage2_->isTrained() &&
+                  model->stage2_->getVarCount() == kOvaryContextFeatureCount;
+  if (!ok) {
+    return MakeError(ErrorCode::kCorrupt, "ovary model " + path + " is not a trained two-stage model with " +
+                                              std::to_string(kOvaryFeatureCount) + "/" +
+                                              std::to_string(kOvaryContextFeatureCount) + " features");
+  }
+  std::shared_ptr<const OvaryModel> loaded = std::move(model);
+  cache.emplace(path, loaded);
+  return loaded;
+}
+
+cv::Mat OvaryModel::Predict(const OvaryCells& cells) const {
+  if (cells.features.empty()) return cv::Mat(cells.grid, CV_32F, cv::Scalar(0));
+  cv::Mat first, second;
+  stage1_->predict(cells.features, first);
+  const cv::Mat p1 = ToProbabilityGrid(cells, first);
+  stage2_->predict(ContextFeatures(cells, p1), second);
+  return ToProbabilityGrid(cells, second);
 }
 
 }  // namespace antra::pipeline

@@ -26,8 +26,9 @@ class StatModel;
 
 namespace antra::pipeline {
 
-inline constexpr int kOvaryFeatureCount = 20;
-const std::vector<std::string>& OvaryFeatureNames();
+inline constexpr int kOvaryFeatureCount = 28;
+inline constexpr int kOvaryContextFeatureCount = kOvaryFeatureCount + 10;
+const std::vector<std::string>& OvaryFeatureNames();  // both stages' features
 
 struct OvaryMapOptions {
   std::string model = "ovary-rtrees.yml.gz";  // in models/ (or an absolute path); "" = no map
@@ -36,8 +37,9 @@ struct OvaryMapOptions {
   double region_threshold = 0.2;   // cells above this probability ...
   double region_relative = 0.5;    // ... and above this fraction of the frame's highest form ovary regions
   double accept_probability = 0.35;  // a candidate in the chosen ovary, or with at least this ...
-  double keep_elsewhere_probability = 0.7;  // ... or elsewhere with at least this, is kept
+  double keep_elsewhere_probability = 1.0;  // ... or elsewhere with at least this, is kept (1 = never)
   double smooth_cells = 1.0;    // Gaussian smoothing of the probability map (cells)
+  double candidate_weight = 0.5;  // a region's score: sum of p^2 over it, plus this x each candidate's confidence
   Status Check() const;
 };
 
@@ -53,7 +55,17 @@ struct OvaryCells {
 OvaryCells DescribeOvaryCells(const cv::Mat& despeckled, const cv::Mat& tissue, const cv::Mat& valid,
                               const cv::Mat& candidates, const WorkingGrid& grid, const OvaryMapOptions& options);
 
-// A trained cell classifier.
+// Second-stage ("auto-context") features: the cell's own features plus the
+// first stage's probability at the cell, around it at three scales, and
+// relative to the frame's highest. Lets the second forest prefer one coherent
+// oval over scattered ovary-like cells.
+cv::Mat ContextFeatures(const OvaryCells& cells, const cv::Mat& first_stage_probability);
+
+// Probability per cell from one forest's predictions (CV_32F grid-size, 0 on unusable cells).
+cv::Mat ToProbabilityGrid(const OvaryCells& cells, const cv::Mat& predictions);
+
+// A trained two-stage cell classifier (two RTrees regressors in one file,
+// nodes "stage1" and "stage2"). Loaded files are cached by path.
 class OvaryModel {
  public:
   static Result<std::shared_ptr<const OvaryModel>> Load(const std::string& path);
@@ -61,7 +73,7 @@ class OvaryModel {
   cv::Mat Predict(const OvaryCells& cells) const;
 
  private:
-  cv::Ptr<cv::ml::StatModel> model_;
+  cv::Ptr<cv::ml::StatModel> stage1_, stage2_;
 };
 
 }  // namespace antra::pipeline

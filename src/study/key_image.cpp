@@ -103,7 +103,7 @@ Result<cv::Mat> MaskOutsideUltrasoundRegions(const cv::Mat& bgr, const Calibrati
     return MakeError(ErrorCode::kUnsupported, "no scanned area found inside the ultrasound region: key image withheld");
   }
   cv::Mat keep;
-  cv::bitwise_and(mask, area.MaskAt(bgr.size()), keep);
+  cv::bitwise_and(mask, area.MaskAt(mask.size()), keep);
   // Text printed over the image itself (white or coloured strokes): the
   // pipeline's overlay detector finds the strokes; a wide dilation covers the
   // whole word, so no letter survives.

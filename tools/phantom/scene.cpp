@@ -78,7 +78,7 @@ OvaryShape DrawOvary(Rng& rng, const SceneOptions& o, const ProbeGeometry& probe
   ov.shape.rotation = Rotation::FromEuler(rng.Uniform(-0.3, 0.3), rng.Uniform(-0.3, 0.3), rng.Uniform(-0.9, 0.9));
   ov.lump_amplitude = rng.Uniform(0.03, 0.08);
   ov.lump_seed = rng.Next();
-  ov.stroma_echo = Pick(d, rng.Uniform(0.5, 0.62), rng.Uniform(0.58, 0.78), rng.Uniform(0.7, 0.95));
+  ov.stroma_echo = Pick(d, rng.Uniform(0.5, 0.62), rng.Uniform(0.55, 0.78), rng.Uniform(0.4, 0.85));
   ov.texture_contrast = Pick(d, rng.Uniform(0.25, 0.35), rng.Uniform(0.3, 0.45), rng.Uniform(0.35, 0.55));
   ov.texture_scale_mm = rng.Uniform(2.0, 4.0);
   ov.medulla_boost = rng.Uniform(0.05, 0.25);
@@ -244,7 +244,7 @@ std::optional<Vessel> DrawVessel(Rng& rng, const Scene& s) {
       dir = Vec3{rng.Uniform(-0.6, 0.6), rng.Uniform(-0.6, 0.6), 1.0}.Normalized();
     }
     const double half_len = rng.Uniform(25, 45);
-    const Vec3 bend = RandomUnit(rng) * rng.Uniform(0, 6);
+    const Vec3 bend = RandomUnit(rng) * rng.Uniform(3, 12);
     const int n = 24;
     bool clear = true;
     for (int k = 0; k <= n; ++k) {
@@ -314,17 +314,17 @@ std::optional<Ellipsoid> DrawBladder(Rng& rng, const Scene& s) {
 
 std::vector<Sheet> DrawSheets(Rng& rng, const Scene& s) {
   std::vector<Sheet> sheets;
-  const int n = rng.Int(2, 5);
+  const int n = rng.Int(3, 8);
   for (int i = 0; i < n; ++i) {
     Sheet sh;
     const double tilt = rng.Uniform(-0.7, 0.7);
     sh.normal = Vec3{std::sin(tilt), std::cos(tilt), rng.Uniform(-0.1, 0.1)}.Normalized();
     const Vec3 through = RandomFanPoint(rng, s.probe, 2);
     sh.offset = sh.normal.Dot(through);
-    sh.thickness_mm = rng.Uniform(0.6, 1.8);
-    sh.undulation_mm = rng.Uniform(3, 10);
-    sh.undulation_scale_mm = rng.Uniform(15, 40);
-    sh.echo = rng.Uniform(1.6, 3.0);
+    sh.thickness_mm = rng.Uniform(0.8, 2.6);
+    sh.undulation_mm = rng.Uniform(3, 9);
+    sh.undulation_scale_mm = rng.Uniform(8, 25);
+    sh.echo = rng.Uniform(2.0, 5.0);
     sheets.push_back(sh);
   }
   return sheets;
@@ -336,18 +336,23 @@ ImagingParams DrawImaging(Rng& rng, const Scene& s) {
   const Difficulty d = s.options.difficulty;
   ImagingParams im;
   im.frequency_mhz = Pick(d, rng.Uniform(7, 8), rng.Uniform(6, 7.5), rng.Uniform(5, 6.5));
-  im.axial_sigma_mm = Pick(d, rng.Uniform(0.2, 0.25), rng.Uniform(0.22, 0.28), rng.Uniform(0.25, 0.34));
-  im.lateral_sigma_focus_mm = Pick(d, rng.Uniform(0.45, 0.55), rng.Uniform(0.5, 0.65), rng.Uniform(0.55, 0.75));
+  // Speckle grain as on 5-9 MHz endocavity probes: about 0.5 mm along the
+  // beam and 1 mm across it at the focus, coarser away from it.
+  im.axial_sigma_mm = Pick(d, rng.Uniform(0.16, 0.2), rng.Uniform(0.18, 0.24), rng.Uniform(0.22, 0.28));
+  im.lateral_sigma_focus_mm = Pick(d, rng.Uniform(0.33, 0.42), rng.Uniform(0.38, 0.48), rng.Uniform(0.42, 0.55));
   im.depth_of_field_mm = Pick(d, rng.Uniform(22, 30), rng.Uniform(16, 24), rng.Uniform(12, 18));
   im.clutter = Pick(d, rng.Uniform(0.02, 0.04), rng.Uniform(0.03, 0.06), rng.Uniform(0.08, 0.16));
   im.clutter_blur_mm = Pick(d, 2.0, 2.5, 3.0);
   im.noise_db = Pick(d, rng.Uniform(-74, -70), rng.Uniform(-70, -64), rng.Uniform(-64, -56));
-  im.dynamic_range_db = Pick(d, rng.Uniform(52, 60), rng.Uniform(50, 62), rng.Uniform(50, 66));
-  im.headroom_db = Pick(d, rng.Uniform(20, 24), rng.Uniform(19, 26), rng.Uniform(18, 28));
+  // Grey map: stroma mid-dark grey, fascia and bowel walls near white, as
+  // gynaecology presets show them.
+  im.dynamic_range_db = Pick(d, rng.Uniform(50, 58), rng.Uniform(50, 60), rng.Uniform(48, 64));
+  im.headroom_db = Pick(d, rng.Uniform(25, 29), rng.Uniform(24, 30), rng.Uniform(23, 32));
   im.gain_db = Pick(d, rng.Uniform(-1, 1), rng.Uniform(-3, 3), rng.Uniform(-5, 3));
+  im.tgc_slope_db_per_cm = Pick(d, rng.Uniform(-1.0, 0.2), rng.Uniform(-1.5, 0.3), rng.Uniform(-2.5, 0.5));
   const double tgc_sd = Pick(d, 1.0, 2.5, 4.0);
   for (int k = 0; k < 8; ++k) im.tgc_error_db.push_back(rng.Normal(0, tgc_sd));
-  im.gamma = Pick(d, rng.Uniform(1.1, 1.25), rng.Uniform(1.0, 1.3), rng.Uniform(0.9, 1.35));
+  im.gamma = Pick(d, rng.Uniform(1.25, 1.45), rng.Uniform(1.2, 1.5), rng.Uniform(1.1, 1.6));
   im.smoothing_mm = Pick(d, rng.Uniform(0.12, 0.18), rng.Uniform(0.06, 0.14), rng.Uniform(0.02, 0.06));
   im.speckle_reduction = Pick(d, rng.Uniform(0.4, 0.55), rng.Uniform(0.3, 0.45), rng.Uniform(0.2, 0.35));
   im.elevation_correlation = rng.Uniform(0.3, 0.6);
@@ -461,7 +466,7 @@ Scene GenerateScene(const SceneOptions& o) {
   s.tissue.region_contrast = rng.Uniform(0.35, 0.7);
   s.tissue.region_scale_mm = rng.Uniform(15, 30);
   s.tissue.bright_scatterers = rng.Uniform(0.002, 0.006);
-  s.tissue.capsule_echo = rng.Uniform(1.0, 1.5);
+  s.tissue.capsule_echo = Pick(d, rng.Uniform(1.4, 2.2), rng.Uniform(1.2, 1.9), rng.Uniform(0.9, 1.4));
   s.tissue.background_contrast = rng.Uniform(0.35, 0.55);
   s.tissue.background_scale_mm = rng.Uniform(6, 12);
   s.tissue.fine_contrast = rng.Uniform(0.15, 0.3);

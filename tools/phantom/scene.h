@@ -99,6 +99,7 @@ struct ImagingParams {
   double headroom_db = 18;            // white this far above the unit echo
   double gain_db = 0;
   std::vector<double> tgc_error_db;   // slider errors at evenly spaced depths
+  double tgc_slope_db_per_cm = 0;     // under- (negative) or over-compensation with depth
   double gamma = 1.25;                // grey map
   double smoothing_mm = 0.15;         // scanner smoothing of the envelope
   double speckle_reduction = 0.3;     // share of the envelope replaced by its local mean (SRI-like)

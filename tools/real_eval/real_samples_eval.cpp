@@ -130,7 +130,7 @@ int main(int argc, char** argv) {
   if (!features_out.empty()) {
     features_csv.open(features_out);
     features_csv << "image,status,reason,inside_mask,x,y,depth,diameter_mm,solidity,axis_ratio,lumen,ring,tissue,"
-                    "contrast,darkness,border,posterior,edge_rays\n";
+                    "contrast,darkness,border,posterior,edge_rays,p_ovary\n";
   }
   std::vector<std::pair<std::string, double>> stage_ms;
   int timed = 0;
@@ -207,10 +207,18 @@ int main(int argc, char** argv) {
         const cv::Point ci(int(std::lround(c.x)), int(std::lround(c.y)));
         const bool in = ci.x >= 0 && ci.y >= 0 && ci.x < mask.cols && ci.y < mask.rows && inside_mask.at<uchar>(ci);
         const double depth = trace.area.box.height > 0 ? (c.y - trace.area.box.y) / trace.area.box.height : 0;
+        double p_ovary = -1;
+        if (!trace.ovary_probability.empty()) {
+          const cv::Point2d w = trace.grid.ToWorking(c);
+          const int cell = trace.ovary_cells.cell_px;
+          const cv::Point q(std::clamp(int(w.x / cell), 0, trace.ovary_probability.cols - 1),
+                            std::clamp(int(w.y / cell), 0, trace.ovary_probability.rows - 1));
+          p_ovary = trace.ovary_probability.at<float>(q);
+        }
         features_csv << file.stem().string() << "," << status << ",\"" << reason << "\"," << in << "," << c.x << ","
                      << c.y << "," << depth << "," << f.diameter_mm << "," << f.solidity << "," << f.axis_ratio << ","
                      << f.lumen << "," << f.ring << "," << f.tissue << "," << f.contrast << "," << f.darkness << ","
-                     << f.border_fraction << "," << f.posterior_ratio << "," << f.edge_rays << "\n";
+                     << f.border_fraction << "," << f.posterior_ratio << "," << f.edge_rays << "," << p_ovary << "\n";
       };
       for (size_t i = 0; i < again.follicles.size(); ++i) {
         std::vector<cv::Point2d> outline(again.follicles[i].contour_px.begin(), again.follicles[i].contour_px.end());
