@@ -21,8 +21,8 @@ while [ $# -gt 0 ]; do
 done
 
 CC=clang-14 CXX=clang++-14 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DANTRA_FUZZ=ON -DANTRA_BUILD_VIEWER=OFF -DANTRA_BUILD_BENCHMARKS=OFF > "$build.configure.log" 2>&1 \
-  || { cat "$build.configure.log"; exit 1; }
+  -DANTRA_FUZZ=ON -DANTRA_BUILD_VIEWER=OFF -DANTRA_BUILD_BENCHMARKS=OFF > "/tmp/antra-fuzz-configure.log" 2>&1 \
+  || { cat /tmp/antra-fuzz-configure.log; exit 1; }
 IFS=',' read -r -a list <<< "$targets"
 cmake --build "$build" --target "${list[@]}" -j "$(nproc)"
 
