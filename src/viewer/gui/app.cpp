@@ -451,7 +451,7 @@ void App::DrawPanels(AppContext& ctx) {
                    ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                        ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoNavInputs)) {
     for (auto& panel : panels_) {
-      if (panel->placement() != Panel::Placement::kSidebar) continue;
+      if (panel->placement() != Panel::Placement::kSidebar || !panel->Applies(ctx)) continue;
       if (ImGui::CollapsingHeader(panel->title(), ImGuiTreeNodeFlags_DefaultOpen)) {
         ImGui::PushID(panel->title());
         panel->Draw(ctx);
