@@ -15,6 +15,12 @@ Status RulerOptions::Check() const {
   if (max_mark_width_px < 1 || max_mark_width_px > 100 || max_mark_height_px < 1 || max_mark_height_px > 50) {
     return MakeError(ErrorCode::kInvalidArgument, "ruler mark size limits must be positive and small");
   }
+  if (min_mark_contrast < 0 || min_mark_contrast > 255) {
+    return MakeError(ErrorCode::kInvalidArgument, "ruler.min_mark_contrast must be in 0..255");
+  }
+  if (!(min_span_fraction >= 0 && min_span_fraction <= 1)) {
+    return MakeError(ErrorCode::kInvalidArgument, "ruler.min_span_fraction must be in 0..1");
+  }
   if (min_marks < 3 || min_marks > 100) return MakeError(ErrorCode::kInvalidArgument, "ruler.min_marks must be in 3..100");
   if (!(column_tolerance_px > 0 && column_tolerance_px < 20)) {
     return MakeError(ErrorCode::kInvalidArgument, "ruler.column_tolerance_px must be in (0, 20)");
@@ -35,6 +41,21 @@ struct Mark {
   cv::Point2d center;
 };
 
+// A drawn mark stands out from what is around it; a bright speckle grain
+// fades into bright neighbours.
+bool Isolated(const cv::Mat& luma, const cv::Rect& box, int min_step) {
+  const cv::Rect ring = cv::Rect(box.x - 2, box.y - 2, box.width + 4, box.height + 4) & cv::Rect(0, 0, luma.cols, luma.rows);
+  double inside = 0, outside = 0;
+  int n_in = 0, n_out = 0;
+  for (int y = ring.y; y < ring.br().y; ++y) {
+    for (int x = ring.x; x < ring.br().x; ++x) {
+      if (box.contains({x, y})) inside += luma.at<uchar>(y, x), ++n_in;
+      else outside += luma.at<uchar>(y, x), ++n_out;
+    }
+  }
+  return n_in > 0 && n_out > 0 && inside / n_in - outside / n_out >= min_step;
+}
+
 std::vector<Mark> FindMarks(const cv::Mat& luma, const RulerOptions& o) {
   cv::Mat bright = luma >= o.min_mark_level;
   cv::Mat labels, stats, centroids;
@@ -46,6 +67,8 @@ std::vector<Mark> FindMarks(const cv::Mat& luma, const RulerOptions& o) {
     if (w > o.max_mark_width_px || h > o.max_mark_height_px || area < 2 || w < h - 1) continue;
     // A drawn mark is solid (a bar or a dot), unlike a speckle streak.
     if (area < 0.6 * w * h) continue;
+    const cv::Rect box(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP), w, h);
+    if (!Isolated(luma, box, o.min_mark_contrast)) continue;
     marks.push_back({cv::Rect(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP), w, h),
                      {centroids.at<double>(i, 0), centroids.at<double>(i, 1)}});
   }
@@ -190,7 +213,11 @@ std::optional<RulerReading> DetectDepthRuler(const cv::Mat& luma, const RulerOpt
       for (int i : members) column.push_back(marks[size_t(i)]);
       std::sort(column.begin(), column.end(), [](const Mark& a, const Mark& b) { return a.center.y < b.center.y; });
       const Fit fit = FitPeriod(column, o, 0.5 * o.min_px_per_cm, o.max_px_per_cm);
-      if (int(fit.members.size()) < o.min_marks || fit.rms > 0.06 * fit.period) continue;
+      if (int(fit.members.size()) < o.min_marks || fit.rms > 0.04 * fit.period) continue;
+      // A depth ruler runs down a good part of the image.
+      const double span = fit.period * (*std::max_element(fit.steps.begin(), fit.steps.end()) -
+                                        *std::min_element(fit.steps.begin(), fit.steps.end()));
+      if (span < o.min_span_fraction * luma.rows) continue;
       RulerReading reading;
       ReadPeriod(column, fit, reading);
       reading.period_px = fit.period;
@@ -204,7 +231,7 @@ std::optional<RulerReading> DetectDepthRuler(const cv::Mat& luma, const RulerOpt
       }
       reading.column_x = int(std::lround(x / fit.members.size()));
       // More marks, a tighter fit and a clearer pattern make a better ruler.
-      reading.confidence *= std::clamp(1.0 - fit.rms / (0.06 * fit.period) * 0.3, 0.5, 1.0);
+      reading.confidence *= std::clamp(1.0 - fit.rms / (0.04 * fit.period) * 0.3, 0.5, 1.0);
       const double score = double(fit.members.size()) * (0.5 + reading.confidence);
       if (score > best_score) {
         best_score = score;
