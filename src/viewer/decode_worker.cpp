@@ -43,6 +43,17 @@ void DecodeWorker::Evicted(int index, std::size_t bytes) {
 }
 
 void DecodeWorker::Run() {
+  // A broken invariant in a decoder (an exception) must not end the process
+  // from this thread: it becomes this file's failure.
+  try {
+    RunChecked();
+  } catch (const std::exception& e) {
+    out_.Push({generation_, OpenFailed{MakeError(ErrorCode::kCorrupt, std::string("internal error: ") + e.what())}});
+    idle_ = true;
+  }
+}
+
+void DecodeWorker::RunChecked() {
   if (!Open()) {
     idle_ = true;
     return;

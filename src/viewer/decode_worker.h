@@ -63,6 +63,7 @@ class DecodeWorker {
   enum class Slot : unsigned char { kMissing, kResident, kFailed };
 
   void Run();
+  void RunChecked();
   bool Open();
   int NextToDecode() const;  // -1: nothing to do; needs mutex_
   void Decode(int index);

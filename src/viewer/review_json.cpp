@@ -54,7 +54,8 @@ json ReviewToJson(const ImageInfo& image, const Calibration& calibration, const 
   json j;
   j["schema"] = kReviewSchema;
   j["software"] = {{"name", "antra-view"}, {"version", kVersion}};
-  j["image"] = {{"path", image.path.string()},
+  // The file name only: folder paths often carry patient names.
+  j["image"] = {{"file", image.path.filename().string()},
                 {"sop_instance_uid", image.sop_instance_uid},
                 {"width", image.width},
                 {"height", image.height},

@@ -142,6 +142,17 @@ TEST_F(DocumentTest, SavedReviewIsRestoredOnReopen) {
   EXPECT_EQ(doc.saved_edits[2].description, "left");
 }
 
+TEST_F(DocumentTest, SubjectIdComesFromTheLookupNeverThePatientId) {
+  const auto image = dir_ / "scan.dcm";
+  test::WriteFixtureImage(image, test::ThreeFollicles());  // PatientID PH-TEST
+  DocumentOptions options;
+  options.subject_of = [](const PatientIdentity& who) { return who.patient_id == "PH-TEST" ? "S042" : ""; };
+  DocumentController documents(options, nullptr);
+  documents.Open(image);
+  ASSERT_TRUE(PollUntil(documents, [&] { return !documents.Busy(); }));
+  EXPECT_EQ(documents.document()->subject_id, "S042");
+}
+
 TEST_F(DocumentTest, ReopeningAnotherFileDropsStaleWork) {
   const auto fixture = test::ThreeFollicles();
   test::WriteFixtureImage(dir_ / "a.dcm", fixture);

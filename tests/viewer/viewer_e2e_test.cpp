@@ -288,6 +288,24 @@ TEST_F(ViewerE2E, GoToFrameAndPlayback) {
   EXPECT_TRUE(Json("help.json")["view"]["help_shown"].get<bool>());
 }
 
+// With the study's mapping the image is shown by subject ID; neither the
+// PatientID nor the treatment arm in the mapping reaches anything shown or written.
+TEST_F(ViewerE2E, MappingShowsTheSubjectNeverThePatientOrTheArm) {
+  const auto image = Write(ThreeFollicles(), "scan.dcm");  // PatientID PH-TEST, name PHANTOM^TEST
+  WriteBytes(dir_ / "subjects.csv", "PatientID,SubjectID,Arm\nPH-TEST,S042,zz-secret-arm\n");
+  const auto run = Script("wait-idle\nsave\ndump-state state.json\n",
+                          {image, "--mapping", (dir_ / "subjects.csv").string(), "--no-auto-analysis"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::string state = ReadBytes(dir_ / "state.json");
+  EXPECT_EQ(nlohmann::json::parse(state)["document"]["subject_id"], "S042");
+  const std::string review = ReadBytes(image + ".review.json");
+  for (const std::string& text : {state, review, run.out, run.err}) {
+    EXPECT_EQ(text.find("PH-TEST"), std::string::npos);
+    EXPECT_EQ(text.find("PHANTOM"), std::string::npos);
+    EXPECT_EQ(text.find("zz-secret-arm"), std::string::npos);
+  }
+}
+
 TEST_F(ViewerE2E, BadInputsGiveOneLineErrorsAndExitCodes) {
   WriteBytes(dir_ / "not-an-image.dcm", "hello");
   auto run = RunViewer({(dir_ / "not-an-image.dcm").string(), "--screenshot", (dir_ / "x.png").string()}, dir_.path());

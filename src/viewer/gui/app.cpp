@@ -25,6 +25,7 @@ namespace {
 constexpr float kSidebarWidth = 430;
 constexpr float kBrowserWidth = 300;
 constexpr float kWorklistWidth = 380;
+constexpr double kMinFrameSeconds = 1.0 / 60;
 
 Result<std::vector<ScriptAction>> LoadScript(const std::string& path) {
   std::error_code ec;
@@ -216,7 +217,16 @@ void App::DrawFrame() {
   // Sleep until something happens, unless something is moving; while an
   // image loads, keep drawing at a modest rate so progress shows.
   const bool loading = documents_->Busy();
-  platform_->ProcessEvents(ShouldKeepDrawing() ? 0.0 : loading ? 1.0 / 60 : 0.5);
+  if (benchmark_.started) {
+    platform_->ProcessEvents(0.0);
+  } else if (ShouldKeepDrawing()) {
+    // At most about 60 frames a second: without vsync (Xvfb, some drivers)
+    // the loop would otherwise take a whole core from the decoding threads.
+    const double since = std::chrono::duration<double>(Clock::now() - last_frame_).count();
+    platform_->ProcessEvents(std::max(0.0, kMinFrameSeconds - since));
+  } else {
+    platform_->ProcessEvents(loading ? kMinFrameSeconds : 0.5);
+  }
   const Clock::time_point now = Clock::now();
   const double dt = std::chrono::duration<double>(now - last_frame_).count();
   last_frame_ = now;
@@ -441,7 +451,7 @@ void App::DrawPanels(AppContext& ctx) {
                    ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                        ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoNavInputs)) {
     for (auto& panel : panels_) {
-      if (panel->placement() != Panel::Placement::kSidebar) continue;
+      if (panel->placement() != Panel::Placement::kSidebar || !panel->Applies(ctx)) continue;
       if (ImGui::CollapsingHeader(panel->title(), ImGuiTreeNodeFlags_DefaultOpen)) {
         ImGui::PushID(panel->title());
         panel->Draw(ctx);

@@ -121,6 +121,8 @@ class Panel {
   virtual ~Panel() = default;
   virtual const char* title() const = 0;
   virtual Placement placement() const { return Placement::kWindow; }
+  // Sidebar panels that do not apply (a visit panel without --results) are left out.
+  virtual bool Applies(AppContext&) const { return true; }
   virtual void Draw(AppContext& ctx) = 0;
 };
 

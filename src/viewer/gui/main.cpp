@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
   cli.add_option("--results", options.results_dir,
                  "a study's results folder (antra study / antra batch): review its visits from a worklist")
       ->check(CLI::ExistingDirectory);
-  cli.add_option("--mapping", options.mapping, "subjects.csv: show subject IDs for opened images (the arm is never read)")
+  cli.add_option("--mapping", options.mapping, "subjects.csv: show subject IDs for opened images (the treatment arm is never shown)")
       ->check(CLI::ExistingFile);
   cli.add_option("--reviewer", options.reviewer, "your name, recorded with every visit edit and the sign-off");
   cli.add_option("--review-dir", options.review_dir,

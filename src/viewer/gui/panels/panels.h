@@ -101,6 +101,7 @@ class WorklistPanel : public Panel {
 // its scans; the reviewer; save and sign-off.
 class VisitPanel : public Panel {
  public:
+  bool Applies(AppContext& ctx) const override { return ctx.workspace != nullptr; }
   const char* title() const override { return "Visit"; }
   Placement placement() const override { return Placement::kSidebar; }
   void Draw(AppContext& ctx) override;
@@ -109,6 +110,7 @@ class VisitPanel : public Panel {
 // AFC and largest follicle over the open participant's visits.
 class HistoryPanel : public Panel {
  public:
+  bool Applies(AppContext& ctx) const override { return ctx.workspace != nullptr; }
   const char* title() const override { return "History"; }
   Placement placement() const override { return Placement::kSidebar; }
   void Draw(AppContext& ctx) override;
