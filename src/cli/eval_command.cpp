@@ -16,6 +16,7 @@ struct EvalCommandOptions {
   std::string results_dir;
   std::string json_out;
   bool quiet = false;
+  bool recursive = false;
   eval::ScoreOptions score;
 };
 
@@ -24,7 +25,7 @@ int RunEval(const EvalCommandOptions& o) {
     std::cerr << "antra: error: " << s.error().message << "\n";
     return kExitUsage;
   }
-  auto run = eval::EvaluateDirectories(o.truth_dir, o.results_dir, o.score);
+  auto run = eval::EvaluateDirectories(o.truth_dir, o.results_dir, o.score, DefaultInputLimits(), o.recursive);
   if (!run) {
     ReportFileError(o.truth_dir, run.error().message);
     return kExitUsage;
@@ -56,6 +57,8 @@ CommandRunner RegisterEvalCommand(CLI::App& app) {
   cmd->add_option("--min-visible", o->score.min_visible_fraction,
                   "Share of a lumen that must be visible for it to count (default 0.5)");
   cmd->add_flag("--quiet", o->quiet, "Print only the summary line");
+  cmd->add_flag("--recursive", o->recursive,
+                "Also find truth files in subfolders (a phantom study); results stay RESULTS_DIR/<stem>.json");
   return [o] { return RunEval(*o); };
 }
 

@@ -51,6 +51,11 @@ json TallyToJson(const Tally& t) {
   j["afc_mean_error"] = Opt(t.MeanAfcError());
   j["afc_exact_cases"] = t.afc_exact;
   j["afc_max_abs_error"] = t.afc_max_abs_error;
+  j["detections_outside_ovary_share"] = Opt(t.OutsideOvaryShare());
+  j["false_positives_where"] = {{"ovary", t.fp_in_ovary},
+                                {"lookalike", t.fp_on_lookalike},
+                                {"overlay", t.fp_on_overlay},
+                                {"background", t.fp_elsewhere}};
   if (t.sweeps > 0) {
     j["sweeps"] = t.sweeps;
     j["unique_true"] = t.unique_true;
@@ -85,7 +90,8 @@ json CaseToJson(const CaseScore& c) {
   j["misses"] = misses;
   json fps = json::array();
   for (const auto& f : c.false_positives) {
-    fps.push_back({{"frame", f.frame}, {"center_px", PointJson(f.center_px)}, {"mean_diameter_mm", Opt(f.mean_mm)}});
+    fps.push_back({{"frame", f.frame}, {"center_px", PointJson(f.center_px)}, {"mean_diameter_mm", Opt(f.mean_mm)},
+                   {"where", f.where}});
   }
   j["false_positives"] = fps;
   if (c.kind == "cine") j["unique_missed_ids"] = c.unique_missed;
@@ -137,28 +143,38 @@ void AddToRun(EvalRun& run, CaseScore score) {
 }
 
 Result<EvalRun> EvaluateDirectories(const std::filesystem::path& truth_dir, const std::filesystem::path& results_dir,
-                                    const ScoreOptions& options, const InputLimits& limits) {
+                                    const ScoreOptions& options, const InputLimits& limits, bool recursive) {
   if (auto s = options.Check(); !s) return s.error();
   std::error_code ec;
   if (!std::filesystem::is_directory(truth_dir, ec)) return MakeError(ErrorCode::kNotFound, "truth folder not found");
   std::vector<std::filesystem::path> truth_files;
-  for (const auto& entry : std::filesystem::directory_iterator(truth_dir, ec)) {
+  auto consider = [&](const std::filesystem::directory_entry& entry) {
     const std::string name = entry.path().filename().string();
     if (name.size() > std::string(kTruthSuffix).size() && name.ends_with(kTruthSuffix)) truth_files.push_back(entry.path());
+  };
+  if (recursive) {
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(truth_dir, ec)) consider(entry);
+  } else {
+    for (const auto& entry : std::filesystem::directory_iterator(truth_dir, ec)) consider(entry);
   }
   if (ec) return MakeError(ErrorCode::kIo, "cannot list the truth folder: " + ec.message());
   if (truth_files.empty()) return MakeError(ErrorCode::kNotFound, "no *.truth.json files in the truth folder");
   std::sort(truth_files.begin(), truth_files.end());
 
   EvalRun run;
+  std::map<std::string, std::filesystem::path> seen;
   for (const auto& truth_path : truth_files) {
+    const std::string name = truth_path.filename().string();
+    const std::string stem = name.substr(0, name.size() - std::string(kTruthSuffix).size());
+    if (const auto [it, fresh] = seen.emplace(stem, truth_path); !fresh) {
+      run.problems.push_back({truth_path, "stem '" + stem + "' also in " + it->second.string() + "; scored once"});
+      continue;
+    }
     auto truth = ReadTruthFile(truth_path, limits);
     if (!truth) {
       run.problems.push_back({truth_path, truth.error().message});
       continue;
     }
-    const std::string name = truth_path.filename().string();
-    const std::string stem = name.substr(0, name.size() - std::string(kTruthSuffix).size());
     const auto results_path = results_dir / (stem + ".json");
     std::string problem;
     std::optional<ImageAnalysis> results;
@@ -188,6 +204,17 @@ std::string FormatTable(const EvalRun& run) {
     out << Row("stills", run.stills) << Row("cines", run.cines);
   }
   out << Row("overall", run.overall);
+  const Tally& t = run.overall;
+  const int fps = t.detections - t.matched_detections;
+  if (fps > 0) {
+    char where[256];
+    std::snprintf(where, sizeof where,
+                  "False positives: %d in the ovary, %d on look-alikes, %d on burned-in overlays, %d elsewhere; "
+                  "%s of all detections lie outside the true ovary\n",
+                  t.fp_in_ovary, t.fp_on_lookalike, t.fp_on_overlay, t.fp_elsewhere,
+                  Fixed(t.OutsideOvaryShare(), 1, true).c_str());
+    out << where;
+  }
   if (run.overall.sweeps > 0) {
     out << "\nUnique follicles per sweep (true: largest visible cross-section >= 2 mm)\n";
     char uhead[256];

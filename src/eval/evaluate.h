@@ -30,8 +30,12 @@ struct EvalRun {
 };
 
 // Fails only when the truth folder cannot be listed or holds no truth files.
+// `recursive`: truth files are also looked for in subfolders (a study's
+// P001/V1/...); results are still RESULTS_DIR/<stem>.json, so stems must be
+// unique (a repeated stem is reported and scored once).
 Result<EvalRun> EvaluateDirectories(const std::filesystem::path& truth_dir, const std::filesystem::path& results_dir,
-                                    const ScoreOptions& options, const InputLimits& limits = DefaultInputLimits());
+                                    const ScoreOptions& options, const InputLimits& limits = DefaultInputLimits(),
+                                    bool recursive = false);
 
 // Adds one scored case to the run's groups and totals.
 void AddToRun(EvalRun& run, CaseScore score);

@@ -21,6 +21,60 @@ double DistanceMm(const cv::Point2d& a, const cv::Point2d& b, const TruthCase& t
   return std::hypot((a.x - b.x) * t.mm_per_px_x, (a.y - b.y) * t.mm_per_px_y);
 }
 
+bool InPolygon(const std::vector<cv::Point2d>& polygon, const cv::Point2d& p) {
+  if (polygon.size() < 3) return false;
+  bool inside = false;
+  for (size_t i = 0, j = polygon.size() - 1; i < polygon.size(); j = i++) {
+    const auto& a = polygon[i];
+    const auto& b = polygon[j];
+    if ((a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x) inside = !inside;
+  }
+  return inside;
+}
+
+bool InBox(const nlohmann::json& box, const cv::Point2d& p, double margin) {
+  if (!box.is_array() || box.size() != 4) return false;
+  const double x = box[0].get<double>(), y = box[1].get<double>(), w = box[2].get<double>(), h = box[3].get<double>();
+  return p.x >= x - margin && p.y >= y - margin && p.x <= x + w + margin && p.y <= y + h + margin;
+}
+
+double DistanceToSegmentPx(const cv::Point2d& p, const cv::Point2d& a, const cv::Point2d& b) {
+  const cv::Point2d ab = b - a;
+  const double len2 = ab.dot(ab);
+  const double t = len2 > 0 ? std::clamp((p - a).dot(ab) / len2, 0.0, 1.0) : 0.0;
+  const cv::Point2d q = a + ab * t;
+  return std::hypot(p.x - q.x, p.y - q.y);
+}
+
+cv::Point2d JsonPoint(const nlohmann::json& j) { return {j.at(0).get<double>(), j.at(1).get<double>()}; }
+
+// Where a false positive fell, from the truth's scene description.
+std::string Attribute(const TruthCase& t, const TruthFrame& frame, const cv::Point2d& p) {
+  const auto& scene = t.scene;
+  if (scene.contains("lookalikes")) {
+    for (const auto& l : scene.at("lookalikes")) {
+      if (l.value("frame", -1) == frame.index && InBox(l.value("box_px", nlohmann::json()), p, 2.0)) {
+        return "lookalike:" + l.value("kind", std::string("unknown"));
+      }
+    }
+  }
+  if (scene.contains("overlays")) {
+    for (const auto& o : scene.at("overlays")) {
+      const std::string kind = o.value("kind", std::string());
+      if ((kind == "text" || kind == "grey-bar") && InBox(o.value("box_px", nlohmann::json()), p, 3.0)) return "overlay:" + kind;
+      if (kind == "depth-ruler" && std::abs(p.x - o.value("x_px", -1000.0)) < 8) return "overlay:depth-ruler";
+      if (kind == "calipers") {
+        for (const auto& pair : o.value("pairs", nlohmann::json::array())) {
+          const cv::Point2d a = JsonPoint(pair.at("a_px")), b = JsonPoint(pair.at("b_px"));
+          if (DistanceToSegmentPx(p, a, b) < 4.0) return "overlay:calipers";
+        }
+      }
+    }
+  }
+  if (frame.ovary && InPolygon(frame.ovary->contour_px, p)) return "ovary";
+  return "background";
+}
+
 struct FrameMatch {
   std::vector<int> truth_to_detection;
 };
@@ -53,7 +107,14 @@ void ScoreFrames(const TruthCase& t, const ImageAnalysis* results, const ScoreOp
   for (const auto& tf : t.frames) {
     ++tally.frames;
     const auto it = by_index.find(tf.index);
-    const std::vector<Follicle>& detections = it == by_index.end() ? kNone : it->second->follicles;
+    const std::vector<Follicle>& listed = it == by_index.end() ? kNone : it->second->follicles;
+    std::vector<Follicle> capped;
+    if (listed.size() > static_cast<size_t>(o.max_detections_per_frame)) {
+      score.warnings.push_back("frame " + std::to_string(tf.index) + " lists " + std::to_string(listed.size()) +
+                               " follicles; only the first " + std::to_string(o.max_detections_per_frame) + " are scored");
+      capped.assign(listed.begin(), listed.begin() + o.max_detections_per_frame);
+    }
+    const std::vector<Follicle>& detections = capped.empty() ? listed : capped;
     const FrameMatch match = MatchFrame(tf, detections, t, o);
     std::vector<bool> detection_matched(detections.size(), false);
     for (size_t i = 0; i < tf.follicles.size(); ++i) {
@@ -82,12 +143,20 @@ void ScoreFrames(const TruthCase& t, const ImageAnalysis* results, const ScoreOp
       }
     }
     tally.detections += static_cast<int>(detections.size());
+    if (tf.ovary) ++tally.frames_with_ovary;
     for (size_t j = 0; j < detections.size(); ++j) {
+      const cv::Point2d& c = detections[j].center_px;
+      if (!tf.ovary || !InPolygon(tf.ovary->contour_px, c)) ++tally.detections_outside_ovary;
       if (detection_matched[j]) {
         ++tally.matched_detections;
-      } else {
-        score.false_positives.push_back({tf.index, detections[j].center_px, detections[j].mean_mm});
+        continue;
       }
+      const std::string where = Attribute(t, tf, c);
+      if (where == "ovary") ++tally.fp_in_ovary;
+      else if (where.rfind("lookalike:", 0) == 0) ++tally.fp_on_lookalike;
+      else if (where.rfind("overlay:", 0) == 0) ++tally.fp_on_overlay;
+      else ++tally.fp_elsewhere;
+      score.false_positives.push_back({tf.index, c, detections[j].mean_mm, where});
     }
   }
 }
@@ -139,7 +208,14 @@ void ScoreUnique(const TruthCase& t, const ImageAnalysis* results, const ScoreOp
     for (const auto& c : f.follicles) section[{c.follicle_id, f.index}] = &c;
   }
   static const std::vector<CineFollicle> kNone;
-  const auto& detected = results ? results->cine_follicles : kNone;
+  const auto& all_detected = results ? results->cine_follicles : kNone;
+  std::vector<CineFollicle> capped;
+  if (all_detected.size() > static_cast<size_t>(o.max_detections_per_frame)) {
+    score.warnings.push_back("results list " + std::to_string(all_detected.size()) + " unique follicles; only the first " +
+                             std::to_string(o.max_detections_per_frame) + " are scored");
+    capped.assign(all_detected.begin(), all_detected.begin() + o.max_detections_per_frame);
+  }
+  const auto& detected = capped.empty() ? all_detected : capped;
   const size_t n = t.unique_follicles.size();
   std::vector<std::vector<double>> cost(n, std::vector<double>(detected.size(), 2.0));
   for (size_t i = 0; i < n; ++i) {
@@ -192,6 +268,7 @@ Status ScoreOptions::Check() const {
   if (!(min_visible_fraction >= 0 && min_visible_fraction <= 1)) {
     return MakeError(ErrorCode::kInvalidArgument, "minimum visible fraction must be in [0, 1]");
   }
+  if (max_detections_per_frame < 1) return MakeError(ErrorCode::kInvalidArgument, "detection cap must be positive");
   if (!(min_tolerance_mm > 0) || !(tolerance_fraction_of_mean >= 0)) {
     return MakeError(ErrorCode::kInvalidArgument, "match tolerances must be positive");
   }
@@ -226,6 +303,12 @@ void Tally::Add(const Tally& o) {
   unique_size_pairs += o.unique_size_pairs;
   unique_abs_error_sum += o.unique_abs_error_sum;
   unique_count_abs_error_sum += o.unique_count_abs_error_sum;
+  detections_outside_ovary += o.detections_outside_ovary;
+  frames_with_ovary += o.frames_with_ovary;
+  fp_in_ovary += o.fp_in_ovary;
+  fp_on_lookalike += o.fp_on_lookalike;
+  fp_on_overlay += o.fp_on_overlay;
+  fp_elsewhere += o.fp_elsewhere;
 }
 
 std::optional<double> Tally::RecallAtLeast2() const { return Ratio(found_2plus, true_2plus); }
@@ -240,6 +323,7 @@ std::optional<double> Tally::UniqueRecall() const { return Ratio(unique_found, u
 std::optional<double> Tally::UniquePrecision() const { return Ratio(unique_detected_matched, unique_detected); }
 std::optional<double> Tally::UniqueMeanAbsoluteError() const { return Ratio(unique_abs_error_sum, unique_size_pairs); }
 std::optional<double> Tally::UniqueCountError() const { return Ratio(unique_count_abs_error_sum, sweeps); }
+std::optional<double> Tally::OutsideOvaryShare() const { return Ratio(detections_outside_ovary, detections); }
 
 CaseScore ScoreCase(const TruthCase& truth, const ImageAnalysis* results, const ScoreOptions& options) {
   CaseScore score;

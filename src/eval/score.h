@@ -30,6 +30,9 @@
 namespace antra::eval {
 
 struct ScoreOptions {
+  // A frame listing more detections than this is scored on the first ones
+  // only (with a warning): the matching's cost grows with their number.
+  int max_detections_per_frame = 10000;
   double min_visible_fraction = kDefaultMinVisibleFraction;
   double min_tolerance_mm = 1.5;
   double tolerance_fraction_of_mean = 0.5;
@@ -58,6 +61,10 @@ struct Tally {
   int unique_size_pairs = 0;
   double unique_abs_error_sum = 0;
   double unique_count_abs_error_sum = 0;   // |#detected >= 2 mm - #true >= 2 mm| per sweep
+  // Where false positives fall (from the truth's scene description).
+  int detections_outside_ovary = 0;        // any detection whose centre is outside the true ovary
+  int frames_with_ovary = 0;
+  int fp_in_ovary = 0, fp_on_lookalike = 0, fp_on_overlay = 0, fp_elsewhere = 0;
 
   void Add(const Tally& o);
   std::optional<double> RecallAtLeast2() const;
@@ -72,6 +79,9 @@ struct Tally {
   std::optional<double> UniquePrecision() const;
   std::optional<double> UniqueMeanAbsoluteError() const;
   std::optional<double> UniqueCountError() const;
+  // Share of detections outside the true ovary (comparable with real scans,
+  // where the expert ovary mask is known but follicles are not).
+  std::optional<double> OutsideOvaryShare() const;
 };
 
 struct Miss {
@@ -85,6 +95,10 @@ struct FalsePositive {
   int frame = 0;
   cv::Point2d center_px;
   std::optional<double> mean_mm;
+  // "ovary" (inside the true ovary), "lookalike:<kind>" (vessel, bowel-gas,
+  // bowel-fluid, bladder), "overlay:<kind>" (text, calipers, ruler, grey bar)
+  // or "background".
+  std::string where;
 };
 
 struct CaseScore {

@@ -92,6 +92,31 @@ TEST(Evaluate, ScoresAFolderAndReportsMissingAndBrokenResults) {
   EXPECT_EQ(json["cases"][2]["misses"].size(), 3u);
 }
 
+TEST(Evaluate, RecursiveFindsStudyTruthInSubfoldersAndFlagsRepeatedStems) {
+  antra::test::TempDir dir("evaluate-recursive");
+  const auto truth_dir = dir / "study";
+  std::filesystem::create_directories(truth_dir / "P001" / "V1");
+  std::filesystem::create_directories(truth_dir / "P001" / "V2");
+  std::filesystem::create_directories(dir / "results");
+  const auto v1 = Still("P001-V1-L", "easy", 2), v2 = Still("P001-V2-L", "easy", 3);
+  test::WriteBytes(truth_dir / "P001" / "V1" / "P001-V1-L.truth.json", TruthToJson(v1).dump());
+  test::WriteBytes(truth_dir / "P001" / "V2" / "P001-V2-L.truth.json", TruthToJson(v2).dump());
+  test::WriteBytes(truth_dir / "P001" / "V2" / "copy" , "");
+  std::filesystem::create_directories(truth_dir / "P001" / "V2" / "again");
+  test::WriteBytes(truth_dir / "P001" / "V2" / "again" / "P001-V2-L.truth.json", TruthToJson(v2).dump());
+  test::WriteBytes(dir / "results" / "P001-V1-L.json", Found(v1, 2).dump());
+  test::WriteBytes(dir / "results" / "P001-V2-L.json", Found(v2, 3).dump());
+
+  auto flat = EvaluateDirectories(truth_dir, dir / "results", ScoreOptions{});
+  EXPECT_FALSE(flat.ok());  // nothing at the top level
+  auto run = EvaluateDirectories(truth_dir, dir / "results", ScoreOptions{}, DefaultInputLimits(), true);
+  ASSERT_TRUE(run.ok()) << run.error().message;
+  EXPECT_EQ(run->cases.size(), 2u);
+  EXPECT_DOUBLE_EQ(*run->overall.RecallAtLeast2(), 1.0);
+  ASSERT_EQ(run->problems.size(), 1u);
+  EXPECT_NE(run->problems[0].reason.find("scored once"), std::string::npos);
+}
+
 TEST(Evaluate, FailsClearlyWithoutTruth) {
   test::TempDir dir("evaluate-empty");
   EXPECT_EQ(EvaluateDirectories(dir / "absent", dir.path(), ScoreOptions{}).error().code, ErrorCode::kNotFound);

@@ -170,6 +170,32 @@ TEST(Score, SmallOrHiddenCrossSectionsAreOptional) {
   EXPECT_EQ(b.tally.size_pairs, 1);  // sizes are compared on required follicles only
 }
 
+TEST(Score, FalsePositivesAreAttributedToWhatTheyFellOn) {
+  auto truth = StillTruth({Section(1, {100, 100}, 5.0)});
+  truth.frames[0].ovary = TruthOvarySection{{110, 100}, 30, 20, {{50, 60}, {170, 60}, {170, 140}, {50, 140}}};
+  truth.scene["lookalikes"] = {{{"kind", "vessel"}, {"frame", 0}, {"box_px", {300, 300, 50, 20}}}};
+  truth.scene["overlays"] = {{{"kind", "text"}, {"text", "PHANTOM, P001"}, {"box_px", {10, 10, 100, 12}}},
+                             {{"kind", "calipers"}, {"pairs", {{{"a_px", {500, 400}}, {"b_px", {540, 400}}}}}}};
+  const auto results = Results({Detection({100, 100}, 5.0),     // the follicle
+                                Detection({140, 120}, 3.0),     // stroma, inside the ovary
+                                Detection({320, 310}, 4.0),     // the vessel
+                                Detection({50, 15}, 4.0),       // the patient's name
+                                Detection({520, 401}, 4.0),     // a dotted caliper line
+                                Detection({700, 500}, 4.0)});   // pelvic background
+  const CaseScore s = ScoreCase(truth, &results, kOptions);
+  ASSERT_EQ(s.false_positives.size(), 5u);
+  EXPECT_EQ(s.false_positives[0].where, "ovary");
+  EXPECT_EQ(s.false_positives[1].where, "lookalike:vessel");
+  EXPECT_EQ(s.false_positives[2].where, "overlay:text");
+  EXPECT_EQ(s.false_positives[3].where, "overlay:calipers");
+  EXPECT_EQ(s.false_positives[4].where, "background");
+  EXPECT_EQ(s.tally.fp_in_ovary, 1);
+  EXPECT_EQ(s.tally.fp_on_lookalike, 1);
+  EXPECT_EQ(s.tally.fp_on_overlay, 2);
+  EXPECT_EQ(s.tally.fp_elsewhere, 1);
+  EXPECT_DOUBLE_EQ(*s.tally.OutsideOvaryShare(), 4.0 / 6.0);
+}
+
 TEST(Score, Recall2To10ExcludesLargeFollicles) {
   const auto truth = StillTruth({Section(1, {100, 100}, 4.0), Section(2, {300, 100}, 15.0)});
   const auto results = Results({Detection({100, 100}, 4.0)});
@@ -310,6 +336,21 @@ TEST(ScoreCine, UniqueMatchNeedsAFrameWhereTheFollicleIsSeen) {
   const CaseScore s = ScoreCase(truth, &r, kOptions);
   EXPECT_EQ(s.tally.unique_found, 0);
   EXPECT_DOUBLE_EQ(*s.tally.UniquePrecision(), 0.0);
+}
+
+TEST(Score, AFloodOfDetectionsIsCappedWithAWarning) {
+  const auto truth = ThreeFollicles();
+  std::vector<Follicle> flood;
+  for (int k = 0; k < 50; ++k) flood.push_back(Detection({400.0 + k, 400}, 3.0));
+  flood.push_back(Detection({100, 100}, 4.0));  // past the cap: not scored
+  const auto results = Results(flood);
+  ScoreOptions o;
+  o.max_detections_per_frame = 50;
+  const CaseScore s = ScoreCase(truth, &results, o);
+  EXPECT_EQ(s.tally.detections, 50);
+  EXPECT_EQ(s.tally.found_2plus, 0);
+  ASSERT_EQ(s.warnings.size(), 1u);
+  EXPECT_NE(s.warnings[0].find("only the first 50"), std::string::npos);
 }
 
 TEST(ScoreOptions, RejectsBadSettings) {

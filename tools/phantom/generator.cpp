@@ -304,114 +304,145 @@ Status StudyOptions::Check() const {
   return probe.Check();
 }
 
+namespace {
+
+// One made-up participant of a study.
+struct Participant {
+  std::string subject, patient_id, patient_name, birth_date;
+  double trend = 0;  // recruitment per visit beyond the usual (a treatment response)
+  Scene ovaries[2];  // left, right; evolved visit by visit
+};
+
+constexpr const char* kSides[2] = {"L", "R"};
+
+Participant MakeParticipant(const StudyOptions& o, int index) {
+  Participant p;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "P%03d", index + 1);
+  p.subject = buf;
+  std::snprintf(buf, sizeof buf, "PH-%04d", index + 1);
+  p.patient_id = buf;
+  p.patient_name = "PHANTOM^" + p.subject;
+  Rng rng(DeriveSeed(o.seed, p.subject));
+  std::snprintf(buf, sizeof buf, "19%02d%02d%02d", rng.Int(80, 99), rng.Int(1, 12), rng.Int(1, 28));
+  p.birth_date = buf;
+  p.trend = rng.Uniform(-0.5, 1.5);  // some respond to treatment with more recruitment
+  for (int s = 0; s < 2; ++s) {
+    SceneOptions so;
+    so.seed = DeriveSeed(o.seed, p.subject + kSides[s]);
+    so.difficulty = rng.Chance(0.5) ? Difficulty::kEasy : Difficulty::kMedium;
+    so.width = o.width;
+    so.height = o.height;
+    so.cine = true;
+    // Premature ovarian insufficiency: few follicles to start with.
+    so.follicle_count = rng.Int(0, 8);
+    p.ovaries[s] = GenerateScene(so);
+  }
+  return p;
+}
+
+// A frozen still through the ovary, off its middle by a little.
+PlanePose StillThroughOvary(const Scene& scene, std::uint64_t seed) {
+  Rng rng(DeriveSeed(seed, "still-plane"));
+  PlanePose pose;
+  const Rotation tilt = Rotation::FromEuler(rng.Normal(0, 0.05), rng.Normal(0, 0.05), rng.Normal(0, 0.05));
+  pose.u = tilt.ToWorld({1, 0, 0});
+  pose.v = tilt.ToWorld({0, 1, 0});
+  pose.origin = {0, 0, scene.ovary.shape.center.z + rng.Uniform(-0.35, 0.35) * scene.ovary.shape.semi_axes.z};
+  return pose;
+}
+
+struct Visit {
+  int number = 1;  // 1-based
+  std::string tag, date, study_uid;
+  std::filesystem::path relative_dir;  // P001/V1
+};
+
+// One ovary at one visit: its sweep and stills, written with their truth;
+// returns the ovary's entry of study-truth.json.
+Result<json> WriteOvaryVisit(const StudyOptions& o, const Participant& p, const Visit& visit, int side, Scene scene,
+                             const std::filesystem::path& dir, const Progress& progress) {
+  Rng rng(DeriveSeed(o.seed, visit.tag + kSides[side] + "visit"));
+  scene.has_ovary = !rng.Chance(o.not_visualised_probability);
+  const bool by_tag = rng.Chance(0.7);
+  const std::string side_words = side == 0 ? (rng.Chance(0.5) ? "LT OVARY" : "LOV") : (rng.Chance(0.5) ? "RT OVARY" : "ROV");
+  json files = json::array();
+  std::optional<SizeCounts> sweep_counts;
+  for (int k = 0; k <= o.stills_per_ovary; ++k) {
+    const bool sweep = k == 0;
+    CaseSpec c;
+    c.stem = visit.tag + "-" + kSides[side] + (sweep ? "-sweep" : "-still" + std::to_string(k));
+    c.scene = scene.options;
+    c.scene.seed = DeriveSeed(o.seed, c.stem);
+    c.frames = sweep ? o.sweep_frames : 1;
+    c.frame_step_mm = o.sweep_step_mm;
+    c.encoding = o.encoding;
+    c.jpeg_quality = 88;
+    c.identity.patient_name = p.patient_name;
+    c.identity.patient_id = p.patient_id;
+    c.identity.patient_birth_date = p.birth_date;
+    c.identity.study_date = visit.date;
+    c.identity.study_time = "0930" + std::to_string(10 + 10 * side + k);
+    c.identity.study_instance_uid = visit.study_uid;
+    c.identity.series_instance_uid = MakeUid(o.seed, "series:" + visit.tag + kSides[side]);
+    c.identity.series_number = side + 1;
+    c.identity.instance_number = k + 1;
+    c.identity.laterality = by_tag ? kSides[side] : "";
+    c.identity.series_description = by_tag ? "TV PELVIS" : side_words;
+    c.screen_laterality = side_words;
+    std::vector<PlanePose> poses;
+    if (!sweep) poses.push_back(StillThroughOvary(scene, c.scene.seed));
+    if (progress) progress(c.stem);
+    GeneratedCase g = RenderCase(scene, c, poses);
+    if (auto st = WriteCase(g, c, dir / visit.relative_dir); !st) return st.error();
+    files.push_back({{"file", (visit.relative_dir / g.truth.image_file).generic_string()},
+                     {"truth", (visit.relative_dir / (c.stem + ".truth.json")).generic_string()},
+                     {"kind", g.truth.kind},
+                     {"afc", scene.has_ovary ? json(g.truth.counts.afc()) : json(nullptr)}});
+    if (sweep && scene.has_ovary) sweep_counts = g.truth.counts;
+  }
+  return json{{"side", kSides[side]},
+              {"visualised", scene.has_ovary},
+              {"laterality_source", by_tag ? "ImageLaterality" : "SeriesDescription"},
+              {"afc", sweep_counts ? json(sweep_counts->afc()) : json(nullptr)},
+              {"counts", sweep_counts ? CountsToJson(*sweep_counts) : json(nullptr)},
+              {"files", files}};
+}
+
+}  // namespace
+
 Result<json> GenerateStudy(const StudyOptions& o, const std::filesystem::path& dir, const Progress& progress) {
   if (auto s = o.Check(); !s) return s.error();
   json participants = json::array();
-  for (int p = 0; p < o.participants; ++p) {
-    char subject[16], pid[16], pname[32];
-    std::snprintf(subject, sizeof subject, "P%03d", p + 1);
-    std::snprintf(pid, sizeof pid, "PH-%04d", p + 1);
-    std::snprintf(pname, sizeof pname, "PHANTOM^P%03d", p + 1);
-    Rng prng(DeriveSeed(o.seed, subject));
-    char birth[16];
-    std::snprintf(birth, sizeof birth, "19%02d%02d%02d", prng.Int(80, 99), prng.Int(1, 12), prng.Int(1, 28));
-    const double trend = prng.Uniform(-0.5, 1.5);  // some respond to treatment with more recruitment
-    Scene scenes[2];
-    const char* sides[2] = {"L", "R"};
-    for (int s = 0; s < 2; ++s) {
-      SceneOptions so;
-      so.seed = DeriveSeed(o.seed, std::string(subject) + sides[s]);
-      so.difficulty = prng.Chance(0.5) ? Difficulty::kEasy : Difficulty::kMedium;
-      so.width = o.width;
-      so.height = o.height;
-      so.cine = true;
-      // Premature ovarian insufficiency: few follicles to start with.
-      so.follicle_count = prng.Int(0, 8);
-      scenes[s] = GenerateScene(so);
-    }
+  for (int index = 0; index < o.participants; ++index) {
+    Participant p = MakeParticipant(o, index);
     json visits = json::array();
     for (int v = 0; v < o.visits; ++v) {
-      const std::string date = AddDays(o.first_study_date, 14 * v);
-      const std::string visit_tag = std::string(subject) + "-V" + std::to_string(v + 1);
-      const std::string study_uid = MakeUid(o.seed, "study:" + visit_tag);
-      const std::filesystem::path visit_dir = dir / subject / ("V" + std::to_string(v + 1));
+      Visit visit;
+      visit.number = v + 1;
+      visit.date = AddDays(o.first_study_date, 14 * v);
+      visit.tag = p.subject + "-V" + std::to_string(visit.number);
+      visit.study_uid = MakeUid(o.seed, "study:" + visit.tag);
+      visit.relative_dir = std::filesystem::path(p.subject) / ("V" + std::to_string(visit.number));
       json ovaries = json::array();
       int afc_total = 0;
       bool total_known = true;
-      for (int s = 0; s < 2; ++s) {
-        if (v > 0) EvolveFollicles(scenes[s], DeriveSeed(o.seed, visit_tag + sides[s]), trend);
-        Scene scene = scenes[s];
-        Rng vrng(DeriveSeed(o.seed, visit_tag + sides[s] + "visit"));
-        scene.has_ovary = !vrng.Chance(o.not_visualised_probability);
-        const bool by_tag = vrng.Chance(0.7);
-        const std::string side_words = s == 0 ? (vrng.Chance(0.5) ? "LT OVARY" : "LOV") : (vrng.Chance(0.5) ? "RT OVARY" : "ROV");
-        json files = json::array();
-        std::optional<int> ovary_afc;
-        SizeCounts ovary_counts;
-        for (int k = 0; k <= o.stills_per_ovary; ++k) {
-          const bool sweep = k == 0;
-          CaseSpec c;
-          c.stem = visit_tag + "-" + sides[s] + (sweep ? "-sweep" : "-still" + std::to_string(k));
-          c.scene = scene.options;
-          c.scene.seed = DeriveSeed(o.seed, c.stem);
-          c.frames = sweep ? o.sweep_frames : 1;
-          c.frame_step_mm = o.sweep_step_mm;
-          c.encoding = o.encoding;
-          c.jpeg_quality = 88;
-          c.identity.patient_name = pname;
-          c.identity.patient_id = pid;
-          c.identity.patient_birth_date = birth;
-          c.identity.study_date = date;
-          c.identity.study_time = "0930" + std::to_string(10 + 10 * s + k);
-          c.identity.study_instance_uid = study_uid;
-          c.identity.series_instance_uid = MakeUid(o.seed, "series:" + visit_tag + sides[s]);
-          c.identity.series_number = s + 1;
-          c.identity.instance_number = k + 1;
-          c.identity.laterality = by_tag ? sides[s] : "";
-          c.identity.series_description = by_tag ? "TV PELVIS" : side_words;
-          c.screen_laterality = side_words;
-          std::vector<PlanePose> poses;
-          if (!sweep) {
-            // A frozen still through the ovary, off its middle by a little.
-            Rng srng(DeriveSeed(c.scene.seed, "still-plane"));
-            PlanePose pose;
-            const Rotation tilt = Rotation::FromEuler(srng.Normal(0, 0.05), srng.Normal(0, 0.05), srng.Normal(0, 0.05));
-            pose.u = tilt.ToWorld({1, 0, 0});
-            pose.v = tilt.ToWorld({0, 1, 0});
-            pose.origin = {0, 0, scene.ovary.shape.center.z + srng.Uniform(-0.35, 0.35) * scene.ovary.shape.semi_axes.z};
-            poses.push_back(pose);
-          }
-          if (progress) progress(c.stem);
-          GeneratedCase g = RenderCase(scene, c, poses);
-          if (auto st = WriteCase(g, c, visit_dir); !st) return st.error();
-          json f = {{"file", (std::filesystem::path(subject) / ("V" + std::to_string(v + 1)) / g.truth.image_file).generic_string()},
-                    {"truth", (std::filesystem::path(subject) / ("V" + std::to_string(v + 1)) / (c.stem + ".truth.json")).generic_string()},
-                    {"kind", g.truth.kind},
-                    {"afc", scene.has_ovary ? json(g.truth.counts.afc()) : json(nullptr)}};
-          files.push_back(f);
-          if (sweep && scene.has_ovary) {
-            ovary_afc = g.truth.counts.afc();
-            ovary_counts = g.truth.counts;
-          }
-        }
-        json ov = {{"side", sides[s]},
-                   {"visualised", scene.has_ovary},
-                   {"laterality_source", by_tag ? "ImageLaterality" : "SeriesDescription"},
-                   {"afc", ovary_afc ? json(*ovary_afc) : json(nullptr)},
-                   {"counts", ovary_afc ? CountsToJson(ovary_counts) : json(nullptr)},
-                   {"files", files}};
-        if (ovary_afc) afc_total += *ovary_afc; else total_known = false;
-        ovaries.push_back(ov);
+      for (int side = 0; side < 2; ++side) {
+        if (v > 0) EvolveFollicles(p.ovaries[side], DeriveSeed(o.seed, visit.tag + kSides[side]), p.trend);
+        auto ovary = WriteOvaryVisit(o, p, visit, side, p.ovaries[side], dir, progress);
+        if (!ovary) return ovary.error();
+        if ((*ovary)["afc"].is_number()) afc_total += (*ovary)["afc"].get<int>(); else total_known = false;
+        ovaries.push_back(std::move(ovary).value());
       }
-      visits.push_back({{"visit", v + 1},
-                        {"study_date", date},
-                        {"study_instance_uid", study_uid},
+      visits.push_back({{"visit", visit.number},
+                        {"study_date", visit.date},
+                        {"study_instance_uid", visit.study_uid},
                         {"ovaries", ovaries},
                         {"afc_total", total_known ? json(afc_total) : json(nullptr)}});
     }
-    participants.push_back({{"subject", subject},
-                            {"patient_id", pid},
-                            {"patient_name", pname},
+    participants.push_back({{"subject", p.subject},
+                            {"patient_id", p.patient_id},
+                            {"patient_name", p.patient_name},
                             {"visits", visits}});
   }
   json study = {{"schema", "antra-phantom-study/1"},
@@ -423,20 +454,77 @@ Result<json> GenerateStudy(const StudyOptions& o, const std::filesystem::path& d
   return study;
 }
 
-json TruthAsResults(const eval::TruthCase& truth, std::uint64_t perturb_seed) {
-  Rng rng(perturb_seed ? DeriveSeed(perturb_seed, truth.stem) : 1);
-  const bool perturb = perturb_seed != 0;
-  ImageAnalysis a;
-  a.software_version = std::string("oracle ") + PhantomVersion();
-  a.path = truth.image_file;
-  a.width = truth.width;
-  a.height = truth.height;
-  a.frame_count = truth.frame_count;
-  a.calibration = Calibration::Global(CalibrationSource::kUser, {truth.mm_per_px_x, truth.mm_per_px_y}, 1.0,
-                                      "phantom truth");
-  a.parameters_hash = perturb ? "oracle-perturbed" : "oracle";
-  const double mmpp = truth.mm_per_px_x;
-  auto measurement = [&](const eval::TruthCrossSection& c) {
+namespace {
+
+// Results a perfect reader would write, or a deliberately imperfect one:
+// misses 10% of follicles, adds a false positive to 30% of frames, blurs sizes
+// (sd 0.5 mm, less for large follicles) and centres (0.7 px), adds one false
+// unique follicle per sweep. Every draw comes from one generator in a fixed
+// order, so a perturbation seed always gives the same results.
+class Oracle {
+ public:
+  Oracle(const eval::TruthCase& truth, std::uint64_t perturb_seed)
+      : truth_(truth), rng_(perturb_seed ? DeriveSeed(perturb_seed, truth.stem) : 1), perturb_(perturb_seed != 0) {}
+
+  FrameAnalysis Frame(const eval::TruthFrame& tf) {
+    FrameAnalysis f;
+    f.index = tf.index;
+    int id = 1;
+    SizeCounts counts;
+    for (const auto& c : tf.follicles) {
+      if (c.visible_fraction < eval::kDefaultMinVisibleFraction) continue;
+      if (perturb_ && rng_.Chance(0.1)) continue;  // missed
+      Follicle fol;
+      static_cast<FollicleMeasurement&>(fol) = Measure(c);
+      fol.id = id++;
+      counts.Add(*fol.mean_mm);
+      f.follicles.push_back(std::move(fol));
+    }
+    if (perturb_ && rng_.Chance(0.3)) {  // a false positive somewhere in the fan box
+      Follicle fp;
+      fp.center_px = {rng_.Uniform(0.2, 0.8) * truth_.width, rng_.Uniform(0.3, 0.9) * truth_.height};
+      fp.long_mm = fp.short_mm = fp.mean_mm = rng_.Uniform(2.5, 8.0);
+      fp.confidence = 0.3;
+      fp.id = id++;
+      counts.Add(*fp.mean_mm);
+      f.follicles.push_back(std::move(fp));
+    }
+    f.counts = counts;
+    return f;
+  }
+
+  std::vector<CineFollicle> UniqueFollicles(SizeCounts& counts) {
+    std::vector<CineFollicle> out;
+    int id = 1;
+    for (const auto& u : truth_.unique_follicles) {
+      if (!u.visible) continue;
+      if (perturb_ && rng_.Chance(0.1)) continue;
+      CineFollicle c;
+      c.id = id++;
+      c.best_frame = u.best_frame;
+      for (const auto& ap : u.frames) c.appearances.push_back({ap.frame, ap.center_px});
+      for (const auto& tc : truth_.frames[static_cast<size_t>(u.best_frame)].follicles) {
+        if (tc.follicle_id == u.id) c.at_best_frame = Measure(tc);
+      }
+      counts.Add(*c.at_best_frame.mean_mm);
+      out.push_back(std::move(c));
+    }
+    if (perturb_) {  // a false unique follicle, seen once
+      CineFollicle fp;
+      fp.id = id++;
+      fp.best_frame = 0;
+      fp.appearances.push_back({0, {0.1 * truth_.width, 0.95 * truth_.height}});
+      fp.at_best_frame.center_px = fp.appearances[0].center_px;
+      fp.at_best_frame.long_mm = fp.at_best_frame.short_mm = fp.at_best_frame.mean_mm = 5.0;
+      counts.Add(5.0);
+      out.push_back(std::move(fp));
+    }
+    return out;
+  }
+
+ private:
+  FollicleMeasurement Measure(const eval::TruthCrossSection& c) {
+    const double mmpp = truth_.mm_per_px_x;
     FollicleMeasurement m;
     m.center_px = c.center_px;
     m.long_axis = c.long_axis_px;
@@ -449,67 +537,39 @@ json TruthAsResults(const eval::TruthCase& truth, std::uint64_t perturb_seed) {
     m.area_equivalent_diameter_mm = 2 * std::sqrt(c.area_mm2 / 3.14159265358979323846);
     for (const auto& p : c.contour_px) m.contour_px.emplace_back(cvRound(p.x), cvRound(p.y));
     m.confidence = 1.0;
-    if (perturb) {
-      const double scale = std::max(0.3, 1.0 + rng.Normal(0, 0.5) / std::max(1.0, c.mean_mm));
+    if (perturb_) {
+      const double scale = std::max(0.3, 1.0 + rng_.Normal(0, 0.5) / std::max(1.0, c.mean_mm));
       m.long_mm = *m.long_mm * scale;
       m.short_mm = *m.short_mm * scale;
       m.mean_mm = 0.5 * (*m.long_mm + *m.short_mm);
-      m.center_px += cv::Point2d(rng.Normal(0, 0.7), rng.Normal(0, 0.7));
+      m.center_px += cv::Point2d(rng_.Normal(0, 0.7), rng_.Normal(0, 0.7));
     }
     return m;
-  };
-  for (const auto& tf : truth.frames) {
-    FrameAnalysis f;
-    f.index = tf.index;
-    int id = 1;
-    SizeCounts counts;
-    for (const auto& c : tf.follicles) {
-      if (c.visible_fraction < eval::kDefaultMinVisibleFraction) continue;
-      if (perturb && rng.Chance(0.1)) continue;  // missed
-      Follicle fol;
-      static_cast<FollicleMeasurement&>(fol) = measurement(c);
-      fol.id = id++;
-      counts.Add(*fol.mean_mm);
-      f.follicles.push_back(std::move(fol));
-    }
-    if (perturb && rng.Chance(0.3)) {  // a false positive somewhere in the fan box
-      Follicle fp;
-      fp.center_px = {rng.Uniform(0.2, 0.8) * truth.width, rng.Uniform(0.3, 0.9) * truth.height};
-      fp.long_mm = fp.short_mm = fp.mean_mm = rng.Uniform(2.5, 8.0);
-      fp.confidence = 0.3;
-      fp.id = id++;
-      counts.Add(*fp.mean_mm);
-      f.follicles.push_back(std::move(fp));
-    }
-    f.counts = counts;
-    a.frames.push_back(std::move(f));
   }
+
+  const eval::TruthCase& truth_;
+  Rng rng_;
+  bool perturb_;
+};
+
+}  // namespace
+
+json TruthAsResults(const eval::TruthCase& truth, std::uint64_t perturb_seed) {
+  const bool perturb = perturb_seed != 0;
+  ImageAnalysis a;
+  a.software_version = std::string("oracle ") + PhantomVersion();
+  a.path = truth.image_file;
+  a.width = truth.width;
+  a.height = truth.height;
+  a.frame_count = truth.frame_count;
+  a.calibration = Calibration::Global(CalibrationSource::kUser, {truth.mm_per_px_x, truth.mm_per_px_y}, 1.0,
+                                      "phantom truth");
+  a.parameters_hash = perturb ? "oracle-perturbed" : "oracle";
+  Oracle oracle(truth, perturb_seed);
+  for (const auto& tf : truth.frames) a.frames.push_back(oracle.Frame(tf));
   if (truth.kind == "cine") {
-    int id = 1;
     SizeCounts counts;
-    for (const auto& u : truth.unique_follicles) {
-      if (!u.visible) continue;
-      if (perturb && rng.Chance(0.1)) continue;
-      CineFollicle c;
-      c.id = id++;
-      c.best_frame = u.best_frame;
-      for (const auto& ap : u.frames) c.appearances.push_back({ap.frame, ap.center_px});
-      for (const auto& tc : truth.frames[static_cast<size_t>(u.best_frame)].follicles) {
-        if (tc.follicle_id == u.id) c.at_best_frame = measurement(tc);
-      }
-      counts.Add(*c.at_best_frame.mean_mm);
-      a.cine_follicles.push_back(std::move(c));
-    }
-    if (perturb) {
-      CineFollicle fp;
-      fp.id = id++;
-      fp.best_frame = 0;
-      fp.appearances.push_back({0, {0.1 * truth.width, 0.95 * truth.height}});
-      fp.at_best_frame.center_px = fp.appearances[0].center_px;
-      fp.at_best_frame.long_mm = fp.at_best_frame.short_mm = fp.at_best_frame.mean_mm = 5.0;
-      counts.Add(5.0);
-      a.cine_follicles.push_back(std::move(fp));
-    }
+    a.cine_follicles = oracle.UniqueFollicles(counts);
     a.counts = counts;
     a.counts_source = "unique-follicles";
   } else {

@@ -193,7 +193,8 @@ int RunOracle(const Options& o) {
   }
   fs::create_directories(o.oracle_out, ec);
   int written = 0, failures = 0;
-  for (const auto& entry : fs::directory_iterator(o.oracle_truth, ec)) {
+  // Recursive, so that a study's P001/V1/... truth gives flat <stem>.json results.
+  for (const auto& entry : fs::recursive_directory_iterator(o.oracle_truth, ec)) {
     const std::string name = entry.path().filename().string();
     if (!name.ends_with(".truth.json")) continue;
     auto truth = antra::eval::ReadTruthFile(entry.path());

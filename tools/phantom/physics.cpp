@@ -25,7 +25,7 @@ constexpr float kBloodAttenuation = 0.15f;
 constexpr float kGasAttenuation = 400.0f; // about 25 dB per mm at 6 MHz: nothing passes
 // Refraction at the edge of a round fluid structure casts a thin shadow
 // below where the beam grazes it; extra attenuation (one way) there.
-constexpr double kEdgeShadowDb = 1.2;
+constexpr double kEdgeShadowDb = 0.8;
 // Reverberation amplitude just behind a gas interface (fades over ~7 mm).
 constexpr double kGasReverb = 0.45;
 // Amplitude dB to natural log: 10^(dB/20) = exp(dB * ln(10) / 20).
@@ -160,6 +160,30 @@ double LumenDistance(const Lumen2D& lumen, double x, double y, cv::Point2d& norm
   return dist;
 }
 
+// ---- Tissue at one sample ---------------------------------------------------------
+
+struct TissueConstants {
+  float tissue_attenuation = 0;  // dB/(cm MHz), one way
+  float fluid_attenuation = 0;
+  double edge_shadow = 0;        // extra attenuation where a beam grazes a wall, dB/(cm MHz) over 1 mm
+};
+
+// What one sample of the polar grid shows.
+struct TissueSample {
+  float echo = 0;           // amplitude relative to unit background
+  float attenuation = 0;    // one way, dB/(cm MHz)
+  std::uint16_t label = kLabelBackground;
+};
+
+// Where a sample lies: image-plane and world millimetres, its beam's direction
+// and its grid indices.
+struct SamplePoint {
+  double X = 0, Y = 0;
+  Vec3 P;
+  double beam_sin = 0, beam_cos = 0;
+  int i = 0, j = 0;
+};
+
 // ---- Filters -------------------------------------------------------------------
 
 // Young & van Vliet recursive Gaussian on interleaved complex samples: the
@@ -242,6 +266,116 @@ double PointHash(const Vec3& p, std::uint64_t seed) {
   h = (h ^ (h >> 31)) * 0xBF58476D1CE4E5B9ull;
   h ^= h >> 29;
   return static_cast<double>(h >> 11) * 0x1.0p-53;
+}
+
+// Fascia: bright where the undulating sheet passes, fading along its length.
+template <typename Fields>
+void ApplySheets(const std::vector<Sheet>& sheets, const Fields& f, const SamplePoint& s, double texture, TissueSample& t) {
+  for (size_t k = 0; k < sheets.size(); ++k) {
+    const Sheet& sh = sheets[k];
+    double d = sh.normal.Dot(s.P) - sh.offset;
+    if (std::abs(d) > sh.undulation_mm + sh.thickness_mm) continue;
+    d += Bilinear(f.shift[k], s.i, s.j);
+    if (std::abs(d) >= 0.5 * sh.thickness_mm) continue;
+    // Fascia come and go along their length (angle, partial volume) and are
+    // brightest in the middle of the sheet.
+    const double presence = Bilinear(f.presence[k], s.i, s.j);
+    const double profile = 1.0 - std::abs(d) / (0.5 * sh.thickness_mm);
+    const double bright = sh.echo * std::clamp(1.8 * presence - 0.4, 0.0, 1.0) * (0.4 + 0.6 * profile) * std::exp(0.5 * texture);
+    if (bright > t.echo) {
+      t.echo = static_cast<float>(bright);
+      t.label = kLabelFascia;
+    }
+  }
+}
+
+void ApplyBladder(const Scene& sc, const Sections& sections, const SamplePoint& s, const TissueConstants& k, TissueSample& t) {
+  if (!sections.bladder || !InRect(sections.bladder->Bounds(), s.X, s.Y) || !sections.bladder->Contains(s.X, s.Y)) return;
+  if (sc.bladder->Contains(s.P)) {
+    t.echo = kUrineEcho;
+    t.attenuation = k.fluid_attenuation;
+    t.label = kLabelBladder;
+  } else {  // inside the grown ellipsoid only: the wall
+    t.echo = kBladderWallEcho;
+    t.label = kLabelFascia;
+  }
+}
+
+void ApplyVessels(const Sections& sections, const SamplePoint& s, TissueSample& t) {
+  for (const auto& vs : sections.vessels) {
+    if (!InRect(vs.bounds, s.X, s.Y)) continue;
+    const double d = DistanceToPolyline(s.P, vs.vessel->path);
+    if (d < vs.vessel->radius_mm) {
+      t.echo = kBloodEcho;
+      t.attenuation = kBloodAttenuation;
+      t.label = kLabelVessel;
+    } else if (d < vs.vessel->radius_mm + vs.vessel->wall_mm) {
+      t.echo = kVesselWallEcho;
+      t.label = kLabelVesselWall;
+    }
+  }
+}
+
+void ApplyBowel(const Sections& sections, const SamplePoint& s, const TissueConstants& k, TissueSample& t) {
+  for (const auto& bs : sections.bowel) {
+    if (!InRect(bs.bounds, s.X, s.Y)) continue;
+    const double d = DistanceToSegment(s.P, bs.loop->a, bs.loop->b);
+    if (d < bs.loop->radius_mm) {
+      t.echo = bs.loop->gas ? kGasEcho : 0.02f;
+      t.attenuation = bs.loop->gas ? kGasAttenuation : k.fluid_attenuation;
+      t.label = bs.loop->gas ? kLabelBowelGas : kLabelBowelFluid;
+    } else if (d < bs.loop->radius_mm + bs.loop->wall_mm) {
+      // Gut signature: bright mucosa, darker muscle layer.
+      const double depth_in_wall = d - bs.loop->radius_mm;
+      t.echo = static_cast<float>(depth_in_wall < 0.45 * bs.loop->wall_mm ? kBowelWallEcho : 0.7 * kBowelWallEcho);
+      t.label = kLabelBowelWall;
+    }
+  }
+}
+
+// Ovarian stroma (textured, brighter medulla, faint capsule) and the
+// follicles in it: anechoic lumen, specular wall.
+void ApplyOvary(const Scene& sc, const Sections& sections, const SamplePoint& s, float texture, const TissueConstants& k,
+                TissueSample& t) {
+  if (!sections.ovary_bounds || !InRect(*sections.ovary_bounds, s.X, s.Y) || !sc.ovary.Contains(s.P)) return;
+  constexpr double kCapsuleMm = 0.6;
+  const auto& ov = sc.ovary;
+  const Vec3 b = ov.shape.rotation.ToBody(s.P - ov.shape.center);
+  const double rho2 = (b.x * b.x) / (ov.shape.semi_axes.x * ov.shape.semi_axes.x) +
+                      (b.y * b.y) / (ov.shape.semi_axes.y * ov.shape.semi_axes.y) +
+                      (b.z * b.z) / (ov.shape.semi_axes.z * ov.shape.semi_axes.z);
+  t.echo = static_cast<float>(ov.stroma_echo * std::exp(texture) * (1.0 + ov.medulla_boost * std::max(0.0, 1.0 - rho2)));
+  if (rho2 > 0.8 && !ov.Contains(s.P, -kCapsuleMm)) t.echo = static_cast<float>(t.echo * sc.tissue.capsule_echo);
+  t.attenuation = k.tissue_attenuation;
+  t.label = kLabelStroma;
+  for (const auto& fs : sections.follicles) {
+    if (!InRect(fs.bounds, s.X, s.Y)) continue;
+    cv::Point2d normal;
+    const double dist = LumenDistance(fs.lumen, s.X, s.Y, normal);
+    if (dist <= 0 && fs.lumen.Contains(s.X, s.Y)) {
+      t.echo = static_cast<float>(sc.tissue.follicle_fluid_echo);
+      t.attenuation = k.fluid_attenuation;
+      t.label = static_cast<std::uint16_t>(kLabelFollicleBase + fs.id);
+      return;
+    }
+    if (dist > 0 && dist < fs.wall_mm) {
+      // Specular wall: brightest where the beam meets it head-on; where the
+      // beam grazes it, refraction casts a thin edge shadow.
+      const double incidence = std::abs(normal.x * s.beam_sin + normal.y * s.beam_cos);
+      const double wall = ov.stroma_echo * sc.tissue.wall_echo * (0.45 + 0.8 * incidence);
+      if (wall > t.echo) t.echo = static_cast<float>(wall);
+      t.attenuation = static_cast<float>(k.tissue_attenuation + k.edge_shadow * std::pow(1.0 - incidence, 8) / fs.wall_mm);
+      t.label = kLabelFollicleWall;
+    }
+  }
+}
+
+// Strong point reflectors (fibrous strands, small vessel walls), fixed to the
+// tissue so that a sweep shows the same ones.
+void ApplyPointReflectors(const Scene& sc, const SamplePoint& s, TissueSample& t) {
+  if (t.label != kLabelBackground && t.label != kLabelStroma && t.label != kLabelFascia) return;
+  const double q = PointHash(s.P, sc.tissue.texture_seed);
+  if (q < sc.tissue.bright_scatterers) t.echo = static_cast<float>(t.echo * (2.5 + 400.0 * q));
 }
 
 double InterpolateTgc(const std::vector<double>& points, double fraction) {
@@ -330,30 +464,15 @@ FrameRenderer::Tissue FrameRenderer::SampleTissue(const PlanePose& pose) const {
   const Sections sections = CutSections(sc, pose);
   const cv::Mat bg_texture = TextureField(pose, 0);
   const cv::Mat ov_texture = sc.has_ovary && sections.ovary_bounds ? TextureField(pose, 1) : cv::Mat();
-  // Fascia undulation and presence vary over millimetres: coarse fields.
-  const ValueNoise3D sheet_noise(DeriveSeed(sc.tissue.texture_seed, "sheets"));
-  std::vector<cv::Mat> sheet_shift, sheet_presence;
-  for (const auto& sh : sc.sheets) {
-    // Only cells near the sheet need the noise (a coarse cell spans < 2 mm).
-    const double reach = sh.undulation_mm + sh.thickness_mm + 2.0;
-    auto near = [&](const Vec3& P) { return std::abs(sh.normal.Dot(P) - sh.offset) <= reach; };
-    sheet_shift.push_back(CoarseField(pose, [&](const Vec3& P) {
-      return near(P) ? sh.undulation_mm * sheet_noise.At(P.x, P.y, P.z, sh.undulation_scale_mm) : 0.0;
-    }));
-    sheet_presence.push_back(CoarseField(pose, [&](const Vec3& P) {
-      return near(P) ? 0.5 + 0.5 * sheet_noise.At(P.x + 53, P.y - 17, P.z + 29, 6.0) : 0.0;
-    }));
-  }
-  const float tissue_att = static_cast<float>(sc.imaging.tissue_attenuation_db_cm_mhz);
-  const float fluid_att = static_cast<float>(sc.imaging.fluid_attenuation_db_cm_mhz);
-  const double edge_shadow = kEdgeShadowDb / sc.imaging.frequency_mhz * 10.0;  // per cm per MHz over 1 mm
-  const double capsule_mm = 0.6;
+  const SheetFields sheets = SheetFieldsFor(pose);
+  const TissueConstants k{static_cast<float>(sc.imaging.tissue_attenuation_db_cm_mhz),
+                          static_cast<float>(sc.imaging.fluid_attenuation_db_cm_mhz),
+                          kEdgeShadowDb / sc.imaging.frequency_mhz * 10.0};
 
   Tissue t;
   t.echo.create(samples_, beams_, CV_32F);
   t.attenuation.create(samples_, beams_, CV_32F);
   t.labels.create(samples_, beams_, CV_16U);
-  const Vec3 n_plane = pose.Normal();
   for (int i = 0; i < samples_; ++i) {
     const double r = r0_ + i * dr_;
     auto* echo = t.echo.ptr<float>(i);
@@ -365,143 +484,81 @@ FrameRenderer::Tissue FrameRenderer::SampleTissue(const PlanePose& pose) const {
     const double near_field = 1.0 + sc.imaging.near_field_reverb * std::exp(-(r - r0_) / 0.8) +
                               0.35 * sc.imaging.near_field_reverb * std::exp(-(r - r0_) / 4.0);
     for (int j = 0; j < beams_; ++j) {
-      const double X = r * sin_[static_cast<size_t>(j)], Y = r * cos_[static_cast<size_t>(j)];
-      const Vec3 P = pose.origin + pose.u * X + pose.v * Y;
-      float e = static_cast<float>(sc.tissue.background_echo * std::exp(bgt[j]));
-      float a = tissue_att;
-      std::uint16_t l = kLabelBackground;
-
-      for (size_t k = 0; k < sc.sheets.size(); ++k) {
-        const Sheet& sh = sc.sheets[k];
-        double d = sh.normal.Dot(P) - sh.offset;
-        if (std::abs(d) > sh.undulation_mm + sh.thickness_mm) continue;
-        d += Bilinear(sheet_shift[k], i, j);
-        if (std::abs(d) < 0.5 * sh.thickness_mm) {
-          // Fascia come and go along their length (angle, partial volume).
-          const double presence = Bilinear(sheet_presence[k], i, j);
-          // Brightest in the middle of the sheet, fading to its edges.
-          const double profile = 1.0 - std::abs(d) / (0.5 * sh.thickness_mm);
-          const double bright = sh.echo * std::clamp(1.8 * presence - 0.4, 0.0, 1.0) * (0.4 + 0.6 * profile) *
-                                std::exp(0.5 * bgt[j]);
-          if (bright > e) {
-            e = static_cast<float>(bright);
-            l = kLabelFascia;
-          }
-        }
-      }
-
-      if (sections.bladder && InRect(sections.bladder->Bounds(), X, Y) && sections.bladder->Contains(X, Y)) {
-        const Ellipsoid& b = *sc.bladder;
-        if (b.Contains(P)) {
-          e = kUrineEcho;
-          a = fluid_att;
-          l = kLabelBladder;
-        } else {
-          e = kBladderWallEcho;
-          l = kLabelFascia;
-        }
-      }
-
-      for (const auto& vs : sections.vessels) {
-        if (!InRect(vs.bounds, X, Y)) continue;
-        const double d = DistanceToPolyline(P, vs.vessel->path);
-        if (d < vs.vessel->radius_mm) {
-          e = kBloodEcho;
-          a = kBloodAttenuation;
-          l = kLabelVessel;
-        } else if (d < vs.vessel->radius_mm + vs.vessel->wall_mm) {
-          e = kVesselWallEcho;
-          l = kLabelVesselWall;
-        }
-      }
-
-      for (const auto& bs : sections.bowel) {
-        if (!InRect(bs.bounds, X, Y)) continue;
-        const double d = DistanceToSegment(P, bs.loop->a, bs.loop->b);
-        if (d < bs.loop->radius_mm) {
-          if (bs.loop->gas) {
-            e = kGasEcho;
-            a = kGasAttenuation;
-            l = kLabelBowelGas;
-          } else {
-            e = 0.02f;
-            a = fluid_att;
-            l = kLabelBowelFluid;
-          }
-        } else if (d < bs.loop->radius_mm + bs.loop->wall_mm) {
-          // Gut signature: bright mucosa, darker muscle layer.
-          const double depth_in_wall = d - bs.loop->radius_mm;
-          e = static_cast<float>(depth_in_wall < 0.45 * bs.loop->wall_mm ? kBowelWallEcho : 0.7 * kBowelWallEcho);
-          l = kLabelBowelWall;
-        }
-      }
-
-      if (sections.ovary_bounds && InRect(*sections.ovary_bounds, X, Y) && sc.ovary.Contains(P)) {
-        const auto& ov = sc.ovary;
-        const Vec3 b = ov.shape.rotation.ToBody(P - ov.shape.center);
-        const double rho2 = (b.x * b.x) / (ov.shape.semi_axes.x * ov.shape.semi_axes.x) +
-                            (b.y * b.y) / (ov.shape.semi_axes.y * ov.shape.semi_axes.y) +
-                            (b.z * b.z) / (ov.shape.semi_axes.z * ov.shape.semi_axes.z);
-        e = static_cast<float>(ov.stroma_echo * std::exp(ovt[j]) * (1.0 + ov.medulla_boost * std::max(0.0, 1.0 - rho2)));
-        if (rho2 > 0.8 && !sc.ovary.Contains(P, -capsule_mm)) e = static_cast<float>(e * sc.tissue.capsule_echo);
-        a = tissue_att;
-        l = kLabelStroma;
-        for (const auto& fs : sections.follicles) {
-          if (!InRect(fs.bounds, X, Y)) continue;
-          cv::Point2d normal;
-          const double dist = LumenDistance(fs.lumen, X, Y, normal);
-          if (dist <= 0 && fs.lumen.Contains(X, Y)) {
-            e = static_cast<float>(sc.tissue.follicle_fluid_echo);
-            a = fluid_att;
-            l = static_cast<std::uint16_t>(kLabelFollicleBase + fs.id);
-            break;
-          }
-          if (dist > 0 && dist < fs.wall_mm) {
-            // Specular wall: brightest where the beam meets it head-on.
-            const double incidence = std::abs(normal.x * sin_[static_cast<size_t>(j)] + normal.y * cos_[static_cast<size_t>(j)]);
-            const double wall = ov.stroma_echo * sc.tissue.wall_echo * (0.45 + 0.8 * incidence);
-            if (wall > e) e = static_cast<float>(wall);
-            a = static_cast<float>(tissue_att + edge_shadow * std::pow(1.0 - incidence, 8) / fs.wall_mm);
-            l = kLabelFollicleWall;
-          }
-        }
-      }
-      (void)n_plane;
-      if (l == kLabelBackground || l == kLabelStroma || l == kLabelFascia) {
-        // Strong point reflectors (fibrous strands, small vessels walls),
-        // fixed to the tissue so that a sweep shows the same ones.
-        const double q = PointHash(P, sc.tissue.texture_seed);
-        if (q < sc.tissue.bright_scatterers) e = static_cast<float>(e * (2.5 + 400.0 * q));
-      }
-      echo[j] = static_cast<float>(e * near_field);
-      att[j] = a;
-      lab[j] = l;
+      SamplePoint s;
+      s.i = i;
+      s.j = j;
+      s.beam_sin = sin_[static_cast<size_t>(j)];
+      s.beam_cos = cos_[static_cast<size_t>(j)];
+      s.X = r * s.beam_sin;
+      s.Y = r * s.beam_cos;
+      s.P = pose.origin + pose.u * s.X + pose.v * s.Y;
+      TissueSample ts;
+      ts.echo = static_cast<float>(sc.tissue.background_echo * std::exp(bgt[j]));
+      ts.attenuation = k.tissue_attenuation;
+      // Later structures overwrite earlier ones where they overlap.
+      ApplySheets(sc.sheets, sheets, s, bgt[j], ts);
+      ApplyBladder(sc, sections, s, k, ts);
+      ApplyVessels(sections, s, ts);
+      ApplyBowel(sections, s, k, ts);
+      ApplyOvary(sc, sections, s, ovt ? ovt[j] : 0.0f, k, ts);
+      ApplyPointReflectors(sc, s, ts);
+      echo[j] = static_cast<float>(ts.echo * near_field);
+      att[j] = ts.attenuation;
+      lab[j] = ts.label;
     }
   }
   return t;
 }
 
-RenderedFrame FrameRenderer::Render(const PlanePose& pose) {
-  const Scene& sc = scene_;
-  const ImagingParams& im = sc.imaging;
-  const ProbeGeometry& probe = sc.probe;
-  Tissue tissue = SampleTissue(pose);
+FrameRenderer::SheetFields FrameRenderer::SheetFieldsFor(const PlanePose& pose) const {
+  // Fascia undulation and presence vary over millimetres: coarse fields.
+  const ValueNoise3D sheet_noise(DeriveSeed(scene_.tissue.texture_seed, "sheets"));
+  SheetFields f;
+  for (const auto& sh : scene_.sheets) {
+    // Only cells near the sheet need the noise (a coarse cell spans < 2 mm).
+    const double reach = sh.undulation_mm + sh.thickness_mm + 2.0;
+    auto near = [&](const Vec3& P) { return std::abs(sh.normal.Dot(P) - sh.offset) <= reach; };
+    f.shift.push_back(CoarseField(pose, [&](const Vec3& P) {
+      return near(P) ? sh.undulation_mm * sheet_noise.At(P.x, P.y, P.z, sh.undulation_scale_mm) : 0.0;
+    }));
+    f.presence.push_back(CoarseField(pose, [&](const Vec3& P) {
+      return near(P) ? 0.5 + 0.5 * sheet_noise.At(P.x + 53, P.y - 17, P.z + 29, 6.0) : 0.0;
+    }));
+  }
+  return f;
+}
 
+RenderedFrame FrameRenderer::Render(const PlanePose& pose) {
+  const Tissue tissue = SampleTissue(pose);
+  std::vector<double> tgc_db;
+  cv::Mat shadow_polar;
+  cv::Mat amplitude = GainedAmplitude(tissue, tgc_db, shadow_polar);
+  AddClutter(amplitude);
+  const auto frame = static_cast<std::uint64_t>(frame_counter_++);
+  cv::Mat field = Scatterers(amplitude, DeriveSeed(seed_, "speckle", frame));
+  cv::Mat envelope = Envelope(field, tgc_db, DeriveSeed(seed_, "receiver-noise", frame + 1));
+  ReduceSpeckle(envelope);
+  return ScanConvert(LogCompress(envelope), tissue.labels, shadow_polar);
+}
+
+cv::Mat FrameRenderer::GainedAmplitude(const Tissue& tissue, std::vector<double>& tgc_db, cv::Mat& shadow_polar) const {
   // Two-way attenuation down each beam against the nominal tissue value that
   // TGC compensates; the remainder (+ slider error + gain) scales the echoes.
+  const ImagingParams& im = scene_.imaging;
   const double db_per_sample = im.frequency_mhz * dr_ / 10.0;  // (dB/cm/MHz) -> dB per sample
   cv::Mat amplitude(samples_, beams_, CV_32F);
-  cv::Mat shadow_polar(samples_, beams_, CV_8U);
+  shadow_polar.create(samples_, beams_, CV_8U);
   std::vector<double> accumulated(static_cast<size_t>(beams_), 0.0);
   std::vector<int> gas_at(static_cast<size_t>(beams_), -1);  // first gas sample per beam
-  std::vector<double> tgc_db(static_cast<size_t>(samples_));
+  tgc_db.assign(static_cast<size_t>(samples_), 0.0);
   for (int i = 0; i < samples_; ++i) {
     const double depth = i * dr_;
     const double nominal = 2.0 * im.tissue_attenuation_db_cm_mhz * im.frequency_mhz * depth / 10.0;
-    tgc_db[static_cast<size_t>(i)] = nominal + InterpolateTgc(im.tgc_error_db, depth / probe.depth_mm) + im.gain_db +
+    tgc_db[static_cast<size_t>(i)] = nominal + InterpolateTgc(im.tgc_error_db, depth / scene_.probe.depth_mm) + im.gain_db +
                                      im.tgc_slope_db_per_cm * depth / 10.0;
     const float* echo = tissue.echo.ptr<float>(i);
     const float* att = tissue.attenuation.ptr<float>(i);
+    const auto* labels = tissue.labels.ptr<std::uint16_t>(i);
     auto* amp = amplitude.ptr<float>(i);
     auto* sh = shadow_polar.ptr<std::uint8_t>(i);
     for (int j = 0; j < beams_; ++j) {
@@ -509,7 +566,7 @@ RenderedFrame FrameRenderer::Render(const PlanePose& pose) {
       const double loss = acc - nominal;  // beyond what TGC expects
       amp[j] = static_cast<float>(echo[j] * std::exp(kDbToNeper * (tgc_db[static_cast<size_t>(i)] - nominal - loss)));
       auto& gas = gas_at[static_cast<size_t>(j)];
-      if (gas < 0 && tissue.labels.at<std::uint16_t>(i, j) == kLabelBowelGas) gas = i;
+      if (gas < 0 && labels[j] == kLabelBowelGas) gas = i;
       if (gas >= 0 && i > gas) {
         // "Dirty" shadow: reverberation between probe and gas fills it with
         // fading bands of echoes.
@@ -520,13 +577,17 @@ RenderedFrame FrameRenderer::Render(const PlanePose& pose) {
       acc += 2.0 * att[j] * db_per_sample;
     }
   }
+  return amplitude;
+}
 
-  // Clutter: side lobes and reverberation add a haze proportional to the
-  // echoes around a point; it fills small dark structures.
+void FrameRenderer::AddClutter(cv::Mat& amplitude) const {
+  // Side lobes and reverberation add a haze proportional to the echoes
+  // around a point; it fills small dark structures.
+  const ImagingParams& im = scene_.imaging;
   cv::Mat power;
   cv::multiply(amplitude, amplitude, power);
   if (im.clutter > 0) {
-    const double mid_r = r0_ + 0.5 * probe.depth_mm;
+    const double mid_r = r0_ + 0.5 * scene_.probe.depth_mm;
     // The haze is smooth: blur a quarter-size copy and scale it back up.
     cv::Mat small, haze;
     cv::resize(power, small, cv::Size(), 0.25, 0.25, cv::INTER_AREA);
@@ -536,12 +597,14 @@ RenderedFrame FrameRenderer::Render(const PlanePose& pose) {
     cv::scaleAdd(haze, im.clutter, power, power);
   }
   cv::sqrt(power, amplitude);
+}
 
-  // Scatterers: complex Gaussian, partly kept from the previous frame.
-  Rng rng(DeriveSeed(seed_, "speckle", static_cast<std::uint64_t>(frame_counter_++)));
+cv::Mat FrameRenderer::Scatterers(const cv::Mat& amplitude, std::uint64_t seed) {
+  // Complex Gaussian scatterers, partly kept from the previous frame.
+  Rng rng(seed);
   cv::Mat field(samples_, beams_, CV_32FC2);
   const bool correlate = !previous_noise_.empty() && previous_noise_.size() == field.size();
-  const float keep = static_cast<float>(im.elevation_correlation);
+  const float keep = static_cast<float>(scene_.imaging.elevation_correlation);
   const float fresh = std::sqrt(1.0f - keep * keep);
   const float half = static_cast<float>(std::sqrt(0.5));
   for (int i = 0; i < samples_; ++i) {
@@ -559,7 +622,11 @@ RenderedFrame FrameRenderer::Render(const PlanePose& pose) {
     const float* amp = amplitude.ptr<float>(i);
     for (int j = 0; j < beams_; ++j) f[j] *= amp[j];
   }
+  return field;
+}
 
+cv::Mat FrameRenderer::Envelope(cv::Mat& field, const std::vector<double>& tgc_db, std::uint64_t noise_seed) const {
+  const ImagingParams& im = scene_.imaging;
   // Point-spread function. Along the beam: the pulse envelope.
   const double sigma_axial = im.axial_sigma_mm / dr_;
   const int k_axial = 2 * static_cast<int>(std::ceil(4 * sigma_axial)) + 1;
@@ -567,14 +634,15 @@ RenderedFrame FrameRenderer::Render(const PlanePose& pose) {
   const double axial_energy = axial_kernel.dot(axial_kernel);
   cv::Mat one = cv::Mat::ones(1, 1, CV_32F);
   cv::sepFilter2D(field, field, CV_32F, one, axial_kernel, cv::Point(-1, -1), 0, cv::BORDER_REFLECT);
-  // Across the beams: a Gaussian beam, narrowest at the focus.
+  // Across the beams: a Gaussian beam, narrowest at the focus. Then receiver
+  // noise (amplified by TGC like the echoes) and the envelope.
   std::vector<double> work;
   const double noise_amp = std::pow(10.0, im.noise_db / 20.0);
-  Rng noise_rng(DeriveSeed(seed_, "receiver-noise", static_cast<std::uint64_t>(frame_counter_)));
+  Rng noise_rng(noise_seed);
   cv::Mat envelope(samples_, beams_, CV_32F);
   for (int i = 0; i < samples_; ++i) {
     const double r = r0_ + i * dr_;
-    const double z = (i * dr_ - probe.focus_mm) / im.depth_of_field_mm;
+    const double z = (i * dr_ - scene_.probe.focus_mm) / im.depth_of_field_mm;
     const double sigma_mm = im.lateral_sigma_focus_mm * std::sqrt(1 + z * z);
     const double sigma_beams = sigma_mm / (r * dtheta_);
     const auto coeffs = CoefficientsFor(sigma_beams);
@@ -592,24 +660,30 @@ RenderedFrame FrameRenderer::Render(const PlanePose& pose) {
       env[j] = static_cast<float>(std::sqrt(re * re + imv * imv));
     }
   }
+  return envelope;
+}
+
+void FrameRenderer::ReduceSpeckle(cv::Mat& envelope) const {
+  const ImagingParams& im = scene_.imaging;
+  const double mid_r = r0_ + 0.5 * scene_.probe.depth_mm;
   if (im.smoothing_mm > 0) {
-    const double mid_r = r0_ + 0.5 * probe.depth_mm;
     cv::GaussianBlur(envelope, envelope, cv::Size(0, 0), std::max(0.3, im.smoothing_mm / (mid_r * dtheta_)),
                      std::max(0.3, im.smoothing_mm / dr_), cv::BORDER_REFLECT);
   }
-
   if (im.speckle_reduction > 0) {
-    // Speckle reduction as scanners apply it: pull each sample towards the
-    // mean of about a millimetre around it (box filter: constant cost).
-    const double mid_r = r0_ + 0.5 * probe.depth_mm;
+    // As scanners do it: pull each sample towards the mean of about a
+    // millimetre around it (box filter: constant cost).
     const int ky = 2 * std::max(1, static_cast<int>(0.6 / dr_)) + 1;
     const int kx = 2 * std::max(1, static_cast<int>(0.6 / (mid_r * dtheta_))) + 1;
     cv::Mat local;
     cv::blur(envelope, local, cv::Size(kx, ky), cv::Point(-1, -1), cv::BORDER_REFLECT);
     cv::addWeighted(envelope, 1.0 - im.speckle_reduction, local, im.speckle_reduction, 0.0, envelope);
   }
+}
 
-  // Log compression and grey map.
+cv::Mat FrameRenderer::LogCompress(const cv::Mat& envelope) const {
+  // Log compression to the dynamic range, then the scanner's grey map.
+  const ImagingParams& im = scene_.imaging;
   cv::Mat polar(samples_, beams_, CV_8U);
   const double bottom = im.headroom_db - im.dynamic_range_db;
   std::vector<std::uint8_t> lut(4096);
@@ -626,10 +700,13 @@ RenderedFrame FrameRenderer::Render(const PlanePose& pose) {
       out[j] = lut[static_cast<size_t>(v * (lut.size() - 1))];
     }
   }
+  return polar;
+}
 
+RenderedFrame FrameRenderer::ScanConvert(const cv::Mat& polar, const cv::Mat& labels, const cv::Mat& shadow_polar) const {
   RenderedFrame frame;
   cv::remap(polar, frame.gray, map_x_, map_y_, cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar(0));
-  cv::remap(tissue.labels, frame.labels, map_x_, map_y_, cv::INTER_NEAREST, cv::BORDER_CONSTANT, cv::Scalar(0));
+  cv::remap(labels, frame.labels, map_x_, map_y_, cv::INTER_NEAREST, cv::BORDER_CONSTANT, cv::Scalar(0));
   cv::remap(shadow_polar, frame.shadow, map_x_, map_y_, cv::INTER_NEAREST, cv::BORDER_CONSTANT, cv::Scalar(0));
   frame.fan = fan_mask_.clone();
   frame.gray.setTo(0, fan_mask_ == 0);

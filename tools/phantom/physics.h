@@ -65,7 +65,19 @@ class FrameRenderer {
     cv::Mat attenuation; // CV_32F one-way dB/(cm MHz)
     cv::Mat labels;      // CV_16U
   };
+  struct SheetFields {
+    std::vector<cv::Mat> shift, presence;  // coarse, per sheet
+  };
+  // Stages of Render().
   Tissue SampleTissue(const PlanePose& pose) const;
+  SheetFields SheetFieldsFor(const PlanePose& pose) const;
+  cv::Mat GainedAmplitude(const Tissue& tissue, std::vector<double>& tgc_db, cv::Mat& shadow_polar) const;
+  void AddClutter(cv::Mat& amplitude) const;
+  cv::Mat Scatterers(const cv::Mat& amplitude, std::uint64_t seed);
+  cv::Mat Envelope(cv::Mat& field, const std::vector<double>& tgc_db, std::uint64_t noise_seed) const;
+  void ReduceSpeckle(cv::Mat& envelope) const;
+  cv::Mat LogCompress(const cv::Mat& envelope) const;
+  RenderedFrame ScanConvert(const cv::Mat& polar, const cv::Mat& labels, const cv::Mat& shadow_polar) const;
   // A smooth field sampled every kDecimation samples along both axes.
   template <typename F>
   cv::Mat CoarseField(const PlanePose& pose, F&& value) const;
