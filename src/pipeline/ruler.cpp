@@ -64,7 +64,7 @@ std::vector<Mark> FindMarks(const cv::Mat& luma, const RulerOptions& o) {
   for (int i = 1; i < n; ++i) {
     const int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
     const int area = stats.at<int>(i, cv::CC_STAT_AREA);
-    if (w > o.max_mark_width_px || h > o.max_mark_height_px || area < 2 || w < h - 1) continue;
+    if (w > o.max_mark_width_px || h > o.max_mark_height_px || w < h - 1) continue;
     // A drawn mark is solid (a bar or a dot), unlike a speckle streak.
     if (area < 0.6 * w * h) continue;
     const cv::Rect box(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP), w, h);
@@ -135,30 +135,49 @@ Fit FitPeriod(const std::vector<Mark>& column, const RulerOptions& o, double min
   return best;
 }
 
+double MedianOf(std::vector<int> v) {
+  if (v.empty()) return 0;
+  std::nth_element(v.begin(), v.begin() + long(v.size() / 2), v.end());
+  return v[v.size() / 2];
+}
+
 // Reads the period as 0.5 or 1 cm from the marks' widths.
 void ReadPeriod(const std::vector<Mark>& column, const Fit& fit, RulerReading& out) {
-  std::vector<int> widths;
-  for (int m : fit.members) widths.push_back(column[size_t(m)].box.width);
-  std::vector<int> sorted = widths;
-  std::nth_element(sorted.begin(), sorted.begin() + long(sorted.size() / 2), sorted.end());
-  const double median = sorted[sorted.size() / 2];
-  const double long_width = std::max(median * 1.8, median + 3.0);
+  // Marks at even and odd steps: dots and dashes alternate on a 0.5 cm ruler.
+  // Medians, so that the few long marks do not sway them.
+  std::vector<int> even, odd;
+  for (size_t i = 0; i < fit.members.size(); ++i) {
+    const int w = column[size_t(fit.members[i])].box.width;
+    ((fit.steps[i] % 2 + 2) % 2 == 0 ? even : odd).push_back(w);
+  }
+  const double even_width = MedianOf(even), odd_width = MedianOf(odd);
+  // Long marks: clearly wider than both kinds.
+  const double long_width = std::max(1.6 * std::max(even_width, odd_width), std::max(even_width, odd_width) + 3.0);
   std::vector<int> long_steps;
-  double even_sum = 0, odd_sum = 0;
-  int even_n = 0, odd_n = 0;
-  for (size_t i = 0; i < widths.size(); ++i) {
-    if (widths[i] >= long_width) {
+  // Neighbouring marks (one step apart, neither long): is the even one
+  // consistently wider, or the odd one? Dots and dashes may differ by a single
+  // pixel after JPEG, so consistency counts more than size.
+  int pairs = 0, even_wider = 0, odd_wider = 0;
+  double difference = 0;
+  for (size_t i = 0; i < fit.members.size(); ++i) {
+    const int w = column[size_t(fit.members[i])].box.width;
+    if (w >= long_width) {
       long_steps.push_back(fit.steps[i]);
       continue;
     }
-    if ((fit.steps[i] % 2 + 2) % 2 == 0) even_sum += widths[i], ++even_n;
-    else odd_sum += widths[i], ++odd_n;
+    if (i + 1 >= fit.members.size() || fit.steps[i + 1] != fit.steps[i] + 1) continue;
+    const int next = column[size_t(fit.members[i + 1])].box.width;
+    if (next >= long_width) continue;
+    const bool even_first = (fit.steps[i] % 2 + 2) % 2 == 0;
+    const int even_w = even_first ? w : next, odd_w = even_first ? next : w;
+    ++pairs;
+    if (even_w > odd_w) ++even_wider;
+    if (odd_w > even_w) ++odd_wider;
+    difference += std::abs(even_w - odd_w);
   }
-  bool alternating = false;
-  if (even_n >= 2 && odd_n >= 2) {
-    const double even = even_sum / even_n, odd = odd_sum / odd_n;
-    alternating = std::abs(even - odd) >= std::max(1.0, 0.25 * std::max(even, odd));
-  }
+  const int agreeing = std::max(even_wider, odd_wider);
+  const bool alternating = pairs >= 2 && difference / pairs >= 0.8 &&
+                           (agreeing == pairs || (pairs >= 4 && agreeing >= 0.8 * pairs));
   // Long marks every 10 periods: 0.5 cm periods; every 5 (and not 10): 1 cm.
   int long_every = 0;
   for (size_t i = 1; i < long_steps.size(); ++i) {
