@@ -157,8 +157,22 @@ TEST(AnalyzeCommand, MultiFrameFilesAreAnalysedFrameByFrame) {
   ExpectFollowsSchema(j);
   ASSERT_EQ(j.at("frames").size(), 3u);
   for (int i = 0; i < 3; ++i) EXPECT_EQ(j.at("frames").at(i).at("index"), i);
-  EXPECT_TRUE(j.at("counts").is_null());
-  EXPECT_TRUE(j.at("follicles").empty());
+  // Linked across frames (issue 5): unique follicles give the image's counts.
+  EXPECT_EQ(j.at("counts_source"), "unique-follicles");
+  ASSERT_FALSE(j.at("counts").is_null());
+  ASSERT_FALSE(j.at("follicles").empty());
+  int counted = 0;
+  for (const auto& f : j.at("follicles")) {
+    const int best = f.at("best_frame").get<int>();
+    EXPECT_GE(best, 0);
+    EXPECT_LT(best, 3);
+    bool best_listed = false;
+    for (const auto& a : f.at("frames")) best_listed |= a.at("index").get<int>() == best;
+    EXPECT_TRUE(best_listed);
+    const double d = f.at("mean_diameter_mm").get<double>();
+    counted += d >= 2.0 && d <= 10.0;
+  }
+  EXPECT_EQ(j.at("counts").at("afc").get<int>(), counted);
   ASSERT_EQ(RunAntra("analyze " + in.cine.string() + " --frame 2 --json " + (dir / "f2.json").string(), dir / "log2"), 0);
   const auto f2 = ReadJson(dir / "f2.json");
   ASSERT_EQ(f2.at("frames").size(), 1u);
