@@ -227,7 +227,7 @@ int main(int argc, char** argv) {
   app.add_option("--seed", o.seed, "Seed: the same seed gives the same files");
   app.add_option("--difficulty", o.difficulty, "easy, medium or hard");
   app.add_option("--count", o.count, "Number of cases")->check(CLI::Range(1, 100000));
-  app.add_option("--cine", o.cine_frames, "Write sweeps of this many frames instead of stills")->check(CLI::Range(0, 500));
+  app.add_option("--cine", o.cine_frames, "Write sweeps of this many frames instead of stills")->check(CLI::Range(0, 2000));
   app.add_option("--step", o.step_mm, "Elevation step between sweep frames, mm");
   app.add_option("--width", o.width, "Screen width in pixels");
   app.add_option("--height", o.height, "Screen height in pixels");
