@@ -1,0 +1,505 @@
+#include "batch/batch_run.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+
+#include <opencv2/core/utility.hpp>
+
+#include "batch/analysis_cache.h"
+#include "batch/discovery.h"
+#include "batch/progress.h"
+#include "batch/results_lock.h"
+#include "batch/worker_pool.h"
+#include "core/atomic_file.h"
+#include "study/csv.h"
+#include "study/sha256.h"
+
+namespace antra {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+// OpenCV's own thread pool set to one thread for the life of the run: the
+// batch parallelises over files, and a worker that fanned out over every core
+// would make `--jobs` meaningless. Restored afterwards for library callers.
+class SingleThreadedOpenCv {
+ public:
+  SingleThreadedOpenCv() : previous_(cv::getNumThreads()) { cv::setNumThreads(1); }
+  ~SingleThreadedOpenCv() { cv::setNumThreads(previous_); }
+  SingleThreadedOpenCv(const SingleThreadedOpenCv&) = delete;
+  SingleThreadedOpenCv& operator=(const SingleThreadedOpenCv&) = delete;
+
+ private:
+  int previous_;
+};
+
+std::unique_ptr<ProgressReporter> Progress(const BatchOptions& options, const std::string& what, size_t total) {
+  if (!options.progress || total == 0) return nullptr;
+  return std::make_unique<ProgressReporter>(options.progress, what, static_cast<int>(total),
+                                            options.progress_interactive);
+}
+
+// Everything the run knows about one discovered file.
+struct FileState {
+  fs::path path;
+  fs::path relative;  // inside the archive, for shard assignment of misfits
+  int owner = 0;      // shard that reports this file's problems
+  bool hash_wanted = false;
+};
+
+bool IsUnder(const fs::path& path, const fs::path& folder) {
+  std::error_code ec;
+  const fs::path p = fs::weakly_canonical(path, ec);
+  const fs::path f = fs::weakly_canonical(folder, ec);
+  auto pi = p.begin();
+  for (auto fi = f.begin(); fi != f.end(); ++fi, ++pi) {
+    if (fi->empty()) continue;  // trailing separator
+    if (pi == p.end() || *pi != *fi) return false;
+  }
+  return true;
+}
+
+// Step 1: the batch lock, and the clean-up of a killed run's temporaries when
+// no other batch is using the folder.
+Result<FileLock> EnterResults(const fs::path& results_root, BatchSummary& summary) {
+  const fs::path lock_path = results_root / "private" / ".batch.lock";
+  auto exclusive = FileLock::TryAcquire(lock_path, FileLock::Mode::kExclusive);
+  if (!exclusive) return exclusive.error();
+  if (!*exclusive) return FileLock::Acquire(lock_path, FileLock::Mode::kShared);
+  auto removed = SweepStaleTemporaries(results_root);
+  if (!removed) return removed.error();
+  summary.stale_files_removed = *removed;
+  FileLock lock = std::move(**exclusive);
+  if (Status s = lock.Downgrade(); !s) return s.error();
+  return lock;
+}
+
+// Step 2: headers of every file, in parallel. Index-aligned with `paths`.
+std::vector<std::optional<ScannedFile>> ReadHeaders(const std::vector<fs::path>& paths, const BatchOptions& options,
+                                                    int jobs, std::vector<std::optional<Error>>& failures) {
+  std::vector<std::optional<ScannedFile>> scanned(paths.size());
+  failures.assign(paths.size(), std::nullopt);
+  auto progress = Progress(options, "reading headers", paths.size());
+  ParallelFor(paths.size(), jobs, [&](size_t i) {
+    auto source = OpenImage(paths[i], options.open);
+    if (source) {
+      scanned[i] = ScannedFile{paths[i], (*source)->info(), (*source)->identity(), ""};
+    } else {
+      failures[i] = source.error();
+    }
+    if (progress) progress->Advance(1, source ? 0 : 1);
+  });
+  return scanned;
+}
+
+// Which shard reports each file: the shard of its visit (copies of an image
+// follow the copy the plan kept), else the shard of its archive-relative path.
+void AssignOwners(const StudyPlan& plan, const std::vector<ScannedFile>& files, const std::vector<size_t>& state_of,
+                  const ShardSpec& shard, std::vector<FileState>& states) {
+  std::map<std::string, int> owner_of_uid;
+  for (const auto& [ref, scans] : plan.visits) {
+    const int owner = ShardOfVisit(ref.subject_id, ref.visit_number, shard.count);
+    for (const auto& scan : scans) owner_of_uid[files[scan.file].info.sop_instance_uid] = owner;
+  }
+  std::map<std::string, int> copies;
+  for (const auto& f : files) ++copies[f.info.sop_instance_uid];
+  for (size_t i = 0; i < files.size(); ++i) {
+    FileState& state = states[state_of[i]];
+    auto it = owner_of_uid.find(files[i].info.sop_instance_uid);
+    state.owner = it != owner_of_uid.end() ? it->second : ShardOfFile(state.relative, shard.count);
+    // Copies of one image are hashed by every shard, so all shards resolve
+    // them alike (copies are rare; the rest is hashed by its owner only).
+    const bool copy = !files[i].info.sop_instance_uid.empty() && copies[files[i].info.sop_instance_uid] > 1;
+    state.hash_wanted = it != owner_of_uid.end() && (state.owner == shard.index || copy);
+  }
+}
+
+void AddError(BatchSummary& summary, std::mutex& mutex, std::string file, std::string reason) {
+  std::lock_guard lock(mutex);
+  summary.errors.push_back({std::move(file), std::move(reason)});
+}
+
+Status SavePrivateFiles(const fs::path& results_root, const StudyPlan& plan, const std::vector<ScannedFile>& files,
+                        const std::vector<VisitRef>& my_visits) {
+  // Shards may share the folder: read, merge and write under one lock.
+  auto lock = FileLock::Acquire(results_root / "private" / ".private.lock", FileLock::Mode::kExclusive);
+  if (!lock) return lock.error();
+  const fs::path key_path = SubjectKey::PathUnder(results_root);
+  auto key = SubjectKey::Load(key_path);
+  if (!key) return MakeError(key.error().code, "subject key: " + key.error().message);
+  for (const auto& entry : plan.key.entries()) key->Put(entry);
+  if (Status s = key->Save(key_path); !s) return s;
+  std::vector<ScannedFile> kept;
+  for (const auto& ref : my_visits) {
+    for (const auto& scan : plan.visits.at(ref)) kept.push_back(files[scan.file]);
+  }
+  return SaveScanPaths(results_root, kept);
+}
+
+// Step 6: one task per image of this shard's visits, in visit order; the
+// worker that finishes a visit's last image builds and saves the visit.
+class AnalysisStage {
+ public:
+  AnalysisStage(const BatchOptions& options, const StudyPlan& plan, const std::vector<ScannedFile>& files,
+                std::vector<VisitRef> visits, const AnalysisCache& cache, ResultsStore& store, BatchSummary& summary,
+                std::mutex& errors_mutex)
+      : options_(options), plan_(plan), files_(files), visits_(std::move(visits)), cache_(cache), store_(store),
+        summary_(summary), errors_mutex_(errors_mutex) {
+    run_options_.study = options.study;
+    run_options_.open = options.open;
+    run_options_.who = options.who;
+    run_options_.key_images = options.key_images;
+    for (size_t v = 0; v < visits_.size(); ++v) {
+      for (const auto& scan : plan_.visits.at(visits_[v])) tasks_.push_back({v, scan.file});
+    }
+    remaining_ = std::make_unique<std::atomic<int>[]>(visits_.size());
+    for (size_t v = 0; v < visits_.size(); ++v) {
+      remaining_[v] = static_cast<int>(plan_.visits.at(visits_[v]).size());
+    }
+    analysed_ok_ = std::make_unique<std::atomic<bool>[]>(files_.size());
+    for (size_t i = 0; i < files_.size(); ++i) analysed_ok_[i] = false;
+  }
+
+  void Run(int jobs) {
+    progress_ = Progress(options_, "analysing", tasks_.size());
+    ParallelFor(tasks_.size(), jobs, [&](size_t t) {
+      const Task& task = tasks_[t];
+      AnalyseFile(task.file);
+      if (--remaining_[task.visit] == 0) SaveVisit(task.visit);
+    });
+    if (progress_) progress_->Finish();
+    std::sort(outcomes_.begin(), outcomes_.end(),
+              [](const VisitOutcome& a, const VisitOutcome& b) { return a.visit < b.visit; });
+    summary_.visits = std::move(outcomes_);
+  }
+
+ private:
+  struct Task {
+    size_t visit;
+    size_t file;
+  };
+
+  void AnalyseFile(size_t index) {
+    const ScannedFile& file = files_[index];
+    if (options_.reuse_analyses) {
+      if (auto cached = cache_.Load(file.file_sha256)) {
+        if (cached->analysis && cached->analysis->sop_instance_uid == file.info.sop_instance_uid) {
+          analysed_ok_[index] = true;
+          ++summary_reused_;
+          if (progress_) progress_->Advance(1, 0, 0);
+          return;
+        }
+        if (cached->failure) {
+          Fail(file, *cached->failure);
+          return;
+        }
+      }
+    }
+    auto source = OpenImage(file.path, options_.open);
+    if (!source) {
+      Fail(file, source.error());
+      return;
+    }
+    auto analysis = pipeline::AnalyzeImage(**source, options_.analyze);
+    if (!analysis) {
+      if (AnalysisCache::IsDeterministic(analysis.error().code)) {
+        (void)cache_.StoreFailure(file.file_sha256, analysis.error());  // a failed store only costs a retry
+      }
+      Fail(file, analysis.error());
+      return;
+    }
+    const long frames = static_cast<long>(analysis->frames.size());
+    if (Status s = cache_.StoreAnalysis(file.file_sha256, std::move(*analysis)); !s) {
+      Fail(file, Error{s.error().code, "cannot store the analysis: " + s.error().message});
+      return;
+    }
+    analysed_ok_[index] = true;
+    ++summary_analysed_;
+    summary_frames_ += frames;
+    if (progress_) progress_->Advance(1, 0, frames);
+  }
+
+  void Fail(const ScannedFile& file, const Error& error) {
+    AddError(summary_, errors_mutex_, file.path.string(), ScrubIdentity(error.message, file.identity));
+    if (progress_) progress_->Advance(1, 1, 0);
+  }
+
+  void SaveVisit(size_t v) {
+    const VisitRef& ref = visits_[v];
+    // Analyses are read back from the cache, also when just made, so a visit
+    // is built from the same bytes whether its images were analysed in this
+    // run or in an earlier, interrupted one.
+    AnalysisLookup lookup = [&](const ScannedFile& f) -> std::optional<ImageAnalysis> {
+      const size_t index = static_cast<size_t>(&f - files_.data());
+      if (index >= files_.size() || !analysed_ok_[index]) return std::nullopt;
+      auto cached = cache_.Load(f.file_sha256);
+      if (!cached || !cached->analysis) return std::nullopt;
+      return std::move(cached->analysis);
+    };
+    auto outcome = BuildAndSaveVisit(plan_, ref, files_, run_options_, lookup, store_);
+    if (!outcome) {
+      AddError(summary_, errors_mutex_, ref.subject_id + "/" + ResultsStore::VisitFolderName(ref.visit_number),
+               outcome.error().message);
+      return;
+    }
+    std::lock_guard lock(outcomes_mutex_);
+    outcomes_.push_back(std::move(*outcome));
+  }
+
+ public:
+  int analysed() const { return summary_analysed_; }
+  int reused() const { return summary_reused_; }
+  long frames() const { return summary_frames_; }
+
+ private:
+  const BatchOptions& options_;
+  const StudyPlan& plan_;
+  const std::vector<ScannedFile>& files_;
+  std::vector<VisitRef> visits_;
+  const AnalysisCache& cache_;
+  ResultsStore& store_;
+  BatchSummary& summary_;
+  std::mutex& errors_mutex_;
+  StudyRunOptions run_options_;
+  std::vector<Task> tasks_;
+  std::unique_ptr<std::atomic<int>[]> remaining_;
+  std::unique_ptr<std::atomic<bool>[]> analysed_ok_;
+  std::unique_ptr<ProgressReporter> progress_;
+  std::vector<VisitOutcome> outcomes_;
+  std::mutex outcomes_mutex_;
+  std::atomic<int> summary_analysed_{0}, summary_reused_{0};
+  std::atomic<long> summary_frames_{0};
+};
+
+Status CheckMappingForShards(const SubjectMapping* mapping, const ShardSpec& shard) {
+  if (!shard.sharded()) return Status::Ok();
+  if (!mapping) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "--shard needs --mapping with a BaselineDate for every subject (visit numbers must not depend on "
+                     "which machine saw which scan)");
+  }
+  for (const auto& entry : mapping->entries()) {
+    if (!entry.baseline) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "--shard needs a BaselineDate for every subject in the mapping; " + entry.subject_id + " has none");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status BatchOptions::Check() const {
+  if (jobs < 0 || jobs > 1024) return MakeError(ErrorCode::kInvalidArgument, "--jobs must be 1 to 1024 (0: one per core)");
+  if (Status s = shard.Check(); !s) return s;
+  if (Status s = analyze.Check(); !s) return s;
+  if (Status s = open.Check(); !s) return s;
+  if (Status s = study.Check(); !s) return s;
+  if (who.empty()) return MakeError(ErrorCode::kInvalidArgument, "the run needs a name for the audit trail");
+  return Status::Ok();
+}
+
+std::string ErrorsCsvName(const ShardSpec& shard) {
+  if (!shard.sharded()) return "errors.csv";
+  return "errors-shard-" + std::to_string(shard.index) + "-of-" + std::to_string(shard.count) + ".csv";
+}
+
+std::string ErrorsCsvText(const std::vector<BatchError>& errors) {
+  std::vector<BatchError> sorted = errors;
+  std::sort(sorted.begin(), sorted.end());
+  std::string text = CsvLine({"file", "reason"});
+  // Paths and reasons are not typed by people, but a file name starting with
+  // "=" must still not become a spreadsheet formula.
+  for (const auto& e : sorted) text += CsvLine({CsvTextField(e.file), CsvTextField(e.reason)});
+  return text;
+}
+
+std::string ScrubIdentity(std::string reason, const PatientIdentity& identity) {
+  std::vector<std::string> needles = {identity.patient_id, identity.birth_date};
+  std::string part;
+  for (const char c : identity.patient_name + "^") {
+    if (c == '^' || c == ' ' || c == '=') {
+      needles.push_back(part);
+      part.clear();
+    } else {
+      part += c;
+    }
+  }
+  for (const auto& needle : needles) {
+    if (needle.size() < 2) continue;
+    for (size_t at = reason.find(needle); at != std::string::npos; at = reason.find(needle, at + 3)) {
+      reason.replace(at, needle.size(), "***");
+    }
+  }
+  return reason;
+}
+
+Result<BatchSummary> RunBatch(const fs::path& archive, const fs::path& results_root, const SubjectMapping* mapping,
+                              const BatchOptions& options) {
+  if (Status s = options.Check(); !s) return s.error();
+  if (Status s = CheckMappingForShards(mapping, options.shard); !s) return s.error();
+  const int jobs = options.jobs > 0 ? options.jobs : DefaultJobs();
+  auto config_key = AnalysisConfigKey(options.analyze, options.open);
+  if (!config_key) return config_key.error();
+  const SingleThreadedOpenCv single_threaded;
+
+  BatchSummary summary;
+  std::error_code ec;
+  fs::create_directories(results_root / "private", ec);
+  if (ec) return MakeError(ErrorCode::kIo, "cannot create " + (results_root / "private").string() + ": " + ec.message());
+  auto batch_lock = EnterResults(results_root, summary);
+  if (!batch_lock) return batch_lock.error();
+
+  // 1. Discovery (the results folder is never part of the archive).
+  const auto scan_start = Clock::now();
+  auto discovered = DiscoverDicomFiles(archive);
+  if (!discovered) return discovered.error();
+  summary.other_files = discovered->skipped_files;
+  summary.dicomdirs = discovered->dicomdirs;
+  summary.warnings = discovered->warnings;
+  std::vector<FileState> states;
+  const fs::path archive_root = archive.lexically_normal();
+  for (const auto& path : discovered->dicom_files) {
+    if (IsUnder(path, results_root)) continue;
+    states.push_back({path, path.lexically_relative(archive_root), 0, false});
+  }
+  summary.dicom_files = static_cast<int>(states.size());
+  discovered->dicom_files.clear();
+
+  // 2. Headers.
+  std::vector<fs::path> paths;
+  for (const auto& s : states) paths.push_back(s.path);
+  std::vector<std::optional<Error>> header_failures;
+  auto headers = ReadHeaders(paths, options, jobs, header_failures);
+  paths.clear();
+  std::mutex errors_mutex;
+  std::vector<ScannedFile> files;
+  std::vector<size_t> state_of;  // files[i] is states[state_of[i]]
+  for (size_t i = 0; i < states.size(); ++i) {
+    if (headers[i]) {
+      files.push_back(std::move(*headers[i]));
+      state_of.push_back(i);
+    } else if (ShardOfFile(states[i].relative, options.shard.count) == options.shard.index) {
+      AddError(summary, errors_mutex, states[i].path.string(), header_failures[i]->message);
+    }
+  }
+  headers.clear();
+  summary.scan_seconds = SecondsSince(scan_start);
+
+  // 3. Plan on headers alone; this decides visits and which shard owns what.
+  auto key = SubjectKey::Load(SubjectKey::PathUnder(results_root));
+  if (!key) return MakeError(key.error().code, "subject key: " + key.error().message);
+  {
+    auto first_plan = PlanStudy(files, mapping, *key, options.study);
+    if (!first_plan) return first_plan.error();
+    summary.visits_in_archive = static_cast<int>(first_plan->visits.size());
+    AssignOwners(*first_plan, files, state_of, options.shard, states);
+  }
+
+  // 4. Hashes of this shard's files, then the plan again with them.
+  const auto hash_start = Clock::now();
+  std::vector<size_t> to_hash;
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (states[state_of[i]].hash_wanted) to_hash.push_back(i);
+  }
+  std::vector<std::optional<Error>> hash_failures(files.size());
+  {
+    auto progress = Progress(options, "hashing", to_hash.size());
+    ParallelFor(to_hash.size(), jobs, [&](size_t k) {
+      const size_t i = to_hash[k];
+      auto hash = FileSha256(files[i].path);
+      if (hash) files[i].file_sha256 = std::move(*hash);
+      else hash_failures[i] = hash.error();
+      if (progress) progress->Advance(1, hash ? 0 : 1);
+    });
+  }
+  {
+    std::vector<ScannedFile> hashed_or_other;
+    std::vector<size_t> kept_state_of;
+    for (size_t i = 0; i < files.size(); ++i) {
+      if (hash_failures[i]) {
+        if (states[state_of[i]].owner == options.shard.index) {
+          AddError(summary, errors_mutex, files[i].path.string(), "cannot hash: " + hash_failures[i]->message);
+        }
+        continue;
+      }
+      hashed_or_other.push_back(std::move(files[i]));
+      kept_state_of.push_back(state_of[i]);
+    }
+    files = std::move(hashed_or_other);
+    state_of = std::move(kept_state_of);
+  }
+  summary.hash_seconds = SecondsSince(hash_start);
+  auto plan = PlanStudy(files, mapping, std::move(*key), options.study);
+  if (!plan) return plan.error();
+  std::map<fs::path, size_t> state_by_path;
+  for (size_t i = 0; i < files.size(); ++i) state_by_path[files[i].path] = state_of[i];
+  for (const auto& skipped : plan->skipped) {
+    auto it = state_by_path.find(skipped.path);
+    if (it != state_by_path.end() && states[it->second].owner == options.shard.index) {
+      AddError(summary, errors_mutex, skipped.path.string(), skipped.reason);
+    }
+  }
+  std::vector<VisitRef> my_visits;
+  for (const auto& [ref, scans] : plan->visits) {
+    if (ShardOfVisit(ref.subject_id, ref.visit_number, options.shard.count) != options.shard.index) continue;
+    my_visits.push_back(ref);
+    for (const auto& scan : scans) {
+      summary.files_in_shard += 1 + scan.duplicate_imports;
+      summary.duplicate_copies += scan.duplicate_imports;
+      summary.frames_in_shard += files[scan.file].info.frame_count;
+      if (files[scan.file].file_sha256.empty()) {
+        throw std::logic_error("batch: a file of this shard's visits was not hashed");
+      }
+    }
+  }
+
+  // 5. The subject key first: a visit folder must never exist without it.
+  if (Status s = SavePrivateFiles(results_root, *plan, files, my_visits); !s) return s.error();
+
+  // 6. Analysis and visits.
+  const auto analysis_start = Clock::now();
+  AnalysisCache cache(AnalysisCache::FolderUnder(results_root), *config_key);
+  ResultsStore store(results_root);
+  {
+    AnalysisStage stage(options, *plan, files, my_visits, cache, store, summary, errors_mutex);
+    stage.Run(jobs);
+    summary.analysed = stage.analysed();
+    summary.reused = stage.reused();
+    summary.frames_analysed = stage.frames();
+  }
+  summary.analysis_seconds = SecondsSince(analysis_start);
+
+  // 7. errors.csv (rewritten every run: it lists this run's failures), then
+  // the database.
+  std::sort(summary.errors.begin(), summary.errors.end());
+  summary.errors.erase(std::unique(summary.errors.begin(), summary.errors.end()), summary.errors.end());
+  summary.errors_csv = results_root / ErrorsCsvName(options.shard);
+  if (Status s = WriteFileAtomically(summary.errors_csv, ErrorsCsvText(summary.errors)); !s) return s.error();
+  if (options.database) {
+    const auto export_start = Clock::now();
+    ExportOptions export_options;
+    if (options.shard.sharded()) {
+      export_options.owns_visit = [shard = options.shard](const std::string& subject, int visit) {
+        return ShardOfVisit(subject, visit, shard.count) == shard.index;
+      };
+    }
+    auto lines = RunExport(results_root, *options.database, export_options);
+    if (lines) summary.export_lines = std::move(*lines);
+    else summary.export_error = lines.error();
+    summary.export_seconds = SecondsSince(export_start);
+  }
+  return summary;
+}
+
+}  // namespace antra
