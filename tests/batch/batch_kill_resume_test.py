@@ -124,6 +124,11 @@ check(not os.path.exists(os.path.join(resumed, "errors.csv")), "first run had no
 killed_saving = kill_when(args + ["--jobs", "1"], lambda: visit_files(resumed) >= 2, "while saving visits")
 check(killed_saving, "second run was killed before it finished")
 check(not os.path.exists(os.path.join(resumed, "errors.csv")), "second run had not finished")
+# Two more kills at fixed delays, wherever the run happens to be then.
+for delay in (0.25, 0.6):
+    start = time.time()
+    kill_when(args + ["--jobs", "2"], lambda: time.time() - start >= delay, f"after {delay} s")
+print(f"temporary files left by the kills: {len(temporaries(resumed))}")
 last = run(*args, "--jobs", "1", expect=(1,))
 check("0 analysed" not in last.stdout, "the resumed run had work left")
 check(" reused " in last.stdout, f"the resumed run reused earlier analyses: {last.stdout}")

@@ -23,7 +23,7 @@ import tempfile
 import time
 import urllib.parse
 
-antra, phantom, readme, work, pg_url_file = sys.argv[1:6]
+antra, phantom, readme, work, pg_url_file = (os.path.abspath(a) for a in sys.argv[1:6])
 failures = []
 SHARDS = 2
 
@@ -156,6 +156,27 @@ PartitionName=antra Nodes=antra-node Default=YES MaxTime=INFINITE State=UP
             time.sleep(0.5)
         raise RuntimeError(f"the Slurm node did not become idle within 60 s (sinfo: {p.stdout.strip()} {p.stderr.strip()})")
 
+    def record_pids(self, record):
+        """Daemons outlive a test killed by ctest's timeout: note them so the next run can stop them."""
+        with open(record, "w") as f:
+            for pid_file in self.pid_files:
+                if os.path.exists(pid_file):
+                    f.write(open(pid_file).read().split()[0] + " " + self.base + "\n")
+
+    @staticmethod
+    def stop_leftovers(record):
+        if not os.path.exists(record):
+            return
+        for line in open(record).read().splitlines():
+            pid, base = line.split(" ", 1)
+            try:
+                if base in open(f"/proc/{pid}/cmdline", "rb").read().decode(errors="replace"):
+                    os.kill(int(pid), signal.SIGKILL)
+                    print(f"stopped daemon {pid} left by an earlier run")
+            except (OSError, ValueError):
+                pass
+        os.remove(record)
+
     def stop(self):
         for pid_file in reversed(self.pid_files):
             try:
@@ -217,6 +238,11 @@ def main():
         print(f"FAIL: no PostgreSQL URL in {pg_url_file} (the ctest fixture 'postgres' starts the server)")
         return 1
     pg = Postgres(open(pg_url_file).read().strip())
+    record = os.path.join(os.path.dirname(work), "batch-slurm-daemons.txt")
+    Slurm.stop_leftovers(record)
+    # ctest's timeout sends SIGTERM first: turn it into an exit, so the
+    # daemons are stopped by the finally below.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     archive = os.path.join(work, "archive")
@@ -236,7 +262,10 @@ def main():
     # limited to 108 bytes).
     slurm = Slurm(tempfile.mkdtemp(prefix="antra-slurm-"))
     try:
-        slurm.start()
+        try:
+            slurm.start()
+        finally:
+            slurm.record_pids(record)
         env = dict(slurm.env, ANTRA=antra, ARCHIVE=archive, RESULTS=results, MAPPING=mapping, DB_URL=shards_url)
         # The README's script as written; only the array size and resources
         # are fitted to this one small node on the command line.
@@ -274,9 +303,9 @@ def main():
         failures.append(str(e))
         print("FAIL:", e)
     finally:
+        slurm.stop()  # first: nothing below may leave the daemons running
         if failures:
             slurm.print_logs()
-        slurm.stop()
         shutil.rmtree(slurm.base, ignore_errors=True)
         pg.drop("antra_slurm_reference")
         pg.drop("antra_slurm_shards")
