@@ -48,6 +48,7 @@ Result<std::string> AnalysisConfigKey(const pipeline::AnalyzeOptions& analyze, c
   if (!model) return model.error();
   // Canonical: nlohmann::json objects keep their keys sorted.
   json config = {{"software_version", kVersion},
+                 {"analysis_software_version", analyze.software_version},
                  {"pipeline", pipeline::OptionsToJson(analyze.pipeline)},
                  {"ovary_model_sha256", *model},
                  {"detect_ruler", analyze.detect_ruler},
