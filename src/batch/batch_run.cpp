@@ -183,6 +183,10 @@ class AnalysisStage {
     summary_.visits = std::move(outcomes_);
   }
 
+  int analysed() const { return analysed_; }
+  int reused() const { return reused_; }
+  long frames() const { return frames_; }
+
  private:
   struct Task {
     size_t visit;
@@ -195,7 +199,7 @@ class AnalysisStage {
       if (auto cached = cache_.Load(file.file_sha256)) {
         if (cached->analysis && cached->analysis->sop_instance_uid == file.info.sop_instance_uid) {
           analysed_ok_[index] = true;
-          ++summary_reused_;
+          ++reused_;
           if (progress_) progress_->Advance(1, 0, 0);
           return;
         }
@@ -224,8 +228,8 @@ class AnalysisStage {
       return;
     }
     analysed_ok_[index] = true;
-    ++summary_analysed_;
-    summary_frames_ += frames;
+    ++analysed_;
+    frames_ += frames;
     if (progress_) progress_->Advance(1, 0, frames);
   }
 
@@ -256,12 +260,6 @@ class AnalysisStage {
     outcomes_.push_back(std::move(*outcome));
   }
 
- public:
-  int analysed() const { return summary_analysed_; }
-  int reused() const { return summary_reused_; }
-  long frames() const { return summary_frames_; }
-
- private:
   const BatchOptions& options_;
   const StudyPlan& plan_;
   const std::vector<ScannedFile>& files_;
@@ -277,8 +275,8 @@ class AnalysisStage {
   std::unique_ptr<ProgressReporter> progress_;
   std::vector<VisitOutcome> outcomes_;
   std::mutex outcomes_mutex_;
-  std::atomic<int> summary_analysed_{0}, summary_reused_{0};
-  std::atomic<long> summary_frames_{0};
+  std::atomic<int> analysed_{0}, reused_{0};  // images analysed now, taken from the cache
+  std::atomic<long> frames_{0};               // frames analysed now
 };
 
 Status CheckMappingForShards(const SubjectMapping* mapping, const ShardSpec& shard) {
@@ -296,6 +294,189 @@ Status CheckMappingForShards(const SubjectMapping* mapping, const ShardSpec& sha
   }
   return Status::Ok();
 }
+
+// One run, stage by stage; the state between stages lives here.
+class BatchRun {
+ public:
+  explicit BatchRun(const BatchOptions& options)
+      : options_(options), jobs_(options.jobs > 0 ? options.jobs : DefaultJobs()) {}
+
+  Result<BatchSummary> Execute(const fs::path& archive, const fs::path& results_root, const SubjectMapping* mapping,
+                               const std::string& config_key) {
+    std::error_code ec;
+    fs::create_directories(results_root / "private", ec);
+    if (ec) return MakeError(ErrorCode::kIo, "cannot create " + (results_root / "private").string() + ": " + ec.message());
+    auto batch_lock = EnterResults(results_root, summary_);
+    if (!batch_lock) return batch_lock.error();
+
+    const auto scan_start = Clock::now();
+    if (Status s = Discover(archive, results_root); !s) return s.error();
+    ReadAllHeaders();
+    summary_.scan_seconds = SecondsSince(scan_start);
+
+    auto key = SubjectKey::Load(SubjectKey::PathUnder(results_root));
+    if (!key) return MakeError(key.error().code, "subject key: " + key.error().message);
+    const auto hash_start = Clock::now();
+    auto plan = PlanWithHashes(mapping, std::move(*key));
+    if (!plan) return plan.error();
+    summary_.hash_seconds = SecondsSince(hash_start);
+    const std::vector<VisitRef> my_visits = VisitsOfThisShard(*plan);
+    // The subject key first: a visit folder must never exist without it.
+    if (Status s = SavePrivateFiles(results_root, *plan, files_, my_visits); !s) return s.error();
+
+    const auto analysis_start = Clock::now();
+    AnalysisCache cache(AnalysisCache::FolderUnder(results_root), config_key);
+    ResultsStore store(results_root);
+    AnalysisStage stage(options_, *plan, files_, my_visits, cache, store, summary_, errors_mutex_);
+    stage.Run(jobs_);
+    summary_.analysed = stage.analysed();
+    summary_.reused = stage.reused();
+    summary_.frames_analysed = stage.frames();
+    summary_.analysis_seconds = SecondsSince(analysis_start);
+
+    if (Status s = WriteErrors(results_root); !s) return s.error();
+    Export(results_root);
+    return std::move(summary_);
+  }
+
+ private:
+  // 1. DICOM files by content; the results folder is never part of the archive.
+  Status Discover(const fs::path& archive, const fs::path& results_root) {
+    auto discovered = DiscoverDicomFiles(archive);
+    if (!discovered) return discovered.error();
+    summary_.other_files = discovered->skipped_files;
+    summary_.dicomdirs = discovered->dicomdirs;
+    summary_.warnings = discovered->warnings;
+    const fs::path archive_root = archive.lexically_normal();
+    for (const auto& path : discovered->dicom_files) {
+      if (IsUnder(path, results_root)) continue;
+      states_.push_back({path, path.lexically_relative(archive_root), 0, false});
+    }
+    summary_.dicom_files = static_cast<int>(states_.size());
+    return Status::Ok();
+  }
+
+  // 2. Headers of every file (every shard needs them to find the visits).
+  void ReadAllHeaders() {
+    std::vector<fs::path> paths;
+    for (const auto& s : states_) paths.push_back(s.path);
+    std::vector<std::optional<Error>> failures;
+    auto headers = ReadHeaders(paths, options_, jobs_, failures);
+    for (size_t i = 0; i < states_.size(); ++i) {
+      if (headers[i]) {
+        files_.push_back(std::move(*headers[i]));
+        state_of_.push_back(i);
+      } else if (ShardOfFile(states_[i].relative, options_.shard.count) == options_.shard.index) {
+        AddError(summary_, errors_mutex_, states_[i].path.string(), failures[i]->message);
+      }
+    }
+  }
+
+  // 3 and 4. Plan on headers alone (which decides visits and owners), hash
+  // this shard's files, and plan again so copies are resolved by hash.
+  Result<StudyPlan> PlanWithHashes(const SubjectMapping* mapping, SubjectKey key) {
+    {
+      auto first_plan = PlanStudy(files_, mapping, key, options_.study);
+      if (!first_plan) return first_plan.error();
+      summary_.visits_in_archive = static_cast<int>(first_plan->visits.size());
+      AssignOwners(*first_plan, files_, state_of_, options_.shard, states_);
+    }
+    HashOwnFiles();
+    auto plan = PlanStudy(files_, mapping, std::move(key), options_.study);
+    if (!plan) return plan.error();
+    std::map<fs::path, size_t> state_by_path;
+    for (size_t i = 0; i < files_.size(); ++i) state_by_path[files_[i].path] = state_of_[i];
+    for (const auto& skipped : plan->skipped) {
+      auto it = state_by_path.find(skipped.path);
+      if (it != state_by_path.end() && states_[it->second].owner == options_.shard.index) {
+        AddError(summary_, errors_mutex_, skipped.path.string(), skipped.reason);
+      }
+    }
+    return plan;
+  }
+
+  void HashOwnFiles() {
+    std::vector<size_t> to_hash;
+    for (size_t i = 0; i < files_.size(); ++i) {
+      if (states_[state_of_[i]].hash_wanted) to_hash.push_back(i);
+    }
+    std::vector<std::optional<Error>> failures(files_.size());
+    {
+      auto progress = Progress(options_, "hashing", to_hash.size());
+      ParallelFor(to_hash.size(), jobs_, [&](size_t k) {
+        const size_t i = to_hash[k];
+        auto hash = FileSha256(files_[i].path);
+        if (hash) files_[i].file_sha256 = std::move(*hash);
+        else failures[i] = hash.error();
+        if (progress) progress->Advance(1, hash ? 0 : 1);
+      });
+    }
+    // A file that cannot be read now is left out of the plan (and reported).
+    std::vector<ScannedFile> kept;
+    std::vector<size_t> kept_state_of;
+    for (size_t i = 0; i < files_.size(); ++i) {
+      if (failures[i]) {
+        if (states_[state_of_[i]].owner == options_.shard.index) {
+          AddError(summary_, errors_mutex_, files_[i].path.string(), "cannot hash: " + failures[i]->message);
+        }
+        continue;
+      }
+      kept.push_back(std::move(files_[i]));
+      kept_state_of.push_back(state_of_[i]);
+    }
+    files_ = std::move(kept);
+    state_of_ = std::move(kept_state_of);
+  }
+
+  std::vector<VisitRef> VisitsOfThisShard(const StudyPlan& plan) {
+    std::vector<VisitRef> visits;
+    for (const auto& [ref, scans] : plan.visits) {
+      if (ShardOfVisit(ref.subject_id, ref.visit_number, options_.shard.count) != options_.shard.index) continue;
+      visits.push_back(ref);
+      for (const auto& scan : scans) {
+        summary_.files_in_shard += 1 + scan.duplicate_imports;
+        summary_.duplicate_copies += scan.duplicate_imports;
+        summary_.frames_in_shard += files_[scan.file].info.frame_count;
+        if (files_[scan.file].file_sha256.empty()) {
+          throw std::logic_error("batch: a file of this shard's visits was not hashed");
+        }
+      }
+    }
+    return visits;
+  }
+
+  // errors.csv is rewritten every run: it lists this run's failures.
+  Status WriteErrors(const fs::path& results_root) {
+    std::sort(summary_.errors.begin(), summary_.errors.end());
+    summary_.errors.erase(std::unique(summary_.errors.begin(), summary_.errors.end()), summary_.errors.end());
+    summary_.errors_csv = results_root / ErrorsCsvName(options_.shard);
+    return WriteFileAtomically(summary_.errors_csv, ErrorsCsvText(summary_.errors));
+  }
+
+  // A shard exports only its own visits, so shards never delete each other's rows.
+  void Export(const fs::path& results_root) {
+    if (!options_.database) return;
+    const auto export_start = Clock::now();
+    ExportOptions export_options;
+    if (options_.shard.sharded()) {
+      export_options.owns_visit = [shard = options_.shard](const std::string& subject, int visit) {
+        return ShardOfVisit(subject, visit, shard.count) == shard.index;
+      };
+    }
+    auto lines = RunExport(results_root, *options_.database, export_options);
+    if (lines) summary_.export_lines = std::move(*lines);
+    else summary_.export_error = lines.error();
+    summary_.export_seconds = SecondsSince(export_start);
+  }
+
+  const BatchOptions& options_;
+  const int jobs_;
+  BatchSummary summary_;
+  std::mutex errors_mutex_;
+  std::vector<FileState> states_;   // every discovered file
+  std::vector<ScannedFile> files_;  // files with readable headers
+  std::vector<size_t> state_of_;    // files_[i] is states_[state_of_[i]]
+};
 
 }  // namespace
 
@@ -348,158 +529,11 @@ Result<BatchSummary> RunBatch(const fs::path& archive, const fs::path& results_r
                               const BatchOptions& options) {
   if (Status s = options.Check(); !s) return s.error();
   if (Status s = CheckMappingForShards(mapping, options.shard); !s) return s.error();
-  const int jobs = options.jobs > 0 ? options.jobs : DefaultJobs();
   auto config_key = AnalysisConfigKey(options.analyze, options.open);
   if (!config_key) return config_key.error();
   const SingleThreadedOpenCv single_threaded;
-
-  BatchSummary summary;
-  std::error_code ec;
-  fs::create_directories(results_root / "private", ec);
-  if (ec) return MakeError(ErrorCode::kIo, "cannot create " + (results_root / "private").string() + ": " + ec.message());
-  auto batch_lock = EnterResults(results_root, summary);
-  if (!batch_lock) return batch_lock.error();
-
-  // 1. Discovery (the results folder is never part of the archive).
-  const auto scan_start = Clock::now();
-  auto discovered = DiscoverDicomFiles(archive);
-  if (!discovered) return discovered.error();
-  summary.other_files = discovered->skipped_files;
-  summary.dicomdirs = discovered->dicomdirs;
-  summary.warnings = discovered->warnings;
-  std::vector<FileState> states;
-  const fs::path archive_root = archive.lexically_normal();
-  for (const auto& path : discovered->dicom_files) {
-    if (IsUnder(path, results_root)) continue;
-    states.push_back({path, path.lexically_relative(archive_root), 0, false});
-  }
-  summary.dicom_files = static_cast<int>(states.size());
-  discovered->dicom_files.clear();
-
-  // 2. Headers.
-  std::vector<fs::path> paths;
-  for (const auto& s : states) paths.push_back(s.path);
-  std::vector<std::optional<Error>> header_failures;
-  auto headers = ReadHeaders(paths, options, jobs, header_failures);
-  paths.clear();
-  std::mutex errors_mutex;
-  std::vector<ScannedFile> files;
-  std::vector<size_t> state_of;  // files[i] is states[state_of[i]]
-  for (size_t i = 0; i < states.size(); ++i) {
-    if (headers[i]) {
-      files.push_back(std::move(*headers[i]));
-      state_of.push_back(i);
-    } else if (ShardOfFile(states[i].relative, options.shard.count) == options.shard.index) {
-      AddError(summary, errors_mutex, states[i].path.string(), header_failures[i]->message);
-    }
-  }
-  headers.clear();
-  summary.scan_seconds = SecondsSince(scan_start);
-
-  // 3. Plan on headers alone; this decides visits and which shard owns what.
-  auto key = SubjectKey::Load(SubjectKey::PathUnder(results_root));
-  if (!key) return MakeError(key.error().code, "subject key: " + key.error().message);
-  {
-    auto first_plan = PlanStudy(files, mapping, *key, options.study);
-    if (!first_plan) return first_plan.error();
-    summary.visits_in_archive = static_cast<int>(first_plan->visits.size());
-    AssignOwners(*first_plan, files, state_of, options.shard, states);
-  }
-
-  // 4. Hashes of this shard's files, then the plan again with them.
-  const auto hash_start = Clock::now();
-  std::vector<size_t> to_hash;
-  for (size_t i = 0; i < files.size(); ++i) {
-    if (states[state_of[i]].hash_wanted) to_hash.push_back(i);
-  }
-  std::vector<std::optional<Error>> hash_failures(files.size());
-  {
-    auto progress = Progress(options, "hashing", to_hash.size());
-    ParallelFor(to_hash.size(), jobs, [&](size_t k) {
-      const size_t i = to_hash[k];
-      auto hash = FileSha256(files[i].path);
-      if (hash) files[i].file_sha256 = std::move(*hash);
-      else hash_failures[i] = hash.error();
-      if (progress) progress->Advance(1, hash ? 0 : 1);
-    });
-  }
-  {
-    std::vector<ScannedFile> hashed_or_other;
-    std::vector<size_t> kept_state_of;
-    for (size_t i = 0; i < files.size(); ++i) {
-      if (hash_failures[i]) {
-        if (states[state_of[i]].owner == options.shard.index) {
-          AddError(summary, errors_mutex, files[i].path.string(), "cannot hash: " + hash_failures[i]->message);
-        }
-        continue;
-      }
-      hashed_or_other.push_back(std::move(files[i]));
-      kept_state_of.push_back(state_of[i]);
-    }
-    files = std::move(hashed_or_other);
-    state_of = std::move(kept_state_of);
-  }
-  summary.hash_seconds = SecondsSince(hash_start);
-  auto plan = PlanStudy(files, mapping, std::move(*key), options.study);
-  if (!plan) return plan.error();
-  std::map<fs::path, size_t> state_by_path;
-  for (size_t i = 0; i < files.size(); ++i) state_by_path[files[i].path] = state_of[i];
-  for (const auto& skipped : plan->skipped) {
-    auto it = state_by_path.find(skipped.path);
-    if (it != state_by_path.end() && states[it->second].owner == options.shard.index) {
-      AddError(summary, errors_mutex, skipped.path.string(), skipped.reason);
-    }
-  }
-  std::vector<VisitRef> my_visits;
-  for (const auto& [ref, scans] : plan->visits) {
-    if (ShardOfVisit(ref.subject_id, ref.visit_number, options.shard.count) != options.shard.index) continue;
-    my_visits.push_back(ref);
-    for (const auto& scan : scans) {
-      summary.files_in_shard += 1 + scan.duplicate_imports;
-      summary.duplicate_copies += scan.duplicate_imports;
-      summary.frames_in_shard += files[scan.file].info.frame_count;
-      if (files[scan.file].file_sha256.empty()) {
-        throw std::logic_error("batch: a file of this shard's visits was not hashed");
-      }
-    }
-  }
-
-  // 5. The subject key first: a visit folder must never exist without it.
-  if (Status s = SavePrivateFiles(results_root, *plan, files, my_visits); !s) return s.error();
-
-  // 6. Analysis and visits.
-  const auto analysis_start = Clock::now();
-  AnalysisCache cache(AnalysisCache::FolderUnder(results_root), *config_key);
-  ResultsStore store(results_root);
-  {
-    AnalysisStage stage(options, *plan, files, my_visits, cache, store, summary, errors_mutex);
-    stage.Run(jobs);
-    summary.analysed = stage.analysed();
-    summary.reused = stage.reused();
-    summary.frames_analysed = stage.frames();
-  }
-  summary.analysis_seconds = SecondsSince(analysis_start);
-
-  // 7. errors.csv (rewritten every run: it lists this run's failures), then
-  // the database.
-  std::sort(summary.errors.begin(), summary.errors.end());
-  summary.errors.erase(std::unique(summary.errors.begin(), summary.errors.end()), summary.errors.end());
-  summary.errors_csv = results_root / ErrorsCsvName(options.shard);
-  if (Status s = WriteFileAtomically(summary.errors_csv, ErrorsCsvText(summary.errors)); !s) return s.error();
-  if (options.database) {
-    const auto export_start = Clock::now();
-    ExportOptions export_options;
-    if (options.shard.sharded()) {
-      export_options.owns_visit = [shard = options.shard](const std::string& subject, int visit) {
-        return ShardOfVisit(subject, visit, shard.count) == shard.index;
-      };
-    }
-    auto lines = RunExport(results_root, *options.database, export_options);
-    if (lines) summary.export_lines = std::move(*lines);
-    else summary.export_error = lines.error();
-    summary.export_seconds = SecondsSince(export_start);
-  }
-  return summary;
+  BatchRun run(options);
+  return run.Execute(archive, results_root, mapping, *config_key);
 }
 
 }  // namespace antra
