@@ -305,6 +305,20 @@ TEST(BatchRunTest, ShardsPartitionTheVisitsAndTogetherEqualOneRun) {
   EXPECT_EQ(TableRows(dir / "whole" / "study.sqlite", "visits"), TableRows(dir / "db" / "shared.sqlite", "visits"));
 }
 
+TEST(BatchRunTest, UnreachableDatabaseFailsTheRunButKeepsTheResults) {
+  test::TempDir dir("batch-db-down");
+  MakeMessyArchive(dir / "archive");
+  BatchOptions o = SmallRunOptions(2);
+  o.database = ExportTarget{ExportKind::kPostgres, "postgresql://antra:secret@127.0.0.1:1/antra"};
+  auto summary = RunBatch(dir / "archive", dir / "results", nullptr, o);
+  ASSERT_TRUE(summary) << summary.error().message;
+  ASSERT_TRUE(summary->export_error);
+  EXPECT_EQ(summary->export_error->message.find("secret"), std::string::npos) << summary->export_error->message;
+  EXPECT_FALSE(summary->ok());
+  EXPECT_EQ(summary->visits.size(), 6u) << "the visits are saved; a rerun exports them";
+  EXPECT_TRUE(fs::exists(dir / "results" / "errors.csv"));
+}
+
 TEST(BatchRunTest, ShardingNeedsAMappingWithBaselines) {
   test::TempDir dir("batch-shard-refused");
   fs::create_directories(dir / "archive");
