@@ -378,3 +378,66 @@ TEST(BatchRunTest, SaveInterruptedBeforeVisitJsonIsCompletedNotRecordedTwice) {
 
 }  // namespace
 }  // namespace antra
+
+namespace antra {
+namespace {
+
+int CountAudit(const ResultsStore& store, const VisitRef& ref, const std::string& action) {
+  auto audit = store.LoadAudit(ref);
+  EXPECT_TRUE(audit);
+  return static_cast<int>(std::count_if(audit->begin(), audit->end(),
+                                        [&](const AuditEntry& e) { return e.action == action; }));
+}
+
+// The study store's part of resumability, driven directly: saves interrupted
+// at their worst points are completed by the next save, never recorded twice.
+TEST(InterruptedSaveTest, PendingResultBesideASignedVisitIsRecordedOnce) {
+  test::TempDir dir("batch-pending");
+  ResultsStore store(dir.path());
+  const VisitRef ref{"S001", 2};
+  ASSERT_TRUE(store.SaveAutomatic(test::MakeVisit(2, {5, 7}, {4}), {}, "antra batch"));
+  VisitEditor editor(*store.Load(ref));
+  ASSERT_TRUE(editor.SignOff("Dr Reviewer", "checked"));
+  ASSERT_TRUE(store.SaveReviewed(editor));
+  const auto newer = test::MakeVisit(2, {5, 7, 9}, {4});
+  ASSERT_EQ(*store.SaveAutomatic(newer, {}, "antra batch"), SaveOutcome::kStoredBeside);
+  // Killed after the trail entry, before the pending files were complete.
+  fs::remove(dir / "S001" / "visit-02" / "automatic-pending" / "visit.json");
+  ASSERT_EQ(*store.SaveAutomatic(newer, {}, "antra batch"), SaveOutcome::kStoredBeside);
+  EXPECT_EQ(CountAudit(store, ref, "automatic-result-pending"), 1);
+  EXPECT_TRUE(store.HasPendingAutomatic(ref));
+  // And once complete, the same result again is simply unchanged.
+  EXPECT_EQ(*store.SaveAutomatic(newer, {}, "antra batch"), SaveOutcome::kUnchanged);
+  EXPECT_EQ(CountAudit(store, ref, "automatic-result-pending"), 1);
+}
+
+TEST(InterruptedSaveTest, UpdateKilledBeforeVisitJsonIsCompletedOnce) {
+  test::TempDir dir("batch-update");
+  ResultsStore store(dir.path());
+  const VisitRef ref{"S001", 1};
+  ASSERT_TRUE(store.SaveAutomatic(test::MakeVisit(1, {5}, {4}), {}, "antra batch"));
+  const std::string old_json = test::ReadBytes(dir / "S001" / "visit-01" / "visit.json");
+  const auto newer = test::MakeVisit(1, {5, 6}, {4});
+  ASSERT_EQ(*store.SaveAutomatic(newer, {}, "antra batch"), SaveOutcome::kUpdated);
+  const std::string new_json = test::ReadBytes(dir / "S001" / "visit-01" / "visit.json");
+  // The state a kill leaves: trail and derived files new, visit.json old.
+  test::WriteBytes(dir / "S001" / "visit-01" / "visit.json", old_json);
+  ASSERT_EQ(*store.SaveAutomatic(newer, {}, "antra batch"), SaveOutcome::kUpdated);
+  EXPECT_EQ(test::ReadBytes(dir / "S001" / "visit-01" / "visit.json"), new_json);
+  EXPECT_EQ(CountAudit(store, ref, "automatic-update"), 1);
+}
+
+TEST(InterruptedSaveTest, LeftoverPendingBesideAnUnreviewedVisitIsRemoved) {
+  test::TempDir dir("batch-leftover");
+  ResultsStore store(dir.path());
+  const VisitRef ref{"S001", 0};
+  const auto visit = test::MakeVisit(0, {5}, {4});
+  ASSERT_TRUE(store.SaveAutomatic(visit, {}, "antra batch"));
+  // What an adoption killed after writing the visit, before removing the folder, leaves.
+  test::WriteBytes(dir / "S001" / "visit-00" / "automatic-pending" / "visit.json", "{}");
+  EXPECT_EQ(*store.SaveAutomatic(visit, {}, "antra batch"), SaveOutcome::kUnchanged);
+  EXPECT_FALSE(fs::exists(dir / "S001" / "visit-00" / "automatic-pending"));
+}
+
+}  // namespace
+}  // namespace antra
