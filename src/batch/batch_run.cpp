@@ -348,8 +348,9 @@ class BatchRun {
     summary_.dicomdirs = discovered->dicomdirs;
     summary_.warnings = discovered->warnings;
     const fs::path archive_root = archive.lexically_normal();
+    const bool results_inside_archive = IsUnder(results_root, archive);
     for (const auto& path : discovered->dicom_files) {
-      if (IsUnder(path, results_root)) continue;
+      if (results_inside_archive && IsUnder(path, results_root)) continue;
       states_.push_back({path, path.lexically_relative(archive_root), 0, false});
     }
     summary_.dicom_files = static_cast<int>(states_.size());
