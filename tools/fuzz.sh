@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=60
-targets="fuzz_dicom,fuzz_plain_image,fuzz_palette,fuzz_analysis_json"
+targets="fuzz_dicom,fuzz_plain_image,fuzz_palette,fuzz_analysis_json,fuzz_mapping_csv,fuzz_visit_json"
 build="build-fuzz"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -21,8 +21,8 @@ while [ $# -gt 0 ]; do
 done
 
 CC=clang-14 CXX=clang++-14 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DANTRA_FUZZ=ON -DANTRA_BUILD_VIEWER=OFF -DANTRA_BUILD_BENCHMARKS=OFF > "$build.configure.log" 2>&1 \
-  || { cat "$build.configure.log"; exit 1; }
+  -DANTRA_FUZZ=ON -DANTRA_BUILD_VIEWER=OFF -DANTRA_BUILD_BENCHMARKS=OFF > "/tmp/antra-fuzz-configure.log" 2>&1 \
+  || { cat /tmp/antra-fuzz-configure.log; exit 1; }
 IFS=',' read -r -a list <<< "$targets"
 cmake --build "$build" --target "${list[@]}" -j "$(nproc)"
 
@@ -40,6 +40,8 @@ shopt -s nullglob
 copy_seeds fuzz_dicom "$shared"/dicom-samples/*.dcm sample_images/*.dcm
 real=("$shared"/real-samples/mmotu-normal-ovary/images/*.JPG)
 copy_seeds fuzz_plain_image "${real[@]:0:8}" sample_images/*.png
+for f in tests/study/*.csv tests/fuzz/seeds/fuzz_mapping_csv/*; do [ -f "$f" ] && copy_seeds fuzz_mapping_csv "$f"; done
+for f in $(find "${ANTRA_BUILD_DIR:-build}/test-artifacts" -name visit.json 2>/dev/null | head -20); do copy_seeds fuzz_visit_json "$f"; done
 for t in "${list[@]}"; do
   [ -d "tests/fuzz/seeds/$t" ] && cp tests/fuzz/seeds/"$t"/* "$seed_dir/$t/" 2>/dev/null || true
   [ -d "tests/fuzz/regressions/$t" ] && cp tests/fuzz/regressions/"$t"/* "$seed_dir/$t/" 2>/dev/null || true

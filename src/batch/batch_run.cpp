@@ -69,19 +69,10 @@ bool IsUnder(const fs::path& path, const fs::path& folder) {
   return true;
 }
 
-// Step 1: the batch lock, and the clean-up of a killed run's temporaries when
-// no other batch is using the folder.
-Result<FileLock> EnterResults(const fs::path& results_root, BatchSummary& summary) {
-  const fs::path lock_path = results_root / "private" / ".batch.lock";
-  auto exclusive = FileLock::TryAcquire(lock_path, FileLock::Mode::kExclusive);
-  if (!exclusive) return exclusive.error();
-  if (!*exclusive) return FileLock::Acquire(lock_path, FileLock::Mode::kShared);
-  auto removed = SweepStaleTemporaries(results_root);
-  if (!removed) return removed.error();
-  summary.stale_files_removed = *removed;
-  FileLock lock = std::move(**exclusive);
-  if (Status s = lock.Downgrade(); !s) return s.error();
-  return lock;
+// Temporaries of writers on this machine that were killed (an earlier run,
+// a crashed viewer) are removed; live writers' and other machines' are left.
+void RemoveLeftovers(const fs::path& results_root, BatchSummary& summary) {
+  summary.stale_files_removed = RemoveStaleTemporaries(results_root);
 }
 
 // Step 2: headers of every file, in parallel. Index-aligned with `paths`.
@@ -306,8 +297,7 @@ class BatchRun {
     std::error_code ec;
     fs::create_directories(results_root / "private", ec);
     if (ec) return MakeError(ErrorCode::kIo, "cannot create " + (results_root / "private").string() + ": " + ec.message());
-    auto batch_lock = EnterResults(results_root, summary_);
-    if (!batch_lock) return batch_lock.error();
+    RemoveLeftovers(results_root, summary_);
 
     const auto scan_start = Clock::now();
     if (Status s = Discover(archive, results_root); !s) return s.error();

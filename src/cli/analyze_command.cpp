@@ -38,6 +38,7 @@ struct AnalyzeCliOptions {
   std::string preset;
   std::string params;
   bool no_ruler = false;
+  bool show_rejected = false;
 };
 
 // Output path for one input: the named file (one input) or <folder>/<stem><ext>.
@@ -108,7 +109,7 @@ Status WriteCineOverlays(ImageSource& source, const ImageAnalysis& analysis, con
     const auto ids = pipeline::UniqueIdsInFrame(analysis, result.index);
     char name[32];
     std::snprintf(name, sizeof name, "frame-%04d.png", result.index);
-    if (Status s = WritePng(folder / name, pipeline::RenderOverlay(*frame, result, analysis.calibration, &ids)); !s) {
+    if (Status s = WritePng(folder / name, pipeline::RenderOverlay(*frame, result, analysis.calibration, nullptr, &ids)); !s) {
       return s;
     }
   }
@@ -164,9 +165,16 @@ int RunAnalyze(const AnalyzeCliOptions& o) {
     cv::Mat overlay;
     const bool cine_overlays = overlay_names.enabled() && (*source)->info().frame_count > 1 && !o.frame;
     auto on_frame = [&](const Frame& frame, const FrameAnalysis& result, const Calibration& calibration) {
-      if (overlay_names.enabled() && !cine_overlays && frame.index == overlay_frame) {
+      if (!overlay_names.enabled() || cine_overlays || frame.index != overlay_frame) return;
+      if (!o.show_rejected) {
         overlay = pipeline::RenderOverlay(frame, result, calibration);
+        return;
       }
+      // Run the frame again with a trace to show what was rejected and why.
+      auto traced = pipeline::FramePipeline::Create(analyze.pipeline);
+      pipeline::FrameTrace trace;
+      const FrameAnalysis again = traced->Analyze(frame, calibration, &trace);
+      overlay = pipeline::RenderOverlay(frame, again, calibration, &trace);
     };
     auto analysis = pipeline::AnalyzeImage(**source, analyze, on_frame);
     if (!analysis) {
@@ -218,6 +226,8 @@ CommandRunner RegisterAnalyzeCommand(CLI::App& app) {
   auto* preset = cmd->add_option("--preset", o->preset, "Pipeline preset models/NAME.json (default: built-in defaults)");
   cmd->add_option("--params", o->params, "Pipeline options from this JSON file")->excludes(preset);
   cmd->add_flag("--no-ruler", o->no_ruler, "Do not read the scale from a burned-in depth ruler");
+  cmd->add_flag("--show-rejected", o->show_rejected,
+                "Draw rejected candidates on the overlay too (red, with the reason), for tuning");
   return [o] { return RunAnalyze(*o); };
 }
 

@@ -1,3 +1,4 @@
+#include <csignal>
 #include <iostream>
 #include <map>
 
@@ -9,6 +10,9 @@
 int main(int argc, char** argv) {
   // OpenCV's codec warnings would break the one-line-per-file error contract.
   cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
+  // Past a file-size limit the kernel would kill the process mid-run with
+  // SIGXFSZ; ignored, the write fails with EFBIG and is reported like a full disk.
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"Antra: finds, outlines and measures ovarian follicles on transvaginal ultrasound"};
   app.set_version_flag("--version", std::string("antra ") + antra::kVersion);
   app.require_subcommand(1);

@@ -1,12 +1,15 @@
 #include "core/atomic_file.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <string>
+#include <vector>
 
 namespace antra {
 
@@ -29,6 +32,21 @@ bool WriteAll(int fd, std::string_view bytes) {
   return true;
 }
 
+// "<pid>@<host>": which process on which machine owns a temporary file, so
+// that a run on one cluster node never removes another node's file in progress.
+std::string ShortHostName() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) return "unknown";
+  std::string name;
+  for (const char* p = host; *p && *p != '.'; ++p) {
+    const char c = *p;
+    name += (std::isalnum(static_cast<unsigned char>(c)) || c == '-') ? c : '_';
+  }
+  return name.empty() ? "unknown" : name;
+}
+
+std::string WriterTag() { return std::to_string(::getpid()) + "@" + ShortHostName(); }
+
 void SyncDirectory(const std::filesystem::path& dir) {
   const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd >= 0) {
@@ -48,8 +66,7 @@ Status WriteFileAtomically(const std::filesystem::path& path, std::string_view b
 
   // Leading dot and .tmp suffix: readers that list a folder skip these.
   const auto tmp = (dir.empty() ? std::filesystem::path(".") : dir) /
-                   ("." + path.filename().string() + "." + std::to_string(::getpid()) + "." +
-                    std::to_string(counter++) + ".tmp");
+                   ("." + path.filename().string() + "." + WriterTag() + "." + std::to_string(counter++) + ".tmp");
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return MakeError(ErrorCode::kIo, Reason(("cannot create " + tmp.string()).c_str()));
   const bool written = WriteAll(fd, bytes) && ::fsync(fd) == 0;
@@ -68,5 +85,39 @@ Status WriteFileAtomically(const std::filesystem::path& path, std::string_view b
   SyncDirectory(dir);
   return Status::Ok();
 }
+
+int RemoveStaleTemporaries(const std::filesystem::path& root) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(root, ec)) return 0;
+  const std::string host = ShortHostName();
+  std::vector<std::filesystem::path> stale;
+  for (auto it = std::filesystem::recursive_directory_iterator(root, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.size() < 6 || name[0] != '.' || name.compare(name.size() - 4, 4, ".tmp") != 0) continue;
+    // .<target>.<pid>@<host>.<counter>.tmp
+    const size_t counter_dot = name.rfind('.', name.size() - 5);
+    if (counter_dot == std::string::npos || counter_dot == 0) continue;
+    const size_t tag_dot = name.rfind('.', counter_dot - 1);
+    if (tag_dot == std::string::npos) continue;
+    const std::string tag = name.substr(tag_dot + 1, counter_dot - tag_dot - 1);
+    const size_t at = tag.find('@');
+    if (at == std::string::npos || tag.substr(at + 1) != host) continue;  // another machine's, or not ours
+    const std::string pid_text = tag.substr(0, at);
+    if (pid_text.empty() || pid_text.size() > 9 || pid_text.find_first_not_of("0123456789") != std::string::npos) {
+      continue;
+    }
+    const long pid = std::stol(pid_text);
+    const bool alive = pid == ::getpid() || ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+    if (!alive) stale.push_back(it->path());
+  }
+  int removed = 0;
+  for (const auto& p : stale) {
+    if (std::filesystem::remove(p, ec)) ++removed;
+  }
+  return removed;
+}
+
+std::string AtomicWriterTagForTests() { return WriterTag(); }
 
 }  // namespace antra

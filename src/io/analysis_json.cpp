@@ -111,6 +111,16 @@ json FollicleToJson(const FollicleMeasurement& f) {
   return j;
 }
 
+Result<FollicleMeasurement> FollicleFromJson(const json& j) {
+  try {
+    FollicleMeasurement f;
+    ReadMeasurement(j, f);
+    return f;
+  } catch (const std::exception& e) {
+    return MakeError(ErrorCode::kCorrupt, std::string("follicle JSON: ") + e.what());
+  }
+}
+
 json CountsToJson(const std::optional<SizeCounts>& counts) {
   if (!counts) return nullptr;
   return {{"under_2", counts->under_2},

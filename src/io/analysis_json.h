@@ -14,6 +14,8 @@ nlohmann::json AnalysisToJson(const ImageAnalysis& analysis);
 Result<ImageAnalysis> AnalysisFromJson(const nlohmann::json& json);
 
 nlohmann::json FollicleToJson(const FollicleMeasurement& f);
+// Reads FollicleToJson() output back (the review viewer's saved edits).
+Result<FollicleMeasurement> FollicleFromJson(const nlohmann::json& json);
 nlohmann::json CountsToJson(const std::optional<SizeCounts>& counts);
 
 // Rebuilds a Calibration from CalibrationToJson() output.

@@ -30,6 +30,12 @@ Status CandidateOptions::Check() const {
   if (!(min_diameter_mm > 0 && min_diameter_mm < max_diameter_mm && max_diameter_mm <= 200)) {
     return MakeError(ErrorCode::kInvalidArgument, "candidates: need 0 < min_diameter_mm < max_diameter_mm <= 200");
   }
+  if (!(blob_min_mm > 0 && blob_min_mm < blob_max_mm && blob_max_mm <= 20)) {
+    return MakeError(ErrorCode::kInvalidArgument, "candidates: need 0 < blob_min_mm < blob_max_mm <= 20");
+  }
+  if (!(blob_contrast >= 0 && blob_contrast < 1)) {
+    return MakeError(ErrorCode::kInvalidArgument, "candidates.blob_contrast must be in [0, 1)");
+  }
   return Status::Ok();
 }
 
@@ -194,6 +200,75 @@ void SplitAtSepta(const cv::Mat& level, const cv::Mat& component, cv::Mat& label
   }
 }
 
+struct Blob {
+  cv::Point2d center;  // working pixels
+  double diameter_px;  // working pixels
+  double response;
+};
+
+// Dark blobs of diameter blob_min_mm..blob_max_mm: maxima over space and
+// scale of the difference of Gaussians (1.6 ratio, close to the scale-
+// normalised Laplacian), relative to the tissue level. Run on a copy at about
+// 0.4 mm per pixel: small follicles are still several pixels wide there.
+std::vector<Blob> FindDarkBlobs(const cv::Mat& despeckled, const cv::Mat& tissue, const cv::Mat& valid,
+                                const WorkingGrid& grid, const CandidateOptions& co) {
+  std::vector<Blob> blobs;
+  if (co.blob_contrast <= 0) return blobs;
+  const double shrink = std::min(1.0, grid.mm_per_px / 0.4);
+  cv::Mat image, level, usable;
+  cv::resize(despeckled, image, {}, shrink, shrink, cv::INTER_AREA);
+  cv::resize(tissue, level, image.size(), 0, 0, cv::INTER_AREA);
+  cv::resize(valid, usable, image.size(), 0, 0, cv::INTER_NEAREST);
+  const double mm_per_px = grid.mm_per_px / shrink;
+  cv::Mat extent_threshold;
+  level.convertTo(extent_threshold, CV_8U, co.extent_ratio);
+  cv::Mat level_floor = cv::max(level, 1.0f);
+  const cv::Mat kernel = cv::getStructuringElement(cv::MORPH_RECT, {3, 3});
+  // A ladder of Gaussian blurs 1.6 apart (8-bit: fast); each neighbouring pair
+  // is one difference-of-Gaussians scale, so every blur is computed once.
+  constexpr double kRatio = 1.6;
+  std::vector<double> diameters;
+  for (double d = co.blob_min_mm; d <= co.blob_max_mm * 1.001; d *= kRatio) diameters.push_back(d);
+  std::vector<cv::Mat> blurred(diameters.size() + 1);
+  for (size_t k = 0; k <= diameters.size(); ++k) {
+    const double d = co.blob_min_mm * std::pow(kRatio, double(k));
+    const double sigma = d / 2.0 / std::sqrt(2.0) / mm_per_px;
+    cv::GaussianBlur(image, blurred[k], {}, sigma, sigma, cv::BORDER_REPLICATE);
+  }
+  for (size_t k = 0; k < diameters.size(); ++k) {
+    const cv::Mat& inner = blurred[k];
+    cv::Mat difference;
+    cv::subtract(blurred[k + 1], inner, difference, cv::noArray(), CV_32F);
+    cv::Mat response;
+    cv::divide(difference, level_floor, response);
+    // Only where the blob's centre is fluid-dark, inside the image area.
+    response.setTo(0, (inner >= extent_threshold) | (usable == 0));
+    // Maxima at this scale (each scale separately, so that a small follicle
+    // beside a large one is not drowned by the large one's response).
+    cv::Mat dilated;
+    cv::dilate(response, dilated, kernel);
+    for (int y = 0; y < response.rows; ++y) {
+      const float* r = response.ptr<float>(y);
+      const float* m = dilated.ptr<float>(y);
+      for (int x = 0; x < response.cols; ++x) {
+        if (r[x] < co.blob_contrast || r[x] < m[x]) continue;
+        blobs.push_back({{(x + 0.5) / shrink - 0.5, (y + 0.5) / shrink - 0.5}, diameters[k] / grid.mm_per_px, double(r[x])});
+      }
+    }
+  }
+  // Strongest first; a weaker blob inside a stronger one is the same blob.
+  std::sort(blobs.begin(), blobs.end(), [](const Blob& a, const Blob& b) { return a.response > b.response; });
+  std::vector<Blob> kept;
+  for (const auto& b : blobs) {
+    bool inside = false;
+    for (const auto& k : kept) {
+      inside |= std::hypot(b.center.x - k.center.x, b.center.y - k.center.y) < 0.5 * (b.diameter_px + k.diameter_px) * 0.6;
+    }
+    if (!inside) kept.push_back(b);
+  }
+  return kept;
+}
+
 }  // namespace
 
 std::vector<Saddle> FloodFromSeeds(const cv::Mat& level, const cv::Mat& allowed, cv::Mat& labels) {
@@ -307,6 +382,7 @@ CandidateMap FindDarkCandidates(const cv::Mat& despeckled, const cv::Mat& tissue
   const double min_area = AreaForDiameter(grid.Px(co.min_diameter_mm));
   const double max_area = AreaForDiameter(grid.Px(co.max_diameter_mm));
   const double depth_px = grid.Px(so.neck_depth_mm);
+  const std::vector<Blob> blobs = FindDarkBlobs(despeckled, tissue, valid, grid, co);
   int next_label = 1;
   for (int e = 1; e < n_extent; ++e) {
     const int area = extent_stats.at<int>(e, cv::CC_STAT_AREA);
@@ -316,7 +392,18 @@ CandidateMap FindDarkCandidates(const cv::Mat& despeckled, const cv::Mat& tissue
     cv::Mat component = extent_labels(box) == e;
     // Seeds: this component's cores, numbered 1..k.
     cv::Mat seeds;
-    const int n_seeds = cv::connectedComponents(core(box) & component, seeds, 8, CV_32S) - 1;
+    int n_seeds = cv::connectedComponents(core(box) & component, seeds, 8, CV_32S) - 1;
+    // Small follicles pressed against a larger one have no core of their own
+    // but show as blobs: each blob off the cores seeds a region too.
+    for (const Blob& blob : blobs) {
+      const cv::Point c(int(std::lround(blob.center.x)) - box.x, int(std::lround(blob.center.y)) - box.y);
+      if (c.x < 0 || c.y < 0 || c.x >= box.width || c.y >= box.height || !component.at<uchar>(c)) continue;
+      if (seeds.at<int>(c) != 0) continue;
+      cv::Mat disc = cv::Mat::zeros(box.size(), CV_8UC1);
+      cv::circle(disc, c, std::max(1, int(std::lround(0.2 * blob.diameter_px))), 255, cv::FILLED);
+      disc &= component & (seeds == 0);
+      seeds.setTo(++n_seeds, disc);
+    }
     if (n_seeds <= 0) continue;  // no fluid core: a speckle hole or a shadow's edge
     const double tissue_level = cv::mean(tissue(box), component)[0];
     if (n_seeds == 1) {
@@ -347,6 +434,18 @@ CandidateMap FindDarkCandidates(const cv::Mat& despeckled, const cv::Mat& tissue
         local_labels.copyTo(roi, roi == id);
       }
     }
+  }
+
+  // Small dark blobs that no threshold region covers become round candidates;
+  // refinement then finds their real edge.
+  for (const Blob& blob : blobs) {
+    const cv::Point c(int(std::lround(blob.center.x)), int(std::lround(blob.center.y)));
+    if (c.x < 0 || c.y < 0 || c.x >= map.labels.cols || c.y >= map.labels.rows || map.labels.at<int>(c) != 0) continue;
+    const double radius = std::max(0.5 * blob.diameter_px * 0.8, 0.5 * grid.Px(co.min_diameter_mm) + 0.5);
+    cv::Mat disc = cv::Mat::zeros(map.labels.size(), CV_8UC1);
+    cv::circle(disc, c, int(std::lround(radius)), 255, cv::FILLED);
+    disc &= (map.labels == 0) & valid;
+    map.labels.setTo(next_label++, disc);
   }
 
   // Describe each final region; drop those outside the size range.

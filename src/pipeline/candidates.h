@@ -42,13 +42,21 @@ struct CandidateOptions {
   double min_core_mm = 0.9;       // cores smaller than this (area-equivalent) are speckle holes
   double min_diameter_mm = 1.4;   // candidates smaller than this (area-equivalent) are dropped
   double max_diameter_mm = 45.0;  // larger dark areas are bladder, bowel or cysts beyond scope
+  // Small follicles: blur leaves them too little dark core for the
+  // thresholds, but they still stand out as dark blobs against their
+  // surroundings. A difference-of-Gaussians search over these diameters finds
+  // them; a blob counts when its response reaches blob_contrast of the tissue
+  // level. 0 for blob_contrast turns the search off.
+  double blob_min_mm = 1.5;
+  double blob_max_mm = 6.0;
+  double blob_contrast = 0.10;
   Status Check() const;
 };
 
 struct SplitOptions {
   // Two touching regions stay apart when their septum rises above the darker
   // lumen by at least this fraction of the way to the tissue level.
-  double septum_contrast = 0.22;
+  double septum_contrast = 0.12;
   // A region less solid than this is split again on its distance transform ...
   double neck_solidity = 0.86;
   // ... at distance-transform maxima standing this high above the saddle.

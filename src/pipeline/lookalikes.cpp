@@ -123,6 +123,11 @@ CandidateFeatures DescribeCandidate(const RefinedOutline& outline, const cv::Mat
       ring.push_back(image.at<uchar>(q));
     }
   }
+  if (inside.size() >= 4) {
+    std::vector<double> sorted = inside;
+    std::sort(sorted.begin(), sorted.end());
+    f.lumen_spread = sorted[3 * sorted.size() / 4] - sorted[sorted.size() / 4];
+  }
   f.lumen = Median(inside);
   f.ring = Median(ring);
   f.border_fraction = ring_total ? double(ring_outside) / ring_total : 1.0;
@@ -130,6 +135,8 @@ CandidateFeatures DescribeCandidate(const RefinedOutline& outline, const cv::Mat
   f.tissue = Inside(tissue, c) ? double(tissue.at<float>(c)) : 0.0;
   f.contrast = f.ring > 0 ? (f.ring - f.lumen) / f.ring : 0.0;
   f.darkness = f.tissue > 0 ? f.lumen / f.tissue : 1.0;
+  f.lumen_spread = f.tissue > 0 ? f.lumen_spread / f.tissue : 1.0;
+  f.wall_ratio = f.tissue > 0 ? outline.wall_level / f.tissue : 0.0;
   f.posterior_ratio = PosteriorRatio(poly, image, valid, grid);
   return f;
 }
@@ -159,6 +166,11 @@ Verdict JudgeCandidate(const CandidateFeatures& f, const LookalikeOptions& o) {
   else if (v.confidence < o.min_confidence) v.reason = "low confidence";
   v.accepted = v.reason.empty();
   return v;
+}
+
+bool FailsGrossTests(const CandidateFeatures& f, const LookalikeOptions& o) {
+  return f.diameter_mm < o.min_diameter_mm || f.diameter_mm > o.max_diameter_mm ||
+         f.border_fraction > o.max_border_fraction;
 }
 
 }  // namespace antra::pipeline

@@ -37,6 +37,8 @@ struct CandidateFeatures {
   double border_fraction = 0;   // share of the band outside the usable image area
   double posterior_ratio = 1;   // tissue behind / tissue beside (1 when unknown)
   double edge_rays = 0;         // share of rays that found a clear wall
+  double lumen_spread = 0;      // interquartile range inside / tissue (fluid is uniform)
+  double wall_ratio = 0;        // wall peak / tissue (a follicle's wall is bright)
 };
 
 struct LookalikeOptions {
@@ -64,5 +66,9 @@ CandidateFeatures DescribeCandidate(const RefinedOutline& outline, const cv::Mat
                                     const cv::Mat& valid, const WorkingGrid& grid, const LookalikeOptions& options);
 
 Verdict JudgeCandidate(const CandidateFeatures& features, const LookalikeOptions& options);
+
+// True when a candidate fails the gross tests (size range, cut by the image
+// area's edge) that hold whatever a trained classifier says.
+bool FailsGrossTests(const CandidateFeatures& features, const LookalikeOptions& options);
 
 }  // namespace antra::pipeline

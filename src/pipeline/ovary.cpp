@@ -35,6 +35,24 @@ int Root(std::vector<int>& parent, int x) {
 
 }  // namespace
 
+double OvaryEstimate::ProbabilityAt(cv::Point2d w) const {
+  if (map.empty() || map_px <= 0) return -1.0;
+  const int x = std::clamp(int(std::lround((w.x + 0.5) / map_px - 0.5)), 0, map.cols - 1);
+  const int y = std::clamp(int(std::lround((w.y + 0.5) / map_px - 0.5)), 0, map.rows - 1);
+  return map.at<float>(y, x);
+}
+
+bool OvaryEstimate::InRegion(cv::Point2d w) const {
+  if (!region.empty() && map_px > 0) {
+    const int x = std::clamp(int(std::lround((w.x + 0.5) / map_px - 0.5)), 0, region.cols - 1);
+    const int y = std::clamp(int(std::lround((w.y + 0.5) / map_px - 0.5)), 0, region.rows - 1);
+    return region.at<uchar>(y, x) != 0;
+  }
+  if (!found || outline.size() < 3) return false;
+  std::vector<cv::Point2f> poly(outline.begin(), outline.end());
+  return cv::pointPolygonTest(poly, cv::Point2f(w), false) >= 0;
+}
+
 OvaryEstimate LocateOvary(const std::vector<OvaryMember>& members, const WorkingGrid& grid, const OvaryOptions& o) {
   OvaryEstimate out;
   out.inside.assign(members.size(), !o.reject_outside);
@@ -145,6 +163,9 @@ OvaryEstimate LocateOvaryFromMap(const cv::Mat& probability, int cell_px, cv::Si
     const int margin = int(std::ceil(grid.Px(o.margin_mm) / fine_px));
     if (margin > 0) cv::dilate(region, region, cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * margin + 1, 2 * margin + 1}));
   }
+  out.map = fine;
+  out.region = region;
+  out.map_px = fine_px;
   for (size_t i = 0; i < members.size(); ++i) {
     const cv::Point c = to_fine(members[i].center);
     const double pc = fine.at<float>(c);

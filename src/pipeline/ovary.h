@@ -38,6 +38,15 @@ struct OvaryEstimate {
   std::vector<cv::Point2d> outline;  // working pixels, closed polygon
   std::vector<bool> inside;          // per member: within the outline
   double confidence = 0;
+  // From a probability map only: the map and the chosen region (with its
+  // margin) at `map_px` working pixels per map pixel.
+  cv::Mat map;     // CV_32F
+  cv::Mat region;  // CV_8U
+  double map_px = 0;
+  // Probability and region membership at a working-pixel point (-1 and the
+  // outline test when there is no map).
+  double ProbabilityAt(cv::Point2d working) const;
+  bool InRegion(cv::Point2d working) const;
 };
 
 // The group estimate, used when no ovary model is configured.

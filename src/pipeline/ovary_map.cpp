@@ -224,13 +224,32 @@ Result<std::shared_ptr<const OvaryModel>> OvaryModel::Load(const std::string& pa
   return loaded;
 }
 
+namespace {
+
+// Predicts only the usable cells' rows (the rest stay 0): half the cost on a fan.
+cv::Mat PredictUsable(const cv::ml::StatModel& model, const OvaryCells& cells, const cv::Mat& features) {
+  cv::Mat rows;
+  std::vector<int> index;
+  for (int i = 0; i < features.rows; ++i) {
+    if (cells.usable.at<uchar>(i / cells.grid.width, i % cells.grid.width)) {
+      rows.push_back(features.row(i));
+      index.push_back(i);
+    }
+  }
+  cv::Mat all(features.rows, 1, CV_32F, cv::Scalar(0));
+  if (rows.empty()) return all;
+  cv::Mat predicted;
+  model.predict(rows, predicted);
+  for (size_t k = 0; k < index.size(); ++k) all.at<float>(index[k]) = predicted.at<float>(int(k));
+  return all;
+}
+
+}  // namespace
+
 cv::Mat OvaryModel::Predict(const OvaryCells& cells) const {
   if (cells.features.empty()) return cv::Mat(cells.grid, CV_32F, cv::Scalar(0));
-  cv::Mat first, second;
-  stage1_->predict(cells.features, first);
-  const cv::Mat p1 = ToProbabilityGrid(cells, first);
-  stage2_->predict(ContextFeatures(cells, p1), second);
-  return ToProbabilityGrid(cells, second);
+  const cv::Mat p1 = ToProbabilityGrid(cells, PredictUsable(*stage1_, cells, cells.features));
+  return ToProbabilityGrid(cells, PredictUsable(*stage2_, cells, ContextFeatures(cells, p1)));
 }
 
 }  // namespace antra::pipeline

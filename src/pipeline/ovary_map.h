@@ -34,12 +34,12 @@ struct OvaryMapOptions {
   std::string model = "ovary-rtrees.yml.gz";  // in models/ (or an absolute path); "" = no map
   double cell_mm = 2.0;
   double dark_ratio = 0.4;      // a pixel darker than this fraction of the tissue level is fluid-dark
-  double region_threshold = 0.2;   // cells above this probability ...
-  double region_relative = 0.5;    // ... and above this fraction of the frame's highest form ovary regions
-  double accept_probability = 0.35;  // a candidate in the chosen ovary, or with at least this ...
+  double region_threshold = 0.3;   // cells above this probability ...
+  double region_relative = 0.7;    // ... and above this fraction of the frame's highest form ovary regions
+  double accept_probability = 0.4;  // a candidate in the chosen ovary, or with at least this ...
   double keep_elsewhere_probability = 1.0;  // ... or elsewhere with at least this, is kept (1 = never)
   double smooth_cells = 1.0;    // Gaussian smoothing of the probability map (cells)
-  double candidate_weight = 0.5;  // a region's score: sum of p^2 over it, plus this x each candidate's confidence
+  double candidate_weight = 0.2;  // a region's score: sum of p^2 over it, plus this x each candidate's confidence
   Status Check() const;
 };
 

@@ -57,13 +57,25 @@ std::map<int, int> UniqueIdsInFrame(const ImageAnalysis& analysis, int frame_ind
 }
 
 cv::Mat RenderOverlay(const Frame& frame, const FrameAnalysis& analysis, const Calibration& calibration,
-                      const std::map<int, int>* unique_ids) {
+                      const FrameTrace* trace, const std::map<int, int>* unique_ids) {
   cv::Mat image;
   if (!frame.rgb.empty()) cv::cvtColor(frame.rgb, image, cv::COLOR_RGB2BGR);
   else cv::cvtColor(frame.luma, image, cv::COLOR_GRAY2BGR);
   const double scale = std::clamp(std::max(image.cols, image.rows) / 1400.0, 0.35, 1.2);
   const int thickness = std::max(1, int(std::lround(scale * 1.6)));
 
+  if (trace) {
+    for (const auto& r : trace->rejected) {
+      std::vector<cv::Point> contour;
+      for (const auto& p : r.outline_px) contour.push_back(Pt(p));
+      cv::polylines(image, std::vector<std::vector<cv::Point>>{contour}, true, cv::Scalar(60, 60, 230), 1, cv::LINE_AA);
+      if (!contour.empty()) {
+        const cv::Rect box = cv::boundingRect(contour);
+        Label(image, r.reason.substr(0, r.reason.find(' ', 6)), {box.x, box.y - 2}, 0.3 * scale + 0.1,
+              cv::Scalar(120, 120, 255));
+      }
+    }
+  }
   if (analysis.ovary) {
     const std::vector<std::vector<cv::Point>> contour{analysis.ovary->contour_px};
     cv::polylines(image, contour, true, kOvary, thickness, cv::LINE_AA);

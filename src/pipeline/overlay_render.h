@@ -10,14 +10,16 @@
 
 #include "core/analysis.h"
 #include "core/image.h"
+#include "pipeline/pipeline.h"
 
 namespace antra::pipeline {
 
-// Returns a CV_8UC3 image in B, G, R order (ready for cv::imencode).
+// Returns a CV_8UC3 image in B, G, R order (ready for cv::imencode). With a
+// trace, rejected candidates are drawn too (red, with the reason), for tuning.
 // `unique_ids` (cine) maps a frame follicle's id to its unique follicle id,
 // drawn as "#id" beside its size.
 cv::Mat RenderOverlay(const Frame& frame, const FrameAnalysis& analysis, const Calibration& calibration,
-                      const std::map<int, int>* unique_ids = nullptr);
+                      const FrameTrace* trace = nullptr, const std::map<int, int>* unique_ids = nullptr);
 
 // Frame follicle id -> unique follicle id for one frame of a linked cine.
 std::map<int, int> UniqueIdsInFrame(const ImageAnalysis& analysis, int frame_index);

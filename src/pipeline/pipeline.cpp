@@ -16,7 +16,7 @@ namespace antra::pipeline {
 Status PipelineOptions::Check() const {
   for (const Status& s : {image_area.Check(), overlay.Check(), working.Check(), despeckle.Check(), background.Check(),
                           candidates.Check(), split.Check(), refine.Check(), lookalikes.Check(), ovary.Check(),
-                          ovary_map.Check(), ruler.Check()}) {
+                          ovary_map.Check(), candidate_model.Check(), ruler.Check()}) {
     if (!s) return s;
   }
   return Status::Ok();
@@ -24,15 +24,23 @@ Status PipelineOptions::Check() const {
 
 Result<FramePipeline> FramePipeline::Create(PipelineOptions options) {
   if (Status s = options.Check(); !s) return s.error();
-  std::shared_ptr<const OvaryModel> model;
+  auto resolve = [](const std::string& name) {
+    std::filesystem::path path = name;
+    return (path.is_relative() ? ModelsDir() / path : path).string();
+  };
+  std::shared_ptr<const OvaryModel> ovary_model;
   if (!options.ovary_map.model.empty()) {
-    std::filesystem::path path = options.ovary_map.model;
-    if (path.is_relative()) path = ModelsDir() / path;
-    auto loaded = OvaryModel::Load(path.string());
+    auto loaded = OvaryModel::Load(resolve(options.ovary_map.model));
     if (!loaded) return loaded.error();
-    model = *loaded;
+    ovary_model = *loaded;
   }
-  return FramePipeline(std::move(options), std::move(model));
+  std::shared_ptr<const CandidateModel> candidate_model;
+  if (!options.candidate_model.model.empty()) {
+    auto loaded = CandidateModel::Load(resolve(options.candidate_model.model));
+    if (!loaded) return loaded.error();
+    candidate_model = *loaded;
+  }
+  return FramePipeline(std::move(options), std::move(ovary_model), std::move(candidate_model));
 }
 
 namespace {
@@ -57,6 +65,8 @@ OvaryMeasurement MeasureOvary(const OvaryEstimate& estimate, const WorkingGrid& 
   o.confidence = estimate.confidence;
   return o;
 }
+
+constexpr int kMinFrameSide = 32;
 
 // Records the wall time since the previous mark into the trace (if any).
 class StageClock {
@@ -86,6 +96,10 @@ FrameAnalysis FramePipeline::Analyze(const Frame& frame, const Calibration& cali
   else result.notes.emplace_back(kUncalibratedNote);
 
   StageClock clock(trace);
+  if (frame.luma.cols < kMinFrameSide || frame.luma.rows < kMinFrameSide) {
+    result.notes.emplace_back("frame smaller than " + std::to_string(kMinFrameSide) + " pixels a side: not analysed");
+    return result;
+  }
   // 1. Where the image is.
   ImageArea area = FindImageArea(frame.luma, calibration, o.image_area);
   clock.Mark("image_area");
@@ -112,34 +126,41 @@ FrameAnalysis FramePipeline::Analyze(const Frame& frame, const Calibration& cali
   const CandidateMap candidates = FindDarkCandidates(despeckled, tissue, area_w, grid, o.candidates, o.split);
   clock.Mark("candidates_and_split");
 
-  // 6-7. Refine each outline and judge it.
-  struct Accepted {
+  // 6-7. Refine each outline and describe it; the gross tests (size, image edge) reject at once.
+  struct Judged {
     RefinedOutline outline;
     CandidateFeatures features;
-    double confidence;
+    Verdict verdict;
+    double confidence = 0;
+    bool accepted = false;
   };
-  std::vector<Accepted> accepted;
+  std::vector<Judged> judged;
   for (const Candidate& c : candidates.candidates) {
     RefinedOutline outline = RefineOutline(despeckled, tissue, candidates.labels, c, grid, o.refine);
     const CandidateFeatures features = DescribeCandidate(outline, despeckled, tissue, area_w, grid, o.lookalikes);
     const Verdict verdict = JudgeCandidate(features, o.lookalikes);
-    if (verdict.accepted) {
-      accepted.push_back({std::move(outline), features, verdict.confidence});
-    } else if (trace) {
-      trace->rejected.push_back({ToFullPolygon(outline.polygon, grid), verdict.reason, features});
+    if (FailsGrossTests(features, o.lookalikes)) {
+      if (trace) trace->rejected.push_back({ToFullPolygon(outline.polygon, grid), verdict.reason, features});
+      continue;
     }
+    judged.push_back({std::move(outline), features, verdict});
   }
-
   clock.Mark("refine_and_lookalikes");
-  // 8. The ovary, and what lies outside it.
+
+  // 8. The ovary, from the candidates the hand-set tests accept.
   std::vector<OvaryMember> members;
-  for (const auto& a : accepted) members.push_back({a.outline.polygon, a.outline.center, a.confidence});
+  std::vector<size_t> member_of;
+  for (size_t i = 0; i < judged.size(); ++i) {
+    if (!judged[i].verdict.accepted) continue;
+    members.push_back({judged[i].outline.polygon, judged[i].outline.center, judged[i].verdict.confidence});
+    member_of.push_back(i);
+  }
   OvaryEstimate ovary;
   if (ovary_model_ || trace) {
     cv::Mat lumens = cv::Mat::zeros(despeckled.size(), CV_8UC1);
-    for (const auto& a : accepted) {
+    for (const auto& m : members) {
       std::vector<cv::Point> poly;
-      for (const auto& p : a.outline.polygon) poly.emplace_back(int(std::lround(p.x)), int(std::lround(p.y)));
+      for (const auto& p : m.polygon) poly.emplace_back(int(std::lround(p.x)), int(std::lround(p.y)));
       cv::fillPoly(lumens, std::vector<std::vector<cv::Point>>{poly}, 255);
     }
     OvaryCells cells = DescribeOvaryCells(despeckled, tissue, area_w, lumens, grid, o.ovary_map);
@@ -154,26 +175,58 @@ FrameAnalysis FramePipeline::Analyze(const Frame& frame, const Calibration& cali
   }
   if (!ovary_model_) ovary = LocateOvary(members, grid, o.ovary);
   clock.Mark("ovary_region");
+
+  // 7b. The decision: the trained judge when there is one, else the hand-set
+  // tests and the ovary region.
+  const cv::Rect area_box = cv::boundingRect(area_w);
+  const double frame_tissue = std::max(1.0, cv::mean(tissue, area_w)[0]);
+  for (size_t k = 0; k < members.size(); ++k) judged[member_of[k]].accepted = ovary.inside[k];
+  for (size_t i = 0; i < judged.size(); ++i) {
+    Judged& j = judged[i];
+    CandidateContext context;
+    context.depth_fraction = area_box.height > 0 ? (j.outline.center.y - area_box.y) / area_box.height : 0.0;
+    context.ovary_probability = ovary.ProbabilityAt(j.outline.center);
+    context.in_ovary_region = ovary.InRegion(j.outline.center);
+    context.rule_confidence = j.verdict.confidence;
+    context.tissue_relative = j.features.tissue / frame_tissue;
+    double probability = -1;
+    const cv::Mat row = (candidate_model_ || trace) ? CandidateVector(j.features, context) : cv::Mat();
+    if (candidate_model_) {
+      probability = candidate_model_->Predict(row);
+      j.accepted = probability >= o.candidate_model.accept_probability;
+      j.confidence = probability;
+    } else {
+      j.confidence = j.verdict.confidence;
+    }
+    if (trace) {
+      trace->judged.push_back({grid.ToFull(PolygonCentroid(j.outline.polygon)), row, probability, j.accepted});
+    }
+  }
+  clock.Mark("judge");
   if (ovary.found) result.ovary = MeasureOvary(ovary, grid, calibration);
 
   // 9. Measure in mm and count.
   bool some_without_scale = false;
-  for (size_t i = 0; i < accepted.size(); ++i) {
-    const auto outline_px = ToFullPolygon(accepted[i].outline.polygon, grid);
-    if (!ovary.inside[i]) {
-      if (trace) trace->rejected.push_back({outline_px, "outside the ovary", accepted[i].features});
+  for (const Judged& j : judged) {
+    const auto outline_px = ToFullPolygon(j.outline.polygon, grid);
+    if (!j.accepted) {
+      if (trace) {
+        const std::string reason = candidate_model_ ? "judged not a follicle"
+                                   : (j.verdict.accepted ? "outside the ovary" : j.verdict.reason);
+        trace->rejected.push_back({outline_px, reason, j.features});
+      }
       continue;
     }
     Follicle f;
     static_cast<FollicleMeasurement&>(f) = MeasureOutline(outline_px, calibration);
-    f.confidence = accepted[i].confidence;
+    f.confidence = j.confidence;
     f.id = int(result.follicles.size()) + 1;
     if (calibrated) {
       if (f.mean_mm) result.counts->Add(*f.mean_mm);
       else some_without_scale = true;
     }
     result.follicles.push_back(std::move(f));
-    if (trace) trace->accepted_features.push_back(accepted[i].features);
+    if (trace) trace->accepted_features.push_back(j.features);
   }
   clock.Mark("measure");
   if (some_without_scale) {

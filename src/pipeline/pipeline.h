@@ -19,6 +19,7 @@
 #include "core/analysis.h"
 #include "core/image.h"
 #include "core/result.h"
+#include "pipeline/candidate_model.h"
 #include "pipeline/candidates.h"
 #include "pipeline/image_area.h"
 #include "pipeline/lookalikes.h"
@@ -43,6 +44,7 @@ struct PipelineOptions {
   LookalikeOptions lookalikes;
   OvaryOptions ovary;
   OvaryMapOptions ovary_map;
+  CandidateModelOptions candidate_model;
   RulerOptions ruler;
   Status Check() const;
 };
@@ -62,6 +64,14 @@ struct FrameTrace {
   cv::Mat labels;        // working grid, CV_32S candidate labels
   std::vector<CandidateFeatures> accepted_features;  // parallel to FrameAnalysis::follicles
   std::vector<Rejected> rejected;
+  // Every candidate that passed the gross tests, with what the judge saw.
+  struct Judged {
+    cv::Point2d center_px;  // full-image pixels
+    cv::Mat vector;         // CandidateVector row
+    double probability = -1;  // candidate model's (-1 without one)
+    bool accepted = false;
+  };
+  std::vector<Judged> judged;
   std::vector<std::pair<std::string, double>> stage_ms;  // wall time of each stage
   OvaryCells ovary_cells;       // features of the ovary map's cells
   cv::Mat ovary_probability;    // grid-size CV_32F (empty without a model)
@@ -78,10 +88,12 @@ class FramePipeline {
   FrameAnalysis Analyze(const Frame& frame, const Calibration& calibration, FrameTrace* trace = nullptr) const;
 
  private:
-  FramePipeline(PipelineOptions options, std::shared_ptr<const OvaryModel> model)
-      : options_(std::move(options)), ovary_model_(std::move(model)) {}
+  FramePipeline(PipelineOptions options, std::shared_ptr<const OvaryModel> ovary_model,
+                std::shared_ptr<const CandidateModel> candidate_model)
+      : options_(std::move(options)), ovary_model_(std::move(ovary_model)), candidate_model_(std::move(candidate_model)) {}
   PipelineOptions options_;
-  std::shared_ptr<const OvaryModel> ovary_model_;  // null: group estimate only
+  std::shared_ptr<const OvaryModel> ovary_model_;          // null: group estimate only
+  std::shared_ptr<const CandidateModel> candidate_model_;  // null: hand-set tests only
 };
 
 // The note every uncalibrated result carries.

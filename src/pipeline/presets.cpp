@@ -16,7 +16,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(WorkingOptions, mm_per_px, uncal
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DespeckleOptions, median_mm, gaussian_sigma_mm)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BackgroundOptions, cell_mm, window_mm, percentile, min_tissue_level)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CandidateOptions, core_ratio, extent_ratio, open_mm, min_core_mm,
-                                                min_diameter_mm, max_diameter_mm)
+                                                min_diameter_mm, max_diameter_mm, blob_min_mm, blob_max_mm,
+                                                blob_contrast)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SplitOptions, septum_contrast, neck_solidity, neck_depth_mm)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RefineOptions, max_rays, edge_fraction, wall_search_mm, max_shift_mm,
                                                 min_edge_step, smooth_rays)
@@ -27,11 +28,12 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OvaryOptions, link_mm, margin_mm
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OvaryMapOptions, model, cell_mm, dark_ratio, region_threshold, region_relative,
                                                 accept_probability, keep_elsewhere_probability, smooth_cells,
                                                 candidate_weight)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CandidateModelOptions, model, accept_probability)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RulerOptions, min_mark_level, max_mark_width_px, max_mark_height_px,
-                                                min_marks, column_tolerance_px, spacing_tolerance, min_px_per_cm,
+                                                min_mark_contrast, min_marks, min_span_fraction, column_tolerance_px, spacing_tolerance, min_px_per_cm,
                                                 max_px_per_cm)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PipelineOptions, image_area, overlay, working, despeckle, background,
-                                                candidates, split, refine, lookalikes, ovary, ovary_map, ruler)
+                                                candidates, split, refine, lookalikes, ovary, ovary_map, candidate_model, ruler)
 
 namespace {
 

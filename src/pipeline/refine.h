@@ -20,7 +20,7 @@ namespace antra::pipeline {
 
 struct RefineOptions {
   int max_rays = 72;             // rays per outline (fewer for small candidates, at least 24)
-  double edge_fraction = 0.5;    // edge = lumen + edge_fraction * (wall - lumen)
+  double edge_fraction = 0.6;    // edge = lumen + edge_fraction * (wall - lumen)
   double wall_search_mm = 2.0;   // search this far beyond the candidate's edge for the wall peak
   double max_shift_mm = 2.5;     // an edge found further than this from the candidate's edge is not trusted
   double min_edge_step = 0.12;   // (wall - lumen) / tissue below this: no edge on this ray

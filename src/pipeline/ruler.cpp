@@ -15,6 +15,12 @@ Status RulerOptions::Check() const {
   if (max_mark_width_px < 1 || max_mark_width_px > 100 || max_mark_height_px < 1 || max_mark_height_px > 50) {
     return MakeError(ErrorCode::kInvalidArgument, "ruler mark size limits must be positive and small");
   }
+  if (min_mark_contrast < 0 || min_mark_contrast > 255) {
+    return MakeError(ErrorCode::kInvalidArgument, "ruler.min_mark_contrast must be in 0..255");
+  }
+  if (!(min_span_fraction >= 0 && min_span_fraction <= 1)) {
+    return MakeError(ErrorCode::kInvalidArgument, "ruler.min_span_fraction must be in 0..1");
+  }
   if (min_marks < 3 || min_marks > 100) return MakeError(ErrorCode::kInvalidArgument, "ruler.min_marks must be in 3..100");
   if (!(column_tolerance_px > 0 && column_tolerance_px < 20)) {
     return MakeError(ErrorCode::kInvalidArgument, "ruler.column_tolerance_px must be in (0, 20)");
@@ -35,6 +41,21 @@ struct Mark {
   cv::Point2d center;
 };
 
+// A drawn mark stands out from what is around it; a bright speckle grain
+// fades into bright neighbours.
+bool Isolated(const cv::Mat& luma, const cv::Rect& box, int min_step) {
+  const cv::Rect ring = cv::Rect(box.x - 2, box.y - 2, box.width + 4, box.height + 4) & cv::Rect(0, 0, luma.cols, luma.rows);
+  double inside = 0, outside = 0;
+  int n_in = 0, n_out = 0;
+  for (int y = ring.y; y < ring.br().y; ++y) {
+    for (int x = ring.x; x < ring.br().x; ++x) {
+      if (box.contains({x, y})) inside += luma.at<uchar>(y, x), ++n_in;
+      else outside += luma.at<uchar>(y, x), ++n_out;
+    }
+  }
+  return n_in > 0 && n_out > 0 && inside / n_in - outside / n_out >= min_step;
+}
+
 std::vector<Mark> FindMarks(const cv::Mat& luma, const RulerOptions& o) {
   cv::Mat bright = luma >= o.min_mark_level;
   cv::Mat labels, stats, centroids;
@@ -43,9 +64,11 @@ std::vector<Mark> FindMarks(const cv::Mat& luma, const RulerOptions& o) {
   for (int i = 1; i < n; ++i) {
     const int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
     const int area = stats.at<int>(i, cv::CC_STAT_AREA);
-    if (w > o.max_mark_width_px || h > o.max_mark_height_px || area < 2 || w < h - 1) continue;
+    if (w > o.max_mark_width_px || h > o.max_mark_height_px || w < h - 1) continue;
     // A drawn mark is solid (a bar or a dot), unlike a speckle streak.
     if (area < 0.6 * w * h) continue;
+    const cv::Rect box(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP), w, h);
+    if (!Isolated(luma, box, o.min_mark_contrast)) continue;
     marks.push_back({cv::Rect(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP), w, h),
                      {centroids.at<double>(i, 0), centroids.at<double>(i, 1)}});
   }
@@ -112,30 +135,49 @@ Fit FitPeriod(const std::vector<Mark>& column, const RulerOptions& o, double min
   return best;
 }
 
+double MedianOf(std::vector<int> v) {
+  if (v.empty()) return 0;
+  std::nth_element(v.begin(), v.begin() + long(v.size() / 2), v.end());
+  return v[v.size() / 2];
+}
+
 // Reads the period as 0.5 or 1 cm from the marks' widths.
 void ReadPeriod(const std::vector<Mark>& column, const Fit& fit, RulerReading& out) {
-  std::vector<int> widths;
-  for (int m : fit.members) widths.push_back(column[size_t(m)].box.width);
-  std::vector<int> sorted = widths;
-  std::nth_element(sorted.begin(), sorted.begin() + long(sorted.size() / 2), sorted.end());
-  const double median = sorted[sorted.size() / 2];
-  const double long_width = std::max(median * 1.8, median + 3.0);
+  // Marks at even and odd steps: dots and dashes alternate on a 0.5 cm ruler.
+  // Medians, so that the few long marks do not sway them.
+  std::vector<int> even, odd;
+  for (size_t i = 0; i < fit.members.size(); ++i) {
+    const int w = column[size_t(fit.members[i])].box.width;
+    ((fit.steps[i] % 2 + 2) % 2 == 0 ? even : odd).push_back(w);
+  }
+  const double even_width = MedianOf(even), odd_width = MedianOf(odd);
+  // Long marks: clearly wider than both kinds.
+  const double long_width = std::max(1.6 * std::max(even_width, odd_width), std::max(even_width, odd_width) + 3.0);
   std::vector<int> long_steps;
-  double even_sum = 0, odd_sum = 0;
-  int even_n = 0, odd_n = 0;
-  for (size_t i = 0; i < widths.size(); ++i) {
-    if (widths[i] >= long_width) {
+  // Neighbouring marks (one step apart, neither long): is the even one
+  // consistently wider, or the odd one? Dots and dashes may differ by a single
+  // pixel after JPEG, so consistency counts more than size.
+  int pairs = 0, even_wider = 0, odd_wider = 0;
+  double difference = 0;
+  for (size_t i = 0; i < fit.members.size(); ++i) {
+    const int w = column[size_t(fit.members[i])].box.width;
+    if (w >= long_width) {
       long_steps.push_back(fit.steps[i]);
       continue;
     }
-    if ((fit.steps[i] % 2 + 2) % 2 == 0) even_sum += widths[i], ++even_n;
-    else odd_sum += widths[i], ++odd_n;
+    if (i + 1 >= fit.members.size() || fit.steps[i + 1] != fit.steps[i] + 1) continue;
+    const int next = column[size_t(fit.members[i + 1])].box.width;
+    if (next >= long_width) continue;
+    const bool even_first = (fit.steps[i] % 2 + 2) % 2 == 0;
+    const int even_w = even_first ? w : next, odd_w = even_first ? next : w;
+    ++pairs;
+    if (even_w > odd_w) ++even_wider;
+    if (odd_w > even_w) ++odd_wider;
+    difference += std::abs(even_w - odd_w);
   }
-  bool alternating = false;
-  if (even_n >= 2 && odd_n >= 2) {
-    const double even = even_sum / even_n, odd = odd_sum / odd_n;
-    alternating = std::abs(even - odd) >= std::max(1.0, 0.25 * std::max(even, odd));
-  }
+  const int agreeing = std::max(even_wider, odd_wider);
+  const bool alternating = pairs >= 2 && difference / pairs >= 0.8 &&
+                           (agreeing == pairs || (pairs >= 4 && agreeing >= 0.8 * pairs));
   // Long marks every 10 periods: 0.5 cm periods; every 5 (and not 10): 1 cm.
   int long_every = 0;
   for (size_t i = 1; i < long_steps.size(); ++i) {
@@ -190,7 +232,11 @@ std::optional<RulerReading> DetectDepthRuler(const cv::Mat& luma, const RulerOpt
       for (int i : members) column.push_back(marks[size_t(i)]);
       std::sort(column.begin(), column.end(), [](const Mark& a, const Mark& b) { return a.center.y < b.center.y; });
       const Fit fit = FitPeriod(column, o, 0.5 * o.min_px_per_cm, o.max_px_per_cm);
-      if (int(fit.members.size()) < o.min_marks || fit.rms > 0.06 * fit.period) continue;
+      if (int(fit.members.size()) < o.min_marks || fit.rms > 0.04 * fit.period) continue;
+      // A depth ruler runs down a good part of the image.
+      const double span = fit.period * (*std::max_element(fit.steps.begin(), fit.steps.end()) -
+                                        *std::min_element(fit.steps.begin(), fit.steps.end()));
+      if (span < o.min_span_fraction * luma.rows) continue;
       RulerReading reading;
       ReadPeriod(column, fit, reading);
       reading.period_px = fit.period;
@@ -204,7 +250,7 @@ std::optional<RulerReading> DetectDepthRuler(const cv::Mat& luma, const RulerOpt
       }
       reading.column_x = int(std::lround(x / fit.members.size()));
       // More marks, a tighter fit and a clearer pattern make a better ruler.
-      reading.confidence *= std::clamp(1.0 - fit.rms / (0.06 * fit.period) * 0.3, 0.5, 1.0);
+      reading.confidence *= std::clamp(1.0 - fit.rms / (0.04 * fit.period) * 0.3, 0.5, 1.0);
       const double score = double(fit.members.size()) * (0.5 + reading.confidence);
       if (score > best_score) {
         best_score = score;

@@ -26,7 +26,9 @@ struct RulerOptions {
   int min_mark_level = 150;     // marks are drawn bright (grey level)
   int max_mark_width_px = 18;   // marks are small horizontal bars or dots
   int max_mark_height_px = 5;
+  int min_mark_contrast = 80;   // a mark is this much brighter than the pixels around it
   int min_marks = 6;            // fewer marks in a column: not a ruler
+  double min_span_fraction = 0.3;  // the marks cover at least this share of the image height
   double column_tolerance_px = 2.5;
   double spacing_tolerance = 0.08;  // of the period
   double min_px_per_cm = 20;

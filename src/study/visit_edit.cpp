@@ -178,6 +178,33 @@ Status VisitEditor::EditFollicle(Side side, const std::string& id, double long_m
   return Status::Ok();
 }
 
+Status VisitEditor::EditFollicle(Side side, const std::string& id, const FollicleInput& measured,
+                                 const std::string& who, const std::string& reason) {
+  if (Status s = CheckEditable(who, reason); !s) return s;
+  if (side == Side::kUnknown) return MakeError(ErrorCode::kInvalidArgument, "choose left or right");
+  if (!PlausibleDiameter(measured.long_mm) || !PlausibleDiameter(measured.short_mm)) {
+    return MakeError(ErrorCode::kInvalidArgument, "diameters must be between 0 and 200 mm");
+  }
+  OvaryResult& ovary = visit_.ovary(side);
+  auto it = std::find_if(ovary.follicles.begin(), ovary.follicles.end(), [&](const auto& f) { return f.id == id; });
+  if (it == ovary.follicles.end()) return MakeError(ErrorCode::kNotFound, "no follicle " + id + " in the " + SideName(side) + " ovary");
+  if (!measured.sop_instance_uid.empty() && measured.sop_instance_uid != it->sop_instance_uid) {
+    return MakeError(ErrorCode::kInvalidArgument, "a follicle is edited on the image it was measured on");
+  }
+  const json before = VisitFollicleToJson(*it);
+  const bool swap = measured.short_mm > measured.long_mm;
+  it->long_mm = swap ? measured.short_mm : measured.long_mm;
+  it->short_mm = swap ? measured.long_mm : measured.short_mm;
+  it->long_axis = swap ? measured.short_axis : measured.long_axis;
+  it->short_axis = swap ? measured.long_axis : measured.short_axis;
+  it->center_px = measured.center_px;
+  it->frame = measured.frame;
+  if (it->origin == FollicleOrigin::kAutomatic) it->origin = FollicleOrigin::kEdited;
+  visit_.reviewer_changes = true;
+  Record(who, "edit-follicle", "follicle " + id, before, VisitFollicleToJson(*it), reason);
+  return Status::Ok();
+}
+
 Result<std::string> VisitEditor::AddFollicle(Side side, const FollicleInput& in, const std::string& who,
                                              const std::string& reason) {
   if (Status s = CheckEditable(who, reason); !s) return s.error();

@@ -52,6 +52,10 @@ class VisitEditor {
   Status DeleteFollicle(Side side, const std::string& id, const std::string& who, const std::string& reason);
   Status EditFollicle(Side side, const std::string& id, double long_mm, double short_mm, const std::string& who,
                       const std::string& reason);
+  // The same when the reviewer moved the calipers on the image (the viewer):
+  // the new calipers, centre and diameters are stored together.
+  Status EditFollicle(Side side, const std::string& id, const FollicleInput& measured, const std::string& who,
+                      const std::string& reason);
   Result<std::string> AddFollicle(Side side, const FollicleInput& input, const std::string& who,
                                   const std::string& reason);
   Status SetOvaryDiameters(Side side, std::optional<double> length_mm, std::optional<double> width_mm,

@@ -1,5 +1,5 @@
 // The batch's building blocks: shard assignment, the worker pool, errors.csv,
-// identity scrubbing, the analysis cache and the clean-up of a killed run.
+// identity scrubbing, the file lock and the analysis cache.
 
 #include <atomic>
 #include <map>
@@ -96,41 +96,14 @@ TEST(ErrorsCsvTest, ReasonsNeverCarryTheIdentity) {
   EXPECT_EQ(ScrubIdentity("corrupt", PatientIdentity{}), "corrupt");
 }
 
-TEST(ResultsLockTest, RecognisesOnlyAtomicWriteTemporaries) {
-  EXPECT_TRUE(IsAtomicWriteTemporary(".visit.json.1234.0.tmp"));
-  EXPECT_TRUE(IsAtomicWriteTemporary("x/.errors.csv.99.12.tmp"));
-  EXPECT_FALSE(IsAtomicWriteTemporary("visit.json"));
-  EXPECT_FALSE(IsAtomicWriteTemporary(".lock"));
-  EXPECT_FALSE(IsAtomicWriteTemporary("notes.tmp"));
-  EXPECT_FALSE(IsAtomicWriteTemporary(".x.abc.1.tmp"));
-}
-
-TEST(ResultsLockTest, SweepRemovesWhatAKilledWriterLeftAndNothingElse) {
-  test::TempDir dir("batch-sweep");
-  const fs::path visit = dir / "S001" / "visit-00";
-  test::WriteBytes(visit / ".lock", "");
-  test::WriteBytes(visit / "visit.json", "{}");
-  test::WriteBytes(visit / ".visit.json.4242.0.tmp", "half");
-  test::WriteBytes(visit / "automatic-pending" / ".follicles.csv.4242.1.tmp", "half");
-  test::WriteBytes(dir / "private" / "analysis-cache" / "ab" / ".ab12-x.json.4242.2.tmp", "half");
-  test::WriteBytes(dir / "private" / "subject-key.csv", "keep");
-  auto removed = SweepStaleTemporaries(dir.path());
-  ASSERT_TRUE(removed) << removed.error().message;
-  EXPECT_EQ(*removed, 3);
-  EXPECT_TRUE(fs::exists(visit / "visit.json"));
-  EXPECT_TRUE(fs::exists(visit / ".lock"));
-  EXPECT_TRUE(fs::exists(dir / "private" / "subject-key.csv"));
-  EXPECT_EQ(*SweepStaleTemporaries(dir / "missing"), 0);
-}
-
 TEST(ResultsLockTest, ExclusiveLockIsRefusedWhileAnotherHolderSharesIt) {
   test::TempDir dir("batch-lock");
-  auto shared = FileLock::Acquire(dir / "private" / ".batch.lock", FileLock::Mode::kShared);
+  auto shared = FileLock::Acquire(dir / "private" / ".private.lock", FileLock::Mode::kShared);
   ASSERT_TRUE(shared);
-  auto exclusive = FileLock::TryAcquire(dir / "private" / ".batch.lock", FileLock::Mode::kExclusive);
+  auto exclusive = FileLock::TryAcquire(dir / "private" / ".private.lock", FileLock::Mode::kExclusive);
   ASSERT_TRUE(exclusive);
   EXPECT_FALSE(exclusive->has_value());
-  auto second_shared = FileLock::TryAcquire(dir / "private" / ".batch.lock", FileLock::Mode::kShared);
+  auto second_shared = FileLock::TryAcquire(dir / "private" / ".private.lock", FileLock::Mode::kShared);
   ASSERT_TRUE(second_shared);
   EXPECT_TRUE(second_shared->has_value());
 }

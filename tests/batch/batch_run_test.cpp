@@ -9,10 +9,14 @@
 #include <sstream>
 #include <set>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "batch/batch_run.h"
+#include "core/atomic_file.h"
 #include "export/sql_database.h"
 #include "study/visit_edit.h"
 #include "study/visit_store.h"
@@ -360,6 +364,15 @@ TEST(BatchRunTest, SignedOffVisitIsNeverOverwritten) {
   }
 }
 
+// "<pid>@<host>" of a writer on this machine that is gone.
+std::string DeadWriterTag() {
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  ::waitpid(child, nullptr, 0);
+  const std::string tag = AtomicWriterTagForTests();
+  return std::to_string(child) + tag.substr(tag.find('@'));
+}
+
 TEST(BatchRunTest, SaveInterruptedBeforeVisitJsonIsCompletedNotRecordedTwice) {
   test::TempDir dir("batch-interrupted");
   MakeMessyArchive(dir / "archive");
@@ -369,7 +382,7 @@ TEST(BatchRunTest, SaveInterruptedBeforeVisitJsonIsCompletedNotRecordedTwice) {
   // trail and derived files written, visit.json not yet (and a temporary).
   const fs::path visit = dir / "results" / "S002" / "visit-01";
   fs::remove(visit / "visit.json");
-  test::WriteBytes(visit / ".visit.json.999999.0.tmp", "{\"half\":");
+  test::WriteBytes(visit / (".visit.json." + DeadWriterTag() + ".0.tmp"), "{\"half\":");
   auto resumed = RunBatch(dir / "archive", dir / "results", nullptr, SmallRunOptions(2));
   ASSERT_TRUE(resumed) << resumed.error().message;
   EXPECT_EQ(resumed->stale_files_removed, 1);

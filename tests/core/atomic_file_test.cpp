@@ -1,6 +1,7 @@
 #include "core/atomic_file.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -43,6 +44,27 @@ TEST(AtomicFileTest, UnwritableTargetIsAClearError) {
   ASSERT_FALSE(s);
   EXPECT_EQ(s.error().code, ErrorCode::kIo);
   EXPECT_FALSE(s.error().message.empty());
+}
+
+TEST(AtomicFileTest, StaleTemporariesOfDeadWritersAreRemovedOthersKept) {
+  test::TempDir dir("atomic-stale");
+  const std::string tag = AtomicWriterTagForTests();  // "<pid>@<host>"
+  const std::string host = tag.substr(tag.find('@'));
+  // A pid that cannot be alive (above the kernel's pid_max of 4194304).
+  test::WriteBytes(dir / "v" / (".visit.json.99999999" + host + ".0.tmp"), "half");
+  test::WriteBytes(dir / (".audit.jsonl.99999998" + host + ".3.tmp"), "half");
+  const std::string mine = ".x.json." + tag + ".1.tmp";
+  test::WriteBytes(dir / mine, "being written");
+  const std::string other_node = ".y.json.99999999@some-other-node.1.tmp";
+  test::WriteBytes(dir / other_node, "another machine's write in progress");
+  test::WriteBytes(dir / "visit.json", "kept");
+  test::WriteBytes(dir / ".hidden.tmp", "not ours: no pid");
+  EXPECT_EQ(RemoveStaleTemporaries(dir.path()), 2);
+  EXPECT_TRUE(std::filesystem::exists(dir / mine));
+  EXPECT_TRUE(std::filesystem::exists(dir / other_node));
+  EXPECT_TRUE(std::filesystem::exists(dir / "visit.json"));
+  EXPECT_TRUE(std::filesystem::exists(dir / ".hidden.tmp"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "v" / (".visit.json.99999999" + host + ".0.tmp")));
 }
 
 }  // namespace

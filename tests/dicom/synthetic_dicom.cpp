@@ -7,6 +7,9 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcitem.h>
 #include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmjpeg/djencode.h>
+#include <dcmtk/dcmjpeg/djrplol.h>
+#include <dcmtk/dcmjpeg/djrploss.h>
 
 namespace antra::test {
 
@@ -30,7 +33,7 @@ void SyntheticDicom::Write(const std::filesystem::path& path) const {
   put(DCM_Modality, "US");
   put(DCM_PatientID, patient_id);
   put(DCM_PatientName, patient_name);
-  put(DCM_StudyDate, "20260105");
+  put(DCM_StudyDate, study_date);
   if (!image_laterality.empty()) put(DCM_ImageLaterality, image_laterality);
   ds->putAndInsertUint16(DCM_Rows, static_cast<Uint16>(declared_rows.value_or(rows)));
   ds->putAndInsertUint16(DCM_Columns, static_cast<Uint16>(declared_columns.value_or(columns)));
@@ -43,6 +46,7 @@ void SyntheticDicom::Write(const std::filesystem::path& path) const {
   if (samples_per_pixel == 3) ds->putAndInsertUint16(DCM_PlanarConfiguration, static_cast<Uint16>(planar_configuration));
   const int frames_written = declared_frames.value_or(frames);
   if (frames_written != 1 || frames > 1) put(DCM_NumberOfFrames, std::to_string(frames_written));
+  if (frame_time_ms) put(DCM_FrameTime, std::to_string(*frame_time_ms));
   if (pixel_spacing_mm) {
     put(DCM_PixelSpacing, std::to_string(pixel_spacing_mm->first) + "\\" + std::to_string(pixel_spacing_mm->second));
   }
@@ -89,7 +93,20 @@ void SyntheticDicom::Write(const std::filesystem::path& path) const {
   } else {
     ds->putAndInsertUint8Array(DCM_PixelData, pixels.data(), pixels.size());
   }
-  const E_TransferSyntax xfer = implicit_vr ? EXS_LittleEndianImplicit : EXS_LittleEndianExplicit;
+  E_TransferSyntax xfer = implicit_vr ? EXS_LittleEndianImplicit : EXS_LittleEndianExplicit;
+  if (jpeg_baseline) {
+    // Keep the SOP Instance UID the test chose (DCMTK makes a new one for lossy output by default).
+    static const bool registered = [] {
+      DJEncoderRegistration::registerCodecs(ECC_lossyYCbCr, EUC_never);
+      return true;
+    }();
+    (void)registered;
+    const DJ_RPLossy quality(90);
+    if (ds->chooseRepresentation(EXS_JPEGProcess1, &quality).bad() || !ds->canWriteXfer(EXS_JPEGProcess1)) {
+      throw std::runtime_error("cannot JPEG-compress " + path.string());
+    }
+    xfer = EXS_JPEGProcess1;
+  }
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
   if (file.saveFile(path.c_str(), xfer).bad()) throw std::runtime_error("cannot write " + path.string());
 }

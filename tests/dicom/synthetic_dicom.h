@@ -35,6 +35,7 @@ struct SyntheticDicom {
   std::string patient_id = "PH-TEST";
   std::string patient_name = "PHANTOM^TEST";
   std::string image_laterality;
+  std::string study_date = "20260105";  // YYYYMMDD
   // Palette (PALETTE COLOR): descriptor and data per channel.
   std::vector<std::uint16_t> palette_descriptor;  // entries, first mapped, bits
   std::vector<std::uint16_t> red, green, blue;
@@ -42,6 +43,8 @@ struct SyntheticDicom {
   // Overrides for hostile headers (written as-is, pixel data unchanged).
   std::optional<int> declared_rows, declared_columns, declared_frames;
   bool implicit_vr = false;
+  std::optional<double> frame_time_ms;  // (0018,1063) for cines
+  bool jpeg_baseline = false;           // compress 8-bit frames with DCMTK's JPEG Baseline encoder
 
   // Fills `pixels` with a deterministic pattern for the layout above.
   void FillPattern();

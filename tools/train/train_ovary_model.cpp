@@ -25,7 +25,10 @@
 #include <iomanip>
 #include <iostream>
 
+#include <fstream>
+
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 #include <opencv2/core/utils/logger.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -60,12 +63,34 @@ cv::Mat CellLabels(const cv::Mat& mask_full, const pipeline::FrameTrace& trace) 
   return labels;
 }
 
+// The ovary mask of a phantom frame, drawn from its truth (empty ovary: all 0).
+cv::Mat PhantomMask(const fs::path& image) {
+  fs::path truth_path = image;
+  truth_path.replace_extension(".truth.json");
+  std::ifstream in(truth_path);
+  if (!in) return {};
+  const auto j = nlohmann::json::parse(in);
+  cv::Mat mask = cv::Mat::zeros(j.at("image").at("height").get<int>(), j.at("image").at("width").get<int>(), CV_8UC1);
+  const auto& ovary = j.at("frames").at(0).at("ovary");
+  if (!ovary.is_null()) {
+    std::vector<cv::Point> contour;
+    for (const auto& p : ovary.at("contour_px")) {
+      contour.emplace_back(int(std::lround(p.at(0).get<double>())), int(std::lround(p.at(1).get<double>())));
+    }
+    cv::fillPoly(mask, std::vector<std::vector<cv::Point>>{contour}, 255);
+  }
+  return mask;
+}
+
+// Real images: DIR/images + DIR/ovary-masks; phantom: <stem>.dcm + <stem>.truth.json.
 std::vector<ImageCells> LoadImages(const fs::path& dir, const std::vector<fs::path>& files,
-                                   const pipeline::AnalyzeOptions& options, const pipeline::FramePipeline& frame_pipeline) {
+                                   const pipeline::AnalyzeOptions& options, const pipeline::FramePipeline& frame_pipeline,
+                                   bool phantom = false) {
   std::vector<ImageCells> out;
   for (const auto& file : files) {
-    const fs::path mask_path = dir / "ovary-masks" / (file.stem().string() + ".PNG");
-    cv::Mat mask = cv::imread(mask_path.string(), cv::IMREAD_GRAYSCALE);
+    cv::Mat mask = phantom ? PhantomMask(file)
+                           : cv::imread((dir / "ovary-masks" / (file.stem().string() + ".PNG")).string(),
+                                        cv::IMREAD_GRAYSCALE);
     auto source = OpenImage(file);
     if (mask.empty() || !source) continue;
     auto frame = (*source)->ReadFrame(0);
@@ -187,32 +212,57 @@ int main(int argc, char** argv) {
   int folds = 1, fold = -1;
   bool evaluate = false;
   Settings settings;
-  app.add_option("--images", images_dir, "Folder with images/ and ovary-masks/")->required();
+  app.add_option("--images", images_dir, "Folder with images/ and ovary-masks/ (optional with --phantom)");
   app.add_option("--out", out, "Model file to write (.yml.gz), or to read with --evaluate")->required();
   app.add_option("--folds", folds, "Split the images into this many folds");
   app.add_option("--fold", fold, "Leave this fold out (0-based)");
   app.add_option("--trees", settings.trees, "Trees per forest");
   app.add_option("--depth", settings.depth, "Maximum tree depth");
   app.add_option("--min-samples", settings.min_samples, "Minimum samples per leaf");
+  std::string phantom_dir;
+  int phantom_half = -1;
+  app.add_option("--phantom", phantom_dir, "Also train on these phantom stills (antra-phantom output, truth ovaries)");
+  app.add_option("--phantom-half", phantom_half, "Use only even (0) or odd (1) phantom images in name order");
   app.add_flag("--evaluate", evaluate, "Do not train: report how well --out finds the ovary on the left-out fold");
   CLI11_PARSE(app, argc, argv);
 
   pipeline::AnalyzeOptions options;
   options.pipeline.ovary_map.model = "";  // features only
+  options.pipeline.candidate_model.model = "";
   auto frame_pipeline = pipeline::FramePipeline::Create(options.pipeline);
   if (!frame_pipeline) {
     std::cerr << "antra-train-ovary: " << frame_pipeline.error().message << "\n";
     return 2;
   }
+  if (images_dir.empty() && (phantom_dir.empty() || evaluate)) {
+    std::cerr << "antra-train-ovary: give --images (and/or --phantom for training)\n";
+    return 2;
+  }
   std::vector<fs::path> all;
-  for (const auto& e : fs::directory_iterator(fs::path(images_dir) / "images")) all.push_back(e.path());
+  if (!images_dir.empty()) {
+    for (const auto& e : fs::directory_iterator(fs::path(images_dir) / "images")) all.push_back(e.path());
+  }
   std::sort(all.begin(), all.end());
   std::vector<fs::path> files;
   for (size_t i = 0; i < all.size(); ++i) {
     const bool left_out = folds > 1 && int(i % size_t(folds)) == fold;
     if (left_out == evaluate) files.push_back(all[i]);
   }
-  const std::vector<ImageCells> images = LoadImages(images_dir, files, options, *frame_pipeline);
+  std::vector<ImageCells> images = LoadImages(images_dir, files, options, *frame_pipeline);
+  if (!phantom_dir.empty() && !evaluate) {
+    std::vector<fs::path> phantom;
+    for (const auto& e : fs::directory_iterator(phantom_dir)) {
+      if (e.path().extension() == ".dcm") phantom.push_back(e.path());
+    }
+    std::sort(phantom.begin(), phantom.end());
+    std::vector<fs::path> chosen;
+    for (size_t i = 0; i < phantom.size(); ++i) {
+      if (phantom_half < 0 || int(i % 2) == phantom_half) chosen.push_back(phantom[i]);
+    }
+    auto more = LoadImages(phantom_dir, chosen, options, *frame_pipeline, true);
+    std::cout << "phantom images: " << more.size() << "\n";
+    for (auto& m : more) images.push_back(std::move(m));
+  }
   if (images.empty()) {
     std::cerr << "antra-train-ovary: no usable images\n";
     return 1;

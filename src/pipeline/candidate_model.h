@@ -1,0 +1,57 @@
+#pragma once
+// Stage 7b: a trained judge of candidates. The hand-set look-alike tests
+// (lookalikes.h) are blunt: each feature alone separates follicles from
+// speckle holes, vessels, bowel and shadows only partly. A random forest
+// (OpenCV RTrees) over all the features at once, plus the ovary map's
+// probability at the candidate, gives each candidate a probability of being a
+// follicle; that probability is the reported confidence. The model, the
+// command and the data that produced it are in models/ (models/README.md).
+// Without a model the hand-set tests decide.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <opencv2/core/mat.hpp>
+
+#include "core/result.h"
+#include "pipeline/lookalikes.h"
+
+namespace cv::ml {
+class StatModel;
+}
+
+namespace antra::pipeline {
+
+inline constexpr int kCandidateFeatureCount = 16;
+const std::vector<std::string>& CandidateFeatureNames();
+
+struct CandidateModelOptions {
+  std::string model = "candidates-rtrees.yml.gz";  // in models/ (or absolute); "" = hand-set tests only
+  double accept_probability = 0.4;                 // keep candidates at least this probable
+  Status Check() const;
+};
+
+// Where the candidate sits, beyond its own features.
+struct CandidateContext {
+  double depth_fraction = 0;   // 0 at the top of the image area, 1 at its bottom
+  double ovary_probability = -1;  // ovary map at the centre (-1 without a map)
+  bool in_ovary_region = false;
+  double rule_confidence = 0;  // the hand-set tests' confidence
+  double tissue_relative = 1;  // local tissue level / the frame's median tissue level
+};
+
+// One row, CV_32F, kCandidateFeatureCount columns.
+cv::Mat CandidateVector(const CandidateFeatures& features, const CandidateContext& context);
+
+class CandidateModel {
+ public:
+  // Loaded files are cached by path.
+  static Result<std::shared_ptr<const CandidateModel>> Load(const std::string& path);
+  double Predict(const cv::Mat& row) const;
+
+ private:
+  cv::Ptr<cv::ml::StatModel> forest_;
+};
+
+}  // namespace antra::pipeline

@@ -1,0 +1,65 @@
+#include "viewer/analysis_worker.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "core/limits.h"
+#include "io/analysis_json.h"
+
+namespace antra::viewer {
+
+Result<ImageAnalysis> ReadAnalysisFile(const std::filesystem::path& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) return MakeError(ErrorCode::kNotFound, "cannot read analysis file: " + ec.message());
+  if (size > DefaultInputLimits().max_text_file_bytes) {
+    return MakeError(ErrorCode::kLimitExceeded, "analysis file larger than the JSON input limit");
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in) return MakeError(ErrorCode::kIo, "cannot read analysis file");
+  const auto json = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded()) return MakeError(ErrorCode::kCorrupt, "analysis file is not valid JSON");
+  return AnalysisFromJson(json);
+}
+
+SavedAnalysisProvider::SavedAnalysisProvider(std::optional<std::filesystem::path> explicit_file,
+                                             std::optional<std::filesystem::path> for_image)
+    : explicit_file_(std::move(explicit_file)), for_image_(std::move(for_image)) {}
+
+std::filesystem::path SavedAnalysisProvider::SidecarPath(const std::filesystem::path& image) {
+  return image.string() + ".analysis.json";
+}
+
+Result<std::optional<ImageAnalysis>> SavedAnalysisProvider::Analyze(const std::filesystem::path& image,
+                                                                    AnalysisControl&) {
+  std::filesystem::path file = SidecarPath(image);
+  std::error_code ec;
+  if (explicit_file_ && (!for_image_ || std::filesystem::equivalent(*for_image_, image, ec))) file = *explicit_file_;
+  if (!std::filesystem::exists(file, ec)) return std::optional<ImageAnalysis>{};
+  auto analysis = ReadAnalysisFile(file);
+  if (!analysis) return analysis.error();
+  return std::optional<ImageAnalysis>(std::move(analysis).value());
+}
+
+AnalysisWorker::AnalysisWorker(int generation, std::filesystem::path image,
+                               std::shared_ptr<AnalysisProvider> provider, ConcurrentQueue<AnalysisMessage>& out)
+    : thread_([this, generation, image = std::move(image), provider = std::move(provider), &out] {
+        AnalysisMessage message{generation};
+        try {
+          message.result = provider->Analyze(image, control_);
+        } catch (const std::exception& e) {
+          // A broken invariant in the analysis must not take the review down.
+          message.result = MakeError(ErrorCode::kCorrupt, std::string("analysis failed: ") + e.what());
+        }
+        done_ = true;
+        if (!control_.cancel) out.Push(std::move(message));
+      }) {}
+
+AnalysisWorker::~AnalysisWorker() {
+  control_.cancel = true;
+  thread_.join();
+}
+
+}  // namespace antra::viewer

@@ -1,0 +1,38 @@
+#pragma once
+// What each shortcut (and the matching menu item or button) does. One place,
+// so a key, a menu and a script all end in the same code.
+
+#include <functional>
+
+#include "viewer/gui/app_context.h"
+#include "viewer/shortcuts.h"
+
+namespace antra::viewer::gui {
+
+void RunAction(Action action, AppContext& ctx);
+// Matches this frame's key presses against the shortcut table. Keys go to a
+// text field instead while one is being edited.
+void DispatchShortcuts(AppContext& ctx);
+
+// Review edits on the selection, shared by shortcuts, buttons and the table.
+void SetDecisionOfSelected(AppContext& ctx, Decision decision);
+void DeleteSelected(AppContext& ctx);
+void AssignSide(AppContext& ctx, const std::string& side);
+void SelectFollicle(AppContext& ctx, int id);  // also shows its frame
+void OpenNeighbourImage(AppContext& ctx, int step);
+// Commits an edit to the open review and reports a refusal in the status line.
+bool CommitEdit(AppContext& ctx, const std::string& description, ReviewState next);
+
+// Visit actions (--results). Each applies one audited VisitEditor call; when
+// the reviewer's name or a reason is missing it asks for it and retries.
+using VisitEdit = std::function<Status(VisitEditor&, const std::string& who, const std::string& reason)>;
+void ApplyVisitEdit(AppContext& ctx, const std::string& description, const VisitEdit& edit);
+void SaveVisit(AppContext& ctx);
+void SignOffVisit(AppContext& ctx);
+void ToggleNotVisualised(AppContext& ctx);
+void CountOnThisScan(AppContext& ctx);
+void UseCaliperAsOvaryDiameter(AppContext& ctx);
+void SetOvaryDiameters(AppContext& ctx, Side side);
+void OpenVisit(AppContext& ctx, const VisitRef& ref, const std::string& side);
+
+}  // namespace antra::viewer::gui

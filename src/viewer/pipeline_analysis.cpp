@@ -1,0 +1,43 @@
+#include "viewer/pipeline_analysis.h"
+
+namespace antra::viewer {
+namespace {
+
+// Thrown from the per-frame callback to stop AnalyzeImage early: the reader
+// has moved on to another image. AnalyzeImage holds only RAII state.
+struct Cancelled {};
+
+}  // namespace
+
+PipelineAnalysisProvider::PipelineAnalysisProvider(pipeline::AnalyzeOptions options, OpenOptions open,
+                                                   std::shared_ptr<AnalysisProvider> saved)
+    : options_(std::move(options)), open_(std::move(open)), saved_(std::move(saved)) {}
+
+std::string PipelineAnalysisProvider::Describe() const {
+  return saved_ ? saved_->Describe() + ", else the pipeline" : "the pipeline";
+}
+
+Result<std::optional<ImageAnalysis>> PipelineAnalysisProvider::Analyze(const std::filesystem::path& image,
+                                                                       AnalysisControl& control) {
+  if (saved_) {
+    auto saved = saved_->Analyze(image, control);
+    if (!saved || saved->has_value()) return saved;
+  }
+  // A source of its own: the decode worker's is not shared across threads.
+  auto source = OpenImage(image, open_);
+  if (!source) return source.error();
+  control.frames_total = (*source)->info().frame_count;
+  auto on_frame = [&](const Frame&, const FrameAnalysis&, const Calibration&) {
+    ++control.frames_done;
+    if (control.cancel) throw Cancelled{};
+  };
+  try {
+    auto analysis = pipeline::AnalyzeImage(**source, options_, on_frame);
+    if (!analysis) return analysis.error();
+    return std::optional<ImageAnalysis>(std::move(analysis).value());
+  } catch (const Cancelled&) {
+    return MakeError(ErrorCode::kInvalidArgument, "cancelled");
+  }
+}
+
+}  // namespace antra::viewer

@@ -1,0 +1,31 @@
+#pragma once
+// The automatic analysis the viewer shows: the saved result of `antra analyze`
+// or of the batch when there is one (so the reader reviews exactly what was
+// counted), else the pipeline itself, run on the analysis worker thread with
+// the same AnalyzeImage() the command line uses.
+
+#include <memory>
+
+#include "io/open_image.h"
+#include "pipeline/analyze_image.h"
+#include "viewer/analysis_worker.h"
+
+namespace antra::viewer {
+
+class PipelineAnalysisProvider : public AnalysisProvider {
+ public:
+  // `saved` is asked first (may be null); `open` is how the image is opened
+  // (e.g. --mm-per-pixel for screens).
+  PipelineAnalysisProvider(pipeline::AnalyzeOptions options, OpenOptions open,
+                           std::shared_ptr<AnalysisProvider> saved);
+
+  Result<std::optional<ImageAnalysis>> Analyze(const std::filesystem::path& image, AnalysisControl& control) override;
+  std::string Describe() const override;
+
+ private:
+  pipeline::AnalyzeOptions options_;
+  OpenOptions open_;
+  std::shared_ptr<AnalysisProvider> saved_;
+};
+
+}  // namespace antra::viewer

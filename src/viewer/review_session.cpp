@@ -1,0 +1,88 @@
+#include "viewer/review_session.h"
+
+#include <chrono>
+#include <ctime>
+
+namespace antra::viewer {
+
+std::string NowUtcIso8601() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+namespace {
+
+bool SameCaliper(const Caliper& a, const Caliper& b) { return a.a == b.a && a.b == b.b; }
+
+bool SameFollicle(const ReviewedFollicle& a, const ReviewedFollicle& b) {
+  return a.id == b.id && a.frame == b.frame && a.decision == b.decision && a.side == b.side &&
+         SameCaliper(a.measurement.long_axis, b.measurement.long_axis) &&
+         SameCaliper(a.measurement.short_axis, b.measurement.short_axis);
+}
+
+}  // namespace
+
+bool SameReview(const ReviewState& a, const ReviewState& b) {
+  if (a.image_side != b.image_side || a.calipers != b.calipers || a.follicles.size() != b.follicles.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < a.follicles.size(); ++i) {
+    if (!SameFollicle(a.follicles[i], b.follicles[i])) return false;
+  }
+  return true;
+}
+
+ReviewSession::ReviewSession(ReviewState initial, Calibration calibration, Clock clock)
+    : history_(std::move(initial)), calibration_(std::move(calibration)), clock_(std::move(clock)) {}
+
+bool ReviewSession::Commit(const std::string& description, ReviewState next) {
+  if (SameReview(next, state())) return true;
+  history_.Commit(description, std::move(next));
+  Log("edit", description);
+  return true;
+}
+
+bool ReviewSession::Undo() {
+  auto description = history_.Undo();
+  if (description) Log("undo", *description);
+  return description.has_value();
+}
+
+bool ReviewSession::Redo() {
+  auto description = history_.Redo();
+  if (description) Log("redo", *description);
+  return description.has_value();
+}
+
+void ReviewSession::MergeAnalysis(const ReviewState& from_analysis, const std::string& note) {
+  ReviewState merged = from_analysis;
+  const ReviewState& now = state();
+  // Renumber the detections after what the reader already has, so ids stay unique.
+  const int offset = now.next_id - 1;
+  for (auto& f : merged.follicles) f.id += offset;
+  merged.next_id = from_analysis.next_id + offset;
+  if (!now.image_side.empty()) merged.image_side = now.image_side;
+  merged.calipers = now.calipers;
+  for (const auto& f : now.follicles) merged.follicles.push_back(f);
+  history_.Reset(std::move(merged));
+  edits_.push_back({clock_(), "analysis", note});
+}
+
+void ReviewSession::AdoptCalibration(Calibration calibration, const std::string& note) {
+  calibration_ = std::move(calibration);
+  ReviewState remeasured = state();
+  for (auto& f : remeasured.follicles) Remeasure(f.measurement, calibration_);
+  history_.Reset(std::move(remeasured));
+  edits_.push_back({clock_(), "calibration", note});
+}
+
+void ReviewSession::Log(const std::string& action, const std::string& description) {
+  edits_.push_back({clock_(), action, description});
+  dirty_ = true;
+}
+
+}  // namespace antra::viewer

@@ -1,0 +1,93 @@
+#include "pipeline/refine.h"
+
+#include <gtest/gtest.h>
+#include <opencv2/imgproc.hpp>
+
+#include "pipeline/measure.h"
+
+namespace antra::pipeline {
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+// A noise-free blurred step: lumen 20 inside radius R, wall/tissue 120 outside.
+struct Disc {
+  cv::Mat image, tissue, labels;
+  Candidate candidate;
+  WorkingGrid grid;
+};
+
+Disc MakeDisc(double radius, double core_fraction, double blur) {
+  Disc d;
+  cv::Mat big(400, 400, CV_8UC1, cv::Scalar(120));
+  cv::circle(big, {200, 200}, int(std::lround(radius * 4)), 20, cv::FILLED, cv::LINE_AA);
+  cv::Mat small;
+  cv::resize(big, small, {100, 100}, 0, 0, cv::INTER_AREA);  // subpixel-accurate edge
+  cv::GaussianBlur(small, d.image, {}, blur);
+  d.tissue = cv::Mat(d.image.size(), CV_32F, cv::Scalar(120));
+  d.grid = MakeWorkingGrid(d.image.size(), PixelScale{0.2, 0.2}, 100, {});
+  // The candidate is the dark core only (what a threshold gives: too small).
+  d.labels = cv::Mat::zeros(d.image.size(), CV_32S);
+  const double c = 49.625;  // centre of the 400-px disc on the 100-px grid ((200 + 0.5) / 4 - 0.5)
+  cv::circle(d.labels, {50, 50}, int(std::lround(radius * core_fraction)), 1, cv::FILLED);
+  d.candidate.label = 1;
+  d.candidate.box = cv::boundingRect(d.labels == 1);
+  d.candidate.centroid = {c, c};
+  d.candidate.area_px = cv::countNonZero(d.labels == 1);
+  d.candidate.lumen_level = 20;
+  std::vector<std::vector<cv::Point>> contours;
+  cv::findContours(cv::Mat(d.labels == 1), contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_NONE);
+  d.candidate.contour = contours.front();
+  return d;
+}
+
+double EquivalentRadius(const RefinedOutline& o) { return std::sqrt(PolygonArea(o.polygon) / kPi); }
+
+TEST(RefineOutline, HalfWayEdgeOfABlurredStepIsTheTrueEdge) {
+  for (double radius : {6.0, 12.0, 25.0}) {
+    const Disc d = MakeDisc(radius, 0.75, 1.5);
+    RefineOptions o;
+    o.edge_fraction = 0.5;
+    const RefinedOutline out = RefineOutline(d.image, d.tissue, d.labels, d.candidate, d.grid, o);
+    EXPECT_NEAR(EquivalentRadius(out), radius, 0.35) << "radius " << radius;
+    EXPECT_GT(out.edge_rays_fraction, 0.95);
+  }
+}
+
+TEST(RefineOutline, GrowsAThresholdCoreToTheWall) {
+  const Disc d = MakeDisc(15.0, 0.6, 2.0);
+  RefineOptions o;
+  o.edge_fraction = 0.5;
+  const RefinedOutline out = RefineOutline(d.image, d.tissue, d.labels, d.candidate, d.grid, o);
+  EXPECT_NEAR(EquivalentRadius(out), 15.0, 0.5);
+}
+
+TEST(RefineOutline, HigherEdgeFractionReadsLarger) {
+  const Disc d = MakeDisc(12.0, 0.75, 2.0);
+  RefineOptions low, high;
+  low.edge_fraction = 0.4;
+  high.edge_fraction = 0.7;
+  const double r_low = EquivalentRadius(RefineOutline(d.image, d.tissue, d.labels, d.candidate, d.grid, low));
+  const double r_high = EquivalentRadius(RefineOutline(d.image, d.tissue, d.labels, d.candidate, d.grid, high));
+  EXPECT_LT(r_low, r_high);
+}
+
+TEST(RefineOutline, FlatImageFindsNoEdge) {
+  Disc d = MakeDisc(10.0, 0.8, 1.0);
+  d.image.setTo(60);
+  const RefinedOutline out = RefineOutline(d.image, d.tissue, d.labels, d.candidate, d.grid, {});
+  EXPECT_EQ(out.edge_rays_fraction, 0.0);
+}
+
+TEST(RefineOptions, Check) {
+  RefineOptions o;
+  EXPECT_TRUE(o.Check());
+  o.smooth_rays = 4;
+  EXPECT_FALSE(o.Check());
+  o = {};
+  o.edge_fraction = 1.0;
+  EXPECT_FALSE(o.Check());
+}
+
+}  // namespace
+}  // namespace antra::pipeline

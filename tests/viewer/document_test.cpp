@@ -1,0 +1,172 @@
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "support/test_support.h"
+#include "viewer/document.h"
+#include "viewer/review_json.h"
+#include "viewer/viewer_fixtures.h"
+
+namespace antra::viewer {
+namespace {
+
+// Polls like the UI loop until `done` or a generous timeout.
+template <typename Done>
+bool PollUntil(DocumentController& documents, Done done) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    documents.Poll();
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return false;
+}
+
+class DocumentTest : public ::testing::Test {
+ protected:
+  test::TempDir dir_{"viewer-document"};
+};
+
+TEST_F(DocumentTest, OpensDecodesAndMergesTheSavedAnalysis) {
+  const auto fixture = test::ThreeFollicles();
+  const auto image = dir_ / "scan.dcm";
+  test::WriteFixtureImage(image, fixture);
+  test::WriteAnalysisJson(SavedAnalysisProvider::SidecarPath(image), test::FixtureAnalysis(fixture));
+  DocumentController documents({}, std::make_shared<SavedAnalysisProvider>());
+  documents.Open(image);
+  ASSERT_TRUE(PollUntil(documents, [&] { return !documents.Busy(); }));
+  const Document& doc = *documents.document();
+  ASSERT_EQ(doc.phase, LoadPhase::kReady);
+  EXPECT_EQ(doc.analysis_phase, AnalysisPhase::kDone);
+  ASSERT_TRUE(doc.review);
+  EXPECT_EQ(doc.review->state().follicles.size(), 3u);
+  const Frame* frame = documents.frame(0);
+  ASSERT_TRUE(frame);
+  EXPECT_EQ(frame->luma.cols, 640);
+  EXPECT_LT(frame->luma.at<unsigned char>(200, 160), 40);   // inside follicle 1: dark
+  EXPECT_GT(frame->luma.at<unsigned char>(20, 20), 80);     // background
+}
+
+TEST_F(DocumentTest, AnalysisOfAnotherImageIsRefused) {
+  const auto fixture = test::ThreeFollicles();
+  const auto image = dir_ / "scan.dcm";
+  test::WriteFixtureImage(image, fixture);
+  auto other = fixture;
+  other.sop_instance_uid = "1.2.3.4";
+  test::WriteAnalysisJson(SavedAnalysisProvider::SidecarPath(image), test::FixtureAnalysis(other));
+  DocumentController documents({}, std::make_shared<SavedAnalysisProvider>());
+  documents.Open(image);
+  ASSERT_TRUE(PollUntil(documents, [&] { return !documents.Busy(); }));
+  EXPECT_EQ(documents.document()->analysis_phase, AnalysisPhase::kFailed);
+  EXPECT_NE(documents.document()->analysis_message.find("another image"), std::string::npos);
+  EXPECT_TRUE(documents.document()->review->state().follicles.empty());
+}
+
+TEST_F(DocumentTest, CineWithinBudgetIsDecodedWhole) {
+  test::FixtureImage fixture;
+  fixture.width = 256;
+  fixture.height = 128;
+  fixture.frames = 60;
+  fixture.frame_time_ms = 20;
+  const auto image = dir_ / "cine.dcm";
+  test::WriteFixtureImage(image, fixture);
+  DocumentController documents({}, nullptr);
+  documents.Open(image);
+  ASSERT_TRUE(PollUntil(documents, [&] { return !documents.Busy(); }));
+  const Document& doc = *documents.document();
+  EXPECT_EQ(doc.info->frame_count, 60);
+  EXPECT_EQ(doc.info->frame_time_ms, 20.0);
+  EXPECT_EQ(doc.frames->size(), 60);
+  EXPECT_EQ(doc.frames->bytes(), 60u * 256 * 128 * 4);  // luma + RGB
+  EXPECT_EQ(doc.frames_decoded, 60);
+}
+
+TEST_F(DocumentTest, TinyBudgetKeepsOnlyAWindow) {
+  test::FixtureImage fixture;
+  fixture.width = 1024;
+  fixture.height = 768;
+  fixture.frames = 12;
+  fixture.follicles.clear();
+  const auto image = dir_ / "big.dcm";
+  test::WriteFixtureImage(image, fixture);
+  DocumentOptions options;
+  options.frame_cache_bytes = std::size_t{16} << 20;  // 5 frames of 3 MiB
+  DocumentController documents(options, nullptr);
+  documents.Open(image);
+  ASSERT_TRUE(PollUntil(documents, [&] { return !documents.Busy(); }));
+  const Document& doc = *documents.document();
+  EXPECT_EQ(doc.frames->size(), 5);
+  EXPECT_LE(doc.frames->bytes(), options.frame_cache_bytes);
+  for (int shown : {3, 7, 11, 2}) {
+    documents.ShowFrame(shown);
+    ASSERT_TRUE(PollUntil(documents, [&] { return documents.frame(shown) && !documents.Busy(); })) << shown;
+    EXPECT_LE(doc.frames->bytes(), options.frame_cache_bytes + 1024 * 768 * 4) << shown;
+  }
+}
+
+TEST_F(DocumentTest, OpenFailureIsReportedNotThrown) {
+  test::WriteBytes(dir_ / "bad.dcm", "not an image at all");
+  DocumentController documents({}, std::make_shared<SavedAnalysisProvider>());
+  documents.Open(dir_ / "bad.dcm");
+  ASSERT_TRUE(PollUntil(documents, [&] { return !documents.Busy(); }));
+  EXPECT_EQ(documents.document()->phase, LoadPhase::kFailed);
+  EXPECT_FALSE(documents.document()->open_error->message.empty());
+}
+
+TEST_F(DocumentTest, SavedReviewIsRestoredOnReopen) {
+  const auto fixture = test::ThreeFollicles();
+  const auto image = dir_ / "scan.dcm";
+  test::WriteFixtureImage(image, fixture);
+  test::WriteAnalysisJson(SavedAnalysisProvider::SidecarPath(image), test::FixtureAnalysis(fixture));
+  {
+    DocumentController documents({}, std::make_shared<SavedAnalysisProvider>());
+    documents.Open(image);
+    ASSERT_TRUE(PollUntil(documents, [&] { return !documents.Busy(); }));
+    auto& review = *documents.document()->review;
+    review.Commit("reject follicle #1", WithDecision(review.state(), 1, Decision::kRejected));
+    ASSERT_TRUE(documents.SaveReview());
+    review.Commit("left", WithImageSide(review.state(), "L"));
+    ASSERT_TRUE(documents.SaveReview());  // a second save appends only the new edit
+  }
+  DocumentController documents({}, std::make_shared<SavedAnalysisProvider>());
+  documents.Open(image);
+  ASSERT_TRUE(PollUntil(documents, [&] { return !documents.Busy(); }));
+  const Document& doc = *documents.document();
+  EXPECT_TRUE(doc.review_restored);
+  EXPECT_EQ(doc.review->state().FindFollicle(1)->decision, Decision::kRejected);
+  EXPECT_EQ(doc.review->state().image_side, "L");
+  EXPECT_EQ(doc.review->state().follicles.size(), 3u);  // the analysis did not add them twice
+  ASSERT_EQ(doc.saved_edits.size(), 3u);  // analysis, reject, left
+  EXPECT_EQ(doc.saved_edits[1].description, "reject follicle #1");
+  EXPECT_EQ(doc.saved_edits[2].description, "left");
+}
+
+TEST_F(DocumentTest, SubjectIdComesFromTheLookupNeverThePatientId) {
+  const auto image = dir_ / "scan.dcm";
+  test::WriteFixtureImage(image, test::ThreeFollicles());  // PatientID PH-TEST
+  DocumentOptions options;
+  options.subject_of = [](const PatientIdentity& who) { return who.patient_id == "PH-TEST" ? "S042" : ""; };
+  DocumentController documents(options, nullptr);
+  documents.Open(image);
+  ASSERT_TRUE(PollUntil(documents, [&] { return !documents.Busy(); }));
+  EXPECT_EQ(documents.document()->subject_id, "S042");
+}
+
+TEST_F(DocumentTest, ReopeningAnotherFileDropsStaleWork) {
+  const auto fixture = test::ThreeFollicles();
+  test::WriteFixtureImage(dir_ / "a.dcm", fixture);
+  auto other = fixture;
+  other.width = 320;
+  other.follicles.clear();
+  test::WriteFixtureImage(dir_ / "b.dcm", other);
+  DocumentController documents({}, nullptr);
+  documents.Open(dir_ / "a.dcm");
+  documents.Open(dir_ / "b.dcm");  // before a.dcm's results arrive
+  ASSERT_TRUE(PollUntil(documents, [&] { return !documents.Busy(); }));
+  EXPECT_EQ(documents.document()->info->width, 320);
+  EXPECT_EQ(documents.document()->generation, 2);
+}
+
+}  // namespace
+}  // namespace antra::viewer

@@ -1,0 +1,506 @@
+// End-to-end: antra-view runs for real under xvfb-run with Mesa's software
+// OpenGL, driven by scripts through the same input path as a mouse and a
+// keyboard; the tests check its screenshots, state dumps and saved files.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <numbers>
+
+#include <opencv2/core.hpp>
+
+#include "phantom/generator.h"
+#include "support/test_support.h"
+#include "viewer/analysis_worker.h"
+#include "viewer/viewer_fixtures.h"
+#include "viewer/viewer_runner.h"
+
+namespace antra::test {
+namespace {
+
+class ViewerE2E : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(XvfbAvailable()) << "xvfb-run not found: install the packages in tools/debian-packages.txt";
+    ASSERT_TRUE(std::filesystem::exists(ViewerBinary())) << ViewerBinary();
+  }
+
+  // Writes the fixture (and its analysis beside it, unless told not to).
+  std::string Write(const FixtureImage& image, const std::string& name, bool with_analysis = true) {
+    const auto path = dir_ / name;
+    WriteFixtureImage(path, image);
+    if (with_analysis) WriteAnalysisJson(viewer::SavedAnalysisProvider::SidecarPath(path), FixtureAnalysis(image));
+    return path.string();
+  }
+
+  ViewerRun Script(const std::string& script, std::vector<std::string> args = {}) {
+    auto run = RunViewerScript(script, args, dir_.path());
+    return run;
+  }
+
+  nlohmann::json Json(const std::string& name) { return ReadJsonFile(dir_ / name); }
+
+  TempDir dir_{"viewer-e2e"};
+};
+
+bool IsPending(const cv::Vec3b& p) { return p[0] > 200 && p[1] > 170 && p[2] < 90; }  // the yellow outline
+bool IsRed(const cv::Vec3b& p) { return p[0] > 140 && p[1] < 60 && p[2] < 60; }
+
+// Whether a pixel of `wanted` colour lies within `radius` screen pixels of `at`.
+template <typename Colour>
+bool ColourNear(const cv::Mat& rgb, cv::Point2d at, int radius, Colour wanted) {
+  for (int dy = -radius; dy <= radius; ++dy) {
+    for (int dx = -radius; dx <= radius; ++dx) {
+      const int x = static_cast<int>(at.x) + dx, y = static_cast<int>(at.y) + dy;
+      if (x >= 0 && y >= 0 && x < rgb.cols && y < rgb.rows && wanted(rgb.at<cv::Vec3b>(y, x))) return true;
+    }
+  }
+  return false;
+}
+
+TEST_F(ViewerE2E, ScreenshotAloneWritesTheWindowAndExits) {
+  const auto image = Write(ThreeFollicles(), "scan.dcm");
+  const auto run = RunViewer({image, "--screenshot", (dir_ / "shot.png").string(), "--window-size", "1200x800"}, dir_.path());
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const cv::Mat shot = ReadPngRgb(dir_ / "shot.png");
+  EXPECT_EQ(shot.cols, 1200);
+  EXPECT_EQ(shot.rows, 800);
+}
+
+TEST_F(ViewerE2E, OverlaysAppearWhereTheFolliclesAre) {
+  const auto fixture = ThreeFollicles();
+  const auto image = Write(fixture, "scan.dcm");
+  const auto run = Script("wait-idle\nwait-frames 2\ndump-state state.json\nscreenshot shot.png\n", {image});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto state = Json("state.json");
+  ASSERT_EQ(state["review"]["follicles"].size(), 3u);
+  const cv::Mat shot = ReadPngRgb(dir_ / "shot.png");
+  ASSERT_FALSE(shot.empty());
+  for (const auto& f : fixture.follicles) {
+    // Eight points around each follicle's edge: each has the outline colour nearby.
+    for (int k = 0; k < 8; ++k) {
+      const double t = k * std::numbers::pi / 4;
+      const cv::Point2d edge(f.center.x + f.radius_x * std::cos(t), f.center.y + f.radius_y * std::sin(t));
+      EXPECT_TRUE(ColourNear(shot, ScreenOf(state, edge), 2, IsPending))
+          << "no outline near image point " << edge << " of the follicle at " << f.center;
+    }
+  }
+  // And none far from every follicle.
+  for (cv::Point2d empty : {cv::Point2d(60, 60), cv::Point2d(600, 440), cv::Point2d(320, 60), cv::Point2d(60, 420)}) {
+    EXPECT_FALSE(ColourNear(shot, ScreenOf(state, empty), 4, IsPending)) << empty;
+  }
+  EXPECT_FALSE(ColourNear(shot, ScreenOf(state, {320, 2}), 3, IsRed));  // calibrated: no banner
+}
+
+TEST_F(ViewerE2E, ScriptedCaliperPairGivesMillimetres) {
+  FixtureImage fixture;  // 0.2 mm per pixel
+  const auto image = Write(fixture, "plain.dcm", false);
+  const auto run = Script(
+      "wait-idle\nkey m\nclick 100 300\nclick 200 300\nclick 100 100\nclick 100 175\ndump-state state.json\n",
+      {image, "--no-auto-analysis"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto calipers = Json("state.json")["review"]["calipers"];
+  ASSERT_EQ(calipers.size(), 2u);
+  EXPECT_NEAR(calipers[0]["length_mm"].get<double>(), 20.0, 1e-6);  // 100 px x 0.2 mm
+  EXPECT_NEAR(calipers[1]["length_mm"].get<double>(), 15.0, 1e-6);
+  EXPECT_NEAR(calipers[0]["a_px"][0].get<double>(), 100.0, 1e-6);
+}
+
+TEST_F(ViewerE2E, CalipersUseTheRegionTheyAreIn) {
+  FixtureImage fixture;
+  fixture.two_panes_mm_per_px = {{0.2, 0.1}};  // left pane, right pane
+  const auto image = Write(fixture, "panes.dcm", false);
+  const auto run = Script(
+      "wait-idle\nkey m\nclick 400 100\nclick 500 100\nclick 300 200\nclick 350 200\ndump-state state.json\n",
+      {image, "--no-auto-analysis"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto calipers = Json("state.json")["review"]["calipers"];
+  ASSERT_EQ(calipers.size(), 2u);
+  EXPECT_NEAR(calipers[0]["length_mm"].get<double>(), 10.0, 1e-6);  // right pane, 0.1 mm per pixel
+  EXPECT_TRUE(calipers[1]["length_mm"].is_null());                  // across both panes
+}
+
+TEST_F(ViewerE2E, UncalibratedImageShowsABannerAndNoMillimetres) {
+  auto fixture = ThreeFollicles();
+  fixture.mm_per_px.reset();
+  const auto image = Write(fixture, "uncalibrated.dcm");
+  const auto run = Script(
+      "wait-idle\nkey m\nclick 100 300\nclick 200 300\nwait-frames 2\ndump-state state.json\nscreenshot shot.png\n",
+      {image});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto state = Json("state.json");
+  EXPECT_FALSE(state["review"]["calibrated"].get<bool>());
+  EXPECT_TRUE(state["review"]["counts"].is_null());
+  EXPECT_TRUE(state["review"]["calipers"][0]["length_mm"].is_null());
+  for (const auto& f : state["review"]["follicles"]) EXPECT_TRUE(f["mean_diameter_mm"].is_null());
+  const cv::Mat shot = ReadPngRgb(dir_ / "shot.png");
+  const auto& viewport = state["view"]["viewport"];
+  const cv::Point2d banner(viewport[0].get<double>() + viewport[2].get<double>() - 20, viewport[1].get<double>() + 6);
+  EXPECT_TRUE(ColourNear(shot, banner, 1, IsRed)) << "no red banner at the top of the image";
+}
+
+TEST_F(ViewerE2E, DroppedFileOpens) {
+  const auto image = Write(ThreeFollicles(), "dropped.dcm");
+  const auto run = Script("dump-state before.json\ndrop " + image + "\nwait-idle\ndump-state after.json\n");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(Json("before.json")["document"].is_null());
+  const auto after = Json("after.json");
+  EXPECT_EQ(after["document"]["path"], image);
+  EXPECT_EQ(after["document"]["phase"], "ready");
+  EXPECT_EQ(after["review"]["follicles"].size(), 3u);
+}
+
+TEST_F(ViewerE2E, DroppedFolderOpensItsFirstImage) {
+  std::filesystem::create_directories(dir_ / "visit");
+  auto fixture = ThreeFollicles();
+  Write(fixture, "visit/b.dcm", false);
+  fixture.sop_instance_uid += ".2";
+  const auto first = Write(fixture, "visit/a.dcm", false);
+  const auto run = Script("drop " + (dir_ / "visit").string() + "\nwait-idle\nkey pagedown\nwait-idle\ndump-state after.json\n",
+                        {"--no-auto-analysis"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(Json("after.json")["document"]["path"], (dir_ / "visit" / "b.dcm").string());  // PageDown: the next one
+}
+
+TEST_F(ViewerE2E, FramesKeepBeingDrawnWhileALongCineLoads) {
+  FixtureImage cine;
+  cine.width = 1024;
+  cine.height = 768;
+  cine.frames = 150;
+  cine.jpeg = true;
+  cine.frame_time_ms = 33.3;
+  cine.follicles = {{{300, 300}, 30, 25, 40}, {{600, 400}, 20, 20, 90}};
+  const auto image = Write(cine, "cine.dcm", false);
+  const auto run = Script("open " + image +
+                          "\nwait-frames 3\ndump-state during.json\nwait-idle 240\ndump-state after.json\n",
+                          {"--no-auto-analysis"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto during = Json("during.json");
+  const auto after = Json("after.json");
+  // Frames were drawn while most of the cine was still being decoded...
+  EXPECT_LT(during["document"]["frames_decoded"].get<int>(), 150);
+  EXPECT_GE(during["stats"]["frames_drawn_while_loading"].get<int>(), 3);
+  // ...and kept coming until it was done: the UI never stalled on decoding.
+  EXPECT_EQ(after["document"]["frames_decoded"].get<int>(), 150);
+  EXPECT_GT(after["stats"]["frames_drawn_while_loading"].get<int>(),
+            during["stats"]["frames_drawn_while_loading"].get<int>());
+  EXPECT_LT(after["stats"]["max_frame_interval_while_loading_ms"].get<double>(), 1000.0);
+  EXPECT_NEAR(after["view"]["frame_time_ms"].get<double>(), 33.3, 1e-6);
+}
+
+TEST_F(ViewerE2E, ReviewEditsAreSavedWithTheirAuditTrailAndRestored) {
+  const auto image = Write(ThreeFollicles(), "scan.dcm");
+  const std::string edit_script =
+      "wait-idle\n"
+      "key tab\n"          // select follicle #1 (7 mm)
+      "key r\n"            // reject it
+      "key ctrl+z\n"       // undo
+      "key ctrl+y\n"       // redo: rejected again
+      "key f\n"            // add a follicle: length, then width
+      "click 480 400\nclick 520 400\nclick 500 385\nclick 500 415\n"
+      "key escape\n"
+      "click 40 40\n"      // empty place: nothing selected
+      "key shift+l\n"      // the image is of the left ovary
+      "save\n"
+      "dump-state state.json\n";
+  auto run = Script(edit_script, {image});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto saved = ReadJsonFile(image + ".review.json");
+  EXPECT_EQ(saved["schema"], "antra-review/1");
+  ASSERT_EQ(saved["follicles"].size(), 4u);
+  EXPECT_EQ(saved["follicles"][0]["decision"], "rejected");
+  const auto& added = saved["follicles"][3];
+  EXPECT_EQ(added["origin"], "added");
+  EXPECT_NEAR(added["mean_diameter_mm"].get<double>(), 7.0, 1e-6);  // (40 + 30 px) / 2 x 0.2 mm
+  EXPECT_EQ(saved["image_side"], "L");
+  EXPECT_EQ(saved["counts"]["left"]["afc"], 2);      // the 4 mm one and the added 7 mm one
+  EXPECT_EQ(saved["counts"]["left"]["over_10"], 1);  // the 12 mm one
+  std::vector<std::string> log;
+  for (const auto& e : saved["edits"]) log.push_back(e["action"].get<std::string>() + ": " + e["description"].get<std::string>());
+  const std::vector<std::string> expected = {"analysis: automatic analysis: 3 follicle(s)", "edit: reject follicle #1",
+                                             "undo: reject follicle #1", "redo: reject follicle #1",
+                                             "edit: add follicle", "edit: image: ovary left"};
+  EXPECT_EQ(log, expected);
+  EXPECT_FALSE(Json("state.json")["review"]["dirty"].get<bool>());
+
+  // Reopening shows the edited review, not the raw analysis.
+  run = Script("wait-idle\ndump-state reopened.json\n", {image});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto reopened = Json("reopened.json");
+  EXPECT_TRUE(reopened["document"]["review_restored"].get<bool>());
+  ASSERT_EQ(reopened["review"]["follicles"].size(), 4u);
+  EXPECT_EQ(reopened["review"]["follicles"][0]["decision"], "rejected");
+  EXPECT_EQ(reopened["review"]["counts"]["total"]["afc"], 2);
+}
+
+TEST_F(ViewerE2E, DraggingACaliperEndResizesTheFollicle) {
+  const auto image = Write(ThreeFollicles(), "scan.dcm");
+  // Follicle #1's length caliper ends at (180, 200): drag it 10 px right.
+  const auto run = Script("wait-idle\ndrag 180 200 190 200\ndump-state state.json\n", {image});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto follicle = Json("state.json")["review"]["follicles"][0];
+  EXPECT_NEAR(follicle["diameters_mm"][0].get<double>(), 10.0, 1e-6);
+  EXPECT_NEAR(follicle["mean_diameter_mm"].get<double>(), 8.0, 1e-6);
+  EXPECT_EQ(follicle["origin"], "edited");
+  EXPECT_EQ(follicle["decision"], "accepted");
+}
+
+TEST_F(ViewerE2E, WindowLevelDragChangesTheGreysOnScreen) {
+  FixtureImage fixture;
+  fixture.patch = cv::Rect(250, 150, 80, 60);
+  fixture.patch_value = 90;
+  const auto image = Write(fixture, "patch.dcm", false);
+  const auto run = Script(
+      "wait-idle\nscreenshot before.png\nwindow-level 120 60\ndump-state state.json\nscreenshot after.png\n"
+      "key 1\ndump-state reset.json\n",
+      {image, "--window-size", "1200x800", "--no-auto-analysis"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto state = Json("state.json");
+  EXPECT_DOUBLE_EQ(state["view"]["window"].get<double>(), 120);
+  EXPECT_DOUBLE_EQ(state["view"]["level"].get<double>(), 60);
+  const cv::Point2d centre = ScreenOf(state, {290, 180});
+  const auto before = ReadPngRgb(dir_ / "before.png").at<cv::Vec3b>(static_cast<int>(centre.y), static_cast<int>(centre.x));
+  const auto after = ReadPngRgb(dir_ / "after.png").at<cv::Vec3b>(static_cast<int>(centre.y), static_cast<int>(centre.x));
+  EXPECT_NEAR(before[0], 90, 2);   // identity at the default window
+  EXPECT_NEAR(after[0], 191, 2);   // (90 - 0) / 120 of white, computed by the shader
+  EXPECT_EQ(after[0], after[1]);
+  EXPECT_DOUBLE_EQ(Json("reset.json")["view"]["window"].get<double>(), 255);
+}
+
+TEST_F(ViewerE2E, GoToFrameAndPlayback) {
+  FixtureImage cine;
+  cine.width = 320;
+  cine.height = 240;
+  cine.frames = 20;
+  cine.frame_time_ms = 40;
+  const auto image = Write(cine, "cine.dcm", false);
+  const auto run = Script(
+      "wait-idle\nframe 7\ndump-state at7.json\nkey space\nwait-ms 600\ndump-state playing.json\nkey space\n"
+      "dump-state paused.json\nkey f1\ndump-state help.json\n",
+      {image, "--no-auto-analysis"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(Json("at7.json")["view"]["frame_index"], 6);
+  const auto playing = Json("playing.json");
+  EXPECT_TRUE(playing["view"]["playing"].get<bool>());
+  EXPECT_NE(playing["view"]["frame_index"], 6);
+  EXPECT_FALSE(Json("paused.json")["view"]["playing"].get<bool>());
+  EXPECT_TRUE(Json("help.json")["view"]["help_shown"].get<bool>());
+}
+
+// With the study's mapping the image is shown by subject ID; neither the
+// PatientID nor the treatment arm in the mapping reaches anything shown or written.
+TEST_F(ViewerE2E, MappingShowsTheSubjectNeverThePatientOrTheArm) {
+  const auto image = Write(ThreeFollicles(), "scan.dcm");  // PatientID PH-TEST, name PHANTOM^TEST
+  WriteBytes(dir_ / "subjects.csv", "PatientID,SubjectID,Arm\nPH-TEST,S042,zz-secret-arm\n");
+  const auto run = Script("wait-idle\nsave\ndump-state state.json\n",
+                          {image, "--mapping", (dir_ / "subjects.csv").string(), "--no-auto-analysis"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::string state = ReadBytes(dir_ / "state.json");
+  EXPECT_EQ(nlohmann::json::parse(state)["document"]["subject_id"], "S042");
+  const std::string review = ReadBytes(image + ".review.json");
+  for (const std::string& text : {state, review, run.out, run.err}) {
+    EXPECT_EQ(text.find("PH-TEST"), std::string::npos);
+    EXPECT_EQ(text.find("PHANTOM"), std::string::npos);
+    EXPECT_EQ(text.find("zz-secret-arm"), std::string::npos);
+  }
+}
+
+TEST_F(ViewerE2E, BadInputsGiveOneLineErrorsAndExitCodes) {
+  WriteBytes(dir_ / "not-an-image.dcm", "hello");
+  auto run = RunViewer({(dir_ / "not-an-image.dcm").string(), "--screenshot", (dir_ / "x.png").string()}, dir_.path());
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("antra-view: error: " + (dir_ / "not-an-image.dcm").string() + ": "), std::string::npos) << run.err;
+  EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
+
+  run = Script("click 1\n");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("line 1: click takes"), std::string::npos) << run.err;
+
+  run = Script("wait-idle 0.5\n", {(dir_ / "missing.dcm").string()});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("missing.dcm"), std::string::npos) << run.err;
+
+  run = RunViewer({"--window-size", "12"}, dir_.path());
+  EXPECT_EQ(run.exit_code, 2);
+}
+
+// ---- With the real pipeline ------------------------------------------------
+
+class ViewerPipelineE2E : public ViewerE2E {
+ protected:
+  // A phantom case from the generator, written as DICOM into the test folder.
+  std::string Phantom(size_t preset_index) {
+    const auto spec = phantom::SamplesPreset(20261124)[preset_index];
+    const auto status = phantom::WriteCase(phantom::GenerateCase(spec), spec, dir_.path());
+    EXPECT_TRUE(status) << status.error().message;
+    return (dir_ / (spec.stem + ".dcm")).string();
+  }
+
+  // Pipeline options for both programs. The trained ovary map is not in the
+  // repository yet (models/ovary-rtrees.yml.gz), so both run without it.
+  std::string Params() {
+    const auto path = dir_ / "params.json";
+    WriteBytes(path, R"({"ovary_map": {"model": ""}})");
+    return path.string();
+  }
+
+  // `antra analyze FILE --json OUT`: what the command line finds.
+  nlohmann::json AnalyzeWithCli(const std::string& image) {
+    const auto out = dir_ / "cli-analysis.json";
+    const std::string command = (BinaryDir() / "src" / "cli" / "antra").string() + " analyze '" + image +
+                                "' --params '" + Params() + "' --json '" + out.string() + "' > /dev/null 2>&1";
+    EXPECT_EQ(std::system(command.c_str()), 0) << command;
+    return ReadJsonFile(out);
+  }
+};
+
+// The viewer runs the same pipeline as `antra analyze` (on its worker thread)
+// and shows exactly its follicles, outlined where they are.
+TEST_F(ViewerPipelineE2E, AutomaticAnalysisShowsWhatAntraAnalyzeFinds) {
+  const auto image = Phantom(0);  // an easy still
+  const auto cli = AnalyzeWithCli(image);
+  const auto run =
+      Script("wait-idle 120\nwait-frames 2\ndump-state state.json\nscreenshot shot.png\n", {image, "--params", Params()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto state = Json("state.json");
+  EXPECT_EQ(state["document"]["analysis"], "done");
+  const auto& expected = cli["frames"][0]["follicles"];
+  const auto& shown = state["review"]["follicles"];
+  ASSERT_GT(expected.size(), 0u) << "the phantom should have follicles the pipeline finds";
+  ASSERT_EQ(shown.size(), expected.size());
+  const cv::Mat shot = ReadPngRgb(dir_ / "shot.png");
+  for (size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_NEAR(shown[i]["center_px"][0].get<double>(), expected[i]["center_px"][0].get<double>(), 1e-9);
+    EXPECT_NEAR(shown[i]["center_px"][1].get<double>(), expected[i]["center_px"][1].get<double>(), 1e-9);
+    EXPECT_EQ(shown[i]["mean_diameter_mm"], expected[i]["mean_diameter_mm"]);
+    // The outline passes through the first point of the follicle's contour.
+    const auto& p = expected[i]["contour_px"][0];
+    EXPECT_TRUE(ColourNear(shot, ScreenOf(state, {p[0].get<double>(), p[1].get<double>()}), 2, IsPending))
+        << "no outline at follicle " << i;
+  }
+  EXPECT_EQ(state["review"]["counts"]["total"]["afc"], cli["counts"]["afc"]);
+}
+
+TEST_F(ViewerPipelineE2E, CineFolliclesAreCountedOnceAsByAntraAnalyze) {
+  const auto image = Phantom(9);  // the 12-frame sweep
+  const auto cli = AnalyzeWithCli(image);
+  const auto run = Script("wait-idle 180\ndump-state state.json\n", {image, "--params", Params()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto state = Json("state.json");
+  ASSERT_GT(cli["follicles"].size(), 0u);
+  EXPECT_EQ(state["review"]["follicles"].size(), cli["follicles"].size());  // unique follicles, not per frame
+  EXPECT_EQ(state["review"]["counts"]["total"]["afc"], cli["counts"]["afc"]);
+}
+
+// ---- Study visits (--results) ---------------------------------------------
+
+class ViewerVisitE2E : public ViewerE2E {
+ protected:
+  void SetUp() override {
+    ViewerE2E::SetUp();
+    study_ = WriteFixtureStudy(dir_.path());
+  }
+  std::vector<std::string> Audit(int visit) {
+    std::ifstream in(study_.results / "S001" / ("visit-0" + std::to_string(visit)) / "audit.jsonl");
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) {
+      const auto j = nlohmann::json::parse(line);
+      lines.push_back(j["action"].get<std::string>() + "|" + j["who"].get<std::string>() + "|" +
+                      j["reason"].get<std::string>());
+    }
+    return lines;
+  }
+  nlohmann::json Visit(int visit) {
+    return ReadJsonFile(study_.results / "S001" / ("visit-0" + std::to_string(visit)) / "visit.json");
+  }
+  FixtureStudy study_;
+};
+
+// A sonographer opens the worklist, corrects a visit and signs it off; later
+// changes it again, which asks for a reason; reopening shows the edits.
+TEST_F(ViewerVisitE2E, EditSignOffReasonAndReopen) {
+  const std::vector<std::string> args = {"--results", study_.results.string(), "--reviewer", "Dr Test"};
+  auto run = Script(
+      "dump-state worklist.json\n"
+      "visit S001 0 left\nwait-idle\nwait-frames 2\ndump-state opened.json\nscreenshot visit.png\n"
+      "key tab\nkey r\n"                                                    // reject L1 (12 mm: largest first)
+      "key f\nclick 480 400\nclick 520 400\nclick 500 385\nclick 500 415\n"  // add a 7 mm follicle
+      "key escape\nkey m\nclick 100 440\nclick 300 440\nkey o\n"          // ovary length 40 mm
+      "click 100 40\nclick 100 240\nkey o\nclick 600 40\nclick 600 140\nkey o\n"  // width 40, height 20
+      "key escape\n"
+      "key ctrl+shift+s\n"
+      "dump-state signed.json\n",
+      args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto worklist = Json("worklist.json")["worklist"];
+  ASSERT_EQ(worklist.size(), 2u);
+  const auto opened = Json("opened.json");
+  EXPECT_EQ(opened["visit"]["scan"]["side"], "left");
+  EXPECT_TRUE(opened["visit"]["scan"]["counting"].get<bool>());
+  EXPECT_EQ(opened["review"]["follicles"].size(), 3u);
+  EXPECT_EQ(opened["visit"]["history_visits"], 2);
+
+  auto visit = Visit(0);
+  EXPECT_EQ(visit["review"]["status"], "signed-off");
+  EXPECT_EQ(visit["review"]["reviewer"], "Dr Test");
+  const auto& left = visit["ovaries"]["left"];
+  std::vector<std::string> ids;
+  for (const auto& f : left["follicles"]) ids.push_back(f["id"]);
+  EXPECT_EQ(ids, (std::vector<std::string>{"L2", "L3", "L4"}));
+  EXPECT_EQ(left["afc"], 3) << left.dump(1);  // 7 and 4 mm, and the added 7 mm
+  EXPECT_EQ(left["counts"]["over_10"], 0);
+  const auto audit = Audit(0);
+  ASSERT_GE(audit.size(), 5u);
+  EXPECT_EQ(audit[0].substr(0, audit[0].find('|')), "create");
+  const std::vector<std::string> reviewer_part(audit.end() - 4, audit.end());
+  EXPECT_EQ(reviewer_part[0], "delete-follicle|Dr Test|reviewer correction in antra-view");
+  EXPECT_EQ(reviewer_part[1], "add-follicle|Dr Test|reviewer correction in antra-view");
+  EXPECT_EQ(reviewer_part[2].substr(0, reviewer_part[2].find('|')), "set-ovary-diameters");
+  EXPECT_EQ(reviewer_part[3], "sign-off|Dr Test|");
+  EXPECT_NEAR(Json("signed.json")["visit"]["left"]["volume_ml"].get<double>(), 0.523 * 40 * 40 * 20 / 1000, 1e-6);
+
+  // Later: a change to the signed-off visit asks for a reason first.
+  run = Script(
+      "visit S001 0 left\nwait-idle\nkey tab\nkey delete\ndump-state asked.json\n"
+      "type \"measured the wall, not the lumen\"\nkey enter\nkey ctrl+s\ndump-state changed.json\n",
+      args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(Json("asked.json")["visit"]["scan"]["pending_edit"].get<bool>());
+  EXPECT_EQ(Json("asked.json")["review"]["follicles"].size(), 3u);  // nothing changed yet
+  const auto after = Audit(0);
+  ASSERT_EQ(after.size(), audit.size() + 2);
+  EXPECT_EQ(after[after.size() - 2], "reopen|Dr Test|measured the wall, not the lumen");
+  EXPECT_EQ(after.back(), "delete-follicle|Dr Test|measured the wall, not the lumen");
+  visit = Visit(0);
+  EXPECT_EQ(visit["review"]["status"], "unreviewed");
+  EXPECT_EQ(visit["ovaries"]["left"]["follicles"].size(), 2u);
+
+  // Reopening the visit shows the edited state, and it is back on the worklist.
+  run = Script("visit S001 0 left\nwait-idle\ndump-state reopened.json\n", args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto reopened = Json("reopened.json");
+  EXPECT_EQ(reopened["review"]["follicles"].size(), 2u);
+  EXPECT_FALSE(reopened["visit"]["signed_off"].get<bool>());
+}
+
+TEST_F(ViewerVisitE2E, NotVisualisedAndCountingScan) {
+  const std::vector<std::string> args = {"--results", study_.results.string(), "--reviewer", "Dr Test"};
+  const auto run = Script(
+      "visit S001 1 right\nwait-idle\nkey shift+n\ndump-state unseen.json\nkey shift+n\nkey ctrl+s\n"
+      "dump-state saved.json\n",
+      args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto unseen = Json("unseen.json");
+  EXPECT_EQ(unseen["visit"]["right"]["status"], "not-visualised");
+  EXPECT_TRUE(unseen["visit"]["right"]["afc"].is_null());  // not 0
+  const auto saved = Json("saved.json");
+  EXPECT_EQ(saved["visit"]["right"]["status"], "measured");
+  const auto audit = Audit(1);
+  ASSERT_GE(audit.size(), 2u);
+  EXPECT_EQ(audit[audit.size() - 2].substr(0, 16), "set-ovary-status");
+  EXPECT_EQ(audit.back().substr(0, 16), "set-ovary-status");
+}
+
+}  // namespace
+}  // namespace antra::test

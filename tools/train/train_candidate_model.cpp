@@ -1,0 +1,163 @@
+// antra-train-candidates: trains the candidate judge (candidate_model.h) on
+// phantom images with ground truth, and writes it for models/.
+//
+//   antra-train-candidates --phantom DIR --out models/candidates-rtrees.yml.gz
+//                          [--half K] [--params FILE] [--trees 60] [--depth 10]
+//
+// DIR holds antra-phantom output (<stem>.dcm + <stem>.truth.json), generated
+// with seeds other than the benchmark's. Each image goes through the pipeline
+// with no candidate model (the ovary model named by --params, or the default,
+// provides the ovary probability); every candidate that passes the gross tests
+// is labelled 1 when it is the nearest candidate to a visible true follicle
+// (mean diameter >= 1.5 mm) and within max(1.5 mm, half its mean diameter) of
+// its centre, as the scorer (antra eval) matches, else 0. With --half K only
+// the images at even (K = 0) or odd (K = 1) positions in name order are used,
+// so that the ovary model can be trained on the other half.
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <opencv2/core/utils/logger.hpp>
+#include <opencv2/ml.hpp>
+
+#include "io/open_image.h"
+#include "pipeline/pipeline.h"
+#include "pipeline/presets.h"
+
+namespace fs = std::filesystem;
+using namespace antra;
+
+namespace {
+
+struct TruthFollicle {
+  cv::Point2d center;
+  double mean_mm = 0;
+};
+
+std::vector<TruthFollicle> ReadTruth(const fs::path& path, double& mm_per_px) {
+  std::ifstream in(path);
+  const auto j = nlohmann::json::parse(in);
+  mm_per_px = j.at("calibration").at("mm_per_pixel").at("x").get<double>();
+  std::vector<TruthFollicle> out;
+  for (const auto& f : j.at("frames").at(0).at("follicles")) {
+    if (f.value("visible_fraction", 1.0) < 0.5) continue;
+    const double mean = f.at("mean_diameter_mm").get<double>();
+    if (mean < 1.5) continue;
+    out.push_back({{f.at("center_px").at(0).get<double>(), f.at("center_px").at(1).get<double>()}, mean});
+  }
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
+  CLI::App app{"Train the candidate judge on phantom images with ground truth"};
+  std::string phantom_dir, out, params;
+  int half = -1, trees = 60, depth = 10, min_samples = 10;
+  app.add_option("--phantom", phantom_dir, "antra-phantom output folder (stills)")->required();
+  app.add_option("--out", out, "Model file to write (.yml.gz)")->required();
+  app.add_option("--half", half, "Use only even (0) or odd (1) positions in name order");
+  app.add_option("--params", params, "Pipeline options JSON (for example, which ovary model)");
+  app.add_option("--trees", trees, "Trees");
+  app.add_option("--depth", depth, "Maximum depth");
+  app.add_option("--min-samples", min_samples, "Minimum samples per leaf");
+  CLI11_PARSE(app, argc, argv);
+
+  pipeline::PipelineOptions options;
+  if (!params.empty()) {
+    auto loaded = pipeline::LoadPreset(params);
+    if (!loaded) {
+      std::cerr << "antra-train-candidates: " << loaded.error().message << "\n";
+      return 2;
+    }
+    options = *loaded;
+  }
+  options.candidate_model.model = "";  // describe every candidate; decide nothing
+  auto frame_pipeline = pipeline::FramePipeline::Create(options);
+  if (!frame_pipeline) {
+    std::cerr << "antra-train-candidates: " << frame_pipeline.error().message << "\n";
+    return 2;
+  }
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(phantom_dir)) {
+    if (e.path().extension() == ".dcm") files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  cv::Mat rows, responses;
+  int images = 0, truths = 0, found = 0;
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (half >= 0 && int(i % 2) != half) continue;
+    fs::path truth_path = files[i];
+    truth_path.replace_extension(".truth.json");
+    if (!fs::exists(truth_path)) continue;
+    double mm_per_px = 0;
+    const auto truth = ReadTruth(truth_path, mm_per_px);
+    auto source = OpenImage(files[i]);
+    if (!source) continue;
+    auto frame = (*source)->ReadFrame(0);
+    if (!frame) continue;
+    pipeline::FrameTrace trace;
+    (void)frame_pipeline->Analyze(*frame, (*source)->info().calibration, &trace);
+    // Greedy nearest matching, as the scorer matches.
+    std::vector<float> label(trace.judged.size(), 0.f);
+    struct Pair {
+      double distance;
+      size_t truth, candidate;
+    };
+    std::vector<Pair> pairs;
+    for (size_t t = 0; t < truth.size(); ++t) {
+      const double reach = std::max(1.5, truth[t].mean_mm / 2.0) / mm_per_px;
+      for (size_t c = 0; c < trace.judged.size(); ++c) {
+        const double d = cv::norm(trace.judged[c].center_px - truth[t].center);
+        if (d <= reach) pairs.push_back({d, t, c});
+      }
+    }
+    std::sort(pairs.begin(), pairs.end(), [](const Pair& a, const Pair& b) { return a.distance < b.distance; });
+    std::vector<char> truth_used(truth.size(), 0);
+    for (const auto& p : pairs) {
+      if (truth_used[p.truth] || label[p.candidate] > 0) continue;
+      truth_used[p.truth] = 1;
+      label[p.candidate] = 1.f;
+    }
+    for (size_t c = 0; c < trace.judged.size(); ++c) {
+      rows.push_back(trace.judged[c].vector);
+      responses.push_back(label[c]);
+    }
+    ++images;
+    truths += int(truth.size());
+    for (char u : truth_used) found += u;
+  }
+  if (rows.empty()) {
+    std::cerr << "antra-train-candidates: no candidates\n";
+    return 1;
+  }
+  auto forest = cv::ml::RTrees::create();
+  forest->setMaxDepth(depth);
+  forest->setMinSampleCount(min_samples);
+  forest->setRegressionAccuracy(0.0f);
+  forest->setUseSurrogates(false);
+  forest->setActiveVarCount(0);
+  forest->setCalculateVarImportance(true);
+  forest->setTermCriteria({cv::TermCriteria::MAX_ITER, trees, 0});
+  cv::theRNG().state = 20261124;
+  forest->train(cv::ml::TrainData::create(rows, cv::ml::ROW_SAMPLE, responses));
+  forest->save(out);
+  std::cout << "trained on " << images << " images: " << rows.rows << " candidates, " << cv::sum(responses)[0]
+            << " follicles; candidates reach " << found << " of " << truths << " true follicles (>= 1.5 mm)\n";
+  std::cout << "variable importance:\n";
+  const cv::Mat importance = forest->getVarImportance();
+  const auto& names = pipeline::CandidateFeatureNames();
+  for (int k = 0; k < int(importance.total()); ++k) {
+    std::cout << "  " << std::setw(16) << names[size_t(k)] << " " << std::fixed << std::setprecision(4)
+              << importance.at<float>(k) << "\n";
+  }
+  std::cout << "wrote " << out << "\n";
+  return 0;
+}
