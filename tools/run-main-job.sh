@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The main job over sample_images/ (what the README's first command ends with).
-# Also run by the test suite, so the first README command is proven by CI.
+# The main job over sample_images/ (what the README's first command ends with):
+# `antra batch` over the folder (per-visit results, errors.csv, study.sqlite),
+# then the study report. Also run by the test suite, so the first README
+# command is proven by CI. A rerun reuses the earlier analyses (resumable).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir="${1:-build}"
@@ -12,9 +14,6 @@ if [ ${#samples[@]} -eq 0 ]; then
   echo "run-main-job: sample_images/ holds no DICOM files" >&2
   exit 1
 fi
-mkdir -p "$out"
-"$antra" info "${samples[@]}"
-"$antra" info --json "${samples[@]}" > "$out/info.json"
-echo "run-main-job: wrote $out/info.json"
-"$antra" analyze "${samples[@]}" --json "$out/analysis" --overlay "$out/overlays"
-echo "run-main-job: wrote $out/analysis/ and $out/overlays/"
+"$antra" batch sample_images --out "$out" --progress-lines
+"$antra" report "$out"
+echo "run-main-job: results in $out/ (visits, errors.csv, study.sqlite)"

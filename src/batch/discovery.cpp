@@ -9,12 +9,23 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcmetinf.h>
 #include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/oflog/oflog.h>
+
+#include <mutex>
 
 namespace antra {
 
 namespace {
 
+// DCMTK prints its own warnings ("Found Preamble but no Meta Information
+// Header") to stderr; a batch reports one line per file instead.
+void SilenceDcmtkOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { OFLog::configure(OFLogger::OFF_LOG_LEVEL); });
+}
+
 bool IsDicomDir(const std::filesystem::path& path) {
+  SilenceDcmtkOnce();
   DcmFileFormat file;
   // Only the meta header is needed.
   if (file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, 256, ERM_metaOnly).bad()) return false;

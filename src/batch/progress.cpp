@@ -50,6 +50,8 @@ void ProgressReporter::Finish() {
   std::lock_guard lock(mutex_);
   if (finished_) return;
   finished_ = true;
+  // A log already has the line for the last item; a bar is redrawn anyway.
+  if (!interactive_ && drawn_done_ == done_ && drawn_failed_ == failed_) return;
   Draw(true);
   if (interactive_ && out_) std::fputc('\n', out_);
 }
@@ -61,6 +63,8 @@ void ProgressReporter::Draw(bool force) {
   // A terminal is redrawn often; a log gets a line every 10 s at most.
   if (!force && since_draw < (interactive_ ? 0.1 : 10.0) && done_ < total_) return;
   last_draw_ = now;
+  drawn_done_ = done_;
+  drawn_failed_ = failed_;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   const std::string rate = RateAndEta(done_, total_, elapsed);
   if (interactive_) {

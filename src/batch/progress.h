@@ -28,6 +28,7 @@ class ProgressReporter {
   int total_;
   bool interactive_;
   int done_ = 0, failed_ = 0;
+  int drawn_done_ = -1, drawn_failed_ = -1;  // state of the last line drawn
   long frames_ = 0;
   bool finished_ = false;
   std::chrono::steady_clock::time_point start_, last_draw_;

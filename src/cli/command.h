@@ -24,6 +24,7 @@ CommandRunner RegisterStudyCommand(CLI::App& app);
 CommandRunner RegisterReviewCommand(CLI::App& app);
 CommandRunner RegisterEvalCommand(CLI::App& app);
 CommandRunner RegisterAnalyzeCommand(CLI::App& app);
+CommandRunner RegisterBatchCommand(CLI::App& app);
 
 // "antra: error: FILE: reason" on stderr, one line.
 void ReportFileError(const std::string& file, const std::string& reason);

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   add(antra::cli::RegisterReviewCommand);
   add(antra::cli::RegisterEvalCommand);
   add(antra::cli::RegisterAnalyzeCommand);
+  add(antra::cli::RegisterBatchCommand);
 
   try {
     app.parse(argc, argv);

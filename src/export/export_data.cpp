@@ -90,8 +90,10 @@ Result<ExportData> CollectExportData(const std::filesystem::path& results_root, 
   auto refs = store.ListVisits();
   if (!refs) return refs.error();
   ExportData data;
+  data.owns_visit = options.owns_visit;
   std::set<std::string> subjects;
   for (const auto& ref : *refs) {
+    if (options.owns_visit && !options.owns_visit(ref.subject_id, ref.visit_number)) continue;
     auto v = store.Load(ref);
     if (!v) {
       return MakeError(v.error().code, ref.subject_id + "/" + ResultsStore::VisitFolderName(ref.visit_number) + ": " +

@@ -6,6 +6,7 @@
 // the study's mapping file, which lives outside results/.
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -17,9 +18,17 @@
 
 namespace antra {
 
+// Which visits an export owns; empty means every visit.
+using VisitScope = std::function<bool(const std::string& subject_id, int visit)>;
+
 struct ExportOptions {
   bool include_arm = false;
   std::optional<std::filesystem::path> mapping;  // required with include_arm
+  // Only these visits are read from the results, and only these are inserted,
+  // replaced or deleted in the database (SQL targets only). `antra batch
+  // --shard I/N` owns its shard's visits, so shards exporting into one
+  // database never delete each other's rows.
+  VisitScope owns_visit;
   Status Check() const;
 };
 
@@ -81,6 +90,7 @@ struct ExportData {
   std::vector<FollicleRow> follicles;
   std::vector<ImageRow> images;
   std::vector<VisitResult> visit_results;  // same order as visits (for the SR export)
+  VisitScope owns_visit;                   // from ExportOptions: the database rows this export may change
 };
 
 // Loads every visit. Any unreadable visit fails the whole export (naming the

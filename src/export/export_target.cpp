@@ -46,6 +46,10 @@ std::vector<std::string> SqlSummary(const SqlExportStats& s) {
 
 Result<std::vector<std::string>> RunExport(const std::filesystem::path& results_root, const ExportTarget& target,
                                            const ExportOptions& options) {
+  if (options.owns_visit && target.kind != ExportKind::kSqlite && target.kind != ExportKind::kPostgres) {
+    // REDCap and SR files are regenerated whole: a partial export would drop the other visits.
+    return MakeError(ErrorCode::kInvalidArgument, "an export of part of the visits needs a SQL database target");
+  }
   auto data = CollectExportData(results_root, options);
   if (!data) return data.error();
   switch (target.kind) {

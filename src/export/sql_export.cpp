@@ -182,6 +182,13 @@ Status SyncSubjects(SqlDatabase& db, const ExportData& data, bool remove_unused,
   if (!remove_unused) return Status::Ok();
   for (const auto& [id, arm] : current) {
     if (wanted.count(id)) continue;
+    if (data.owns_visit) {
+      // A scoped export sees only its own visits: a subject stays while any
+      // visit (another shard's) still names it.
+      auto visits = db.Query("SELECT 1 FROM visits WHERE subject_id = ?1 LIMIT 1", {SqlText(id)});
+      if (!visits) return visits.error();
+      if (!visits->empty()) continue;
+    }
     if (Status st = db.Execute("DELETE FROM subjects WHERE subject_id = ?1", {SqlText(id)}); !st) return st;
     ++stats.subjects_changed;
   }
@@ -235,6 +242,7 @@ Result<SqlExportStats> SyncAll(SqlDatabase& db, const ExportData& data) {
   }
   for (const auto& [key, hash] : in_db) {
     if (exported.count(key)) continue;
+    if (data.owns_visit && !data.owns_visit(key.first, key.second)) continue;  // another shard's visit
     if (Status s = DeleteVisit(db, key); !s) return s.error();
     ++stats.deleted;
   }

@@ -1,5 +1,7 @@
 #include "study/study_run.h"
 
+#include <stdexcept>
+
 #include "core/version.h"
 #include "study/key_image.h"
 #include "study/sha256.h"
@@ -51,6 +53,39 @@ std::optional<std::string> KeyImageFor(const VisitResult& visit, Side side, cons
 
 }  // namespace
 
+Result<VisitOutcome> BuildAndSaveVisit(const StudyPlan& plan, const VisitRef& ref, const std::vector<ScannedFile>& files,
+                                       const StudyRunOptions& options, const AnalysisLookup& analyses,
+                                       ResultsStore& store) {
+  const auto planned_scans = plan.visits.find(ref);
+  if (planned_scans == plan.visits.end()) throw std::invalid_argument("visit not in the plan");
+  const std::vector<PlannedScan>& scans = planned_scans->second;
+  VisitBuildInput input;
+  input.subject_id = ref.subject_id;
+  input.visit_number = ref.visit_number;
+  input.baseline = plan.baselines.at(ref.subject_id);
+  input.interval_days = options.study.interval_days;
+  input.software_version = kVersion;
+  for (const auto& planned : scans) {
+    const ScannedFile& file = files.at(planned.file);
+    input.scans.push_back({file.info, file.identity, file.file_sha256, planned.side,
+                           analyses ? analyses(file) : std::nullopt, planned.duplicate_imports});
+  }
+  VisitResult visit = BuildAutomaticVisit(input);
+  VisitOutcome outcome{ref, SaveOutcome::kUnchanged, {}};
+  KeyImages keys;
+  if (options.key_images) {
+    keys.left_png = KeyImageFor(visit, Side::kLeft, files, scans, options.open, outcome.notes);
+    keys.right_png = KeyImageFor(visit, Side::kRight, files, scans, options.open, outcome.notes);
+  }
+  auto saved = store.SaveAutomatic(std::move(visit), keys, options.who);
+  if (!saved) {
+    return MakeError(saved.error().code, ref.subject_id + " " + ResultsStore::VisitFolderName(ref.visit_number) + ": " +
+                                             saved.error().message);
+  }
+  outcome.outcome = *saved;
+  return outcome;
+}
+
 Result<StudyRunSummary> RunStudy(const std::vector<std::filesystem::path>& paths, const SubjectMapping* mapping,
                                  const std::filesystem::path& results_root, const StudyRunOptions& options,
                                  const AnalysisLookup& analyses) {
@@ -78,28 +113,9 @@ Result<StudyRunSummary> RunStudy(const std::vector<std::filesystem::path>& paths
 
   ResultsStore store(results_root);
   for (const auto& [ref, scans] : plan->visits) {
-    VisitBuildInput input;
-    input.subject_id = ref.subject_id;
-    input.visit_number = ref.visit_number;
-    input.baseline = plan->baselines.at(ref.subject_id);
-    input.interval_days = options.study.interval_days;
-    input.software_version = kVersion;
-    for (const auto& planned : scans) {
-      const ScannedFile& file = files[planned.file];
-      input.scans.push_back({file.info, file.identity, file.file_sha256, planned.side,
-                             analyses ? analyses(file) : std::nullopt, planned.duplicate_imports});
-    }
-    VisitResult visit = BuildAutomaticVisit(input);
-    VisitOutcome outcome{ref, SaveOutcome::kUnchanged, {}};
-    KeyImages keys;
-    if (options.key_images) {
-      keys.left_png = KeyImageFor(visit, Side::kLeft, files, scans, options.open, outcome.notes);
-      keys.right_png = KeyImageFor(visit, Side::kRight, files, scans, options.open, outcome.notes);
-    }
-    auto saved = store.SaveAutomatic(std::move(visit), keys, options.who);
-    if (!saved) return MakeError(saved.error().code, ref.subject_id + " " + ResultsStore::VisitFolderName(ref.visit_number) + ": " + saved.error().message);
-    outcome.outcome = *saved;
-    summary.visits.push_back(std::move(outcome));
+    auto outcome = BuildAndSaveVisit(*plan, ref, files, options, analyses, store);
+    if (!outcome) return outcome.error();
+    summary.visits.push_back(std::move(*outcome));
   }
   return summary;
 }

@@ -45,6 +45,15 @@ struct StudyRunSummary {
   std::vector<SkippedFile> skipped;  // unreadable files and files that fit no visit
 };
 
+// Builds one planned visit from its scans and their analyses, draws its key
+// images and stores it under the sign-off rule. `files` are the files given to
+// PlanStudy (the plan's scans index into them). Safe to call for different
+// visits from several threads or processes at once; what RunStudy does per
+// visit, and what `antra batch` calls from its workers.
+Result<VisitOutcome> BuildAndSaveVisit(const StudyPlan& plan, const VisitRef& ref, const std::vector<ScannedFile>& files,
+                                       const StudyRunOptions& options, const AnalysisLookup& analyses,
+                                       ResultsStore& store);
+
 // `mapping` may be null (Antra assigns subject IDs). Fails only when the
 // results folder itself cannot be used; problems with single files are
 // listed in the summary.

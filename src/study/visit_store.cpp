@@ -187,13 +187,41 @@ Status ResultsStore::AppendAudit(const fs::path& dir, const std::vector<AuditEnt
 }
 
 Status ResultsStore::WriteVisitFiles(const fs::path& dir, const VisitResult& visit, const KeyImages* keys) const {
-  if (Status s = WriteFileAtomically(dir / "visit.json", VisitJsonText(visit)); !s) return s;
+  // visit.json last: it is the commit point. A run killed part-way leaves the
+  // old visit.json (or none) beside some new derived files, and the next run,
+  // seeing an old fingerprint, writes everything again.
   if (Status s = WriteFileAtomically(dir / "follicles.csv", FolliclesCsv(visit)); !s) return s;
   if (keys) {
     if (Status s = WriteOrRemoveKey(dir / "key-left.png", keys->left_png); !s) return s;
     if (Status s = WriteOrRemoveKey(dir / "key-right.png", keys->right_png); !s) return s;
   }
-  return Status::Ok();
+  return WriteFileAtomically(dir / "visit.json", VisitJsonText(visit));
+}
+
+namespace {
+
+// True when the last line of the trail already records this automatic
+// transition (same action, target, before, after and revision): the save that
+// wrote it was interrupted before visit.json, and the rerun must not record it
+// twice.
+bool TrailEndsWith(const fs::path& dir, const AuditEntry& entry) {
+  auto text = ReadText(dir / "audit.jsonl");
+  if (!text) return false;
+  std::string_view t = *text;
+  while (!t.empty() && t.back() == '\n') t.remove_suffix(1);
+  const size_t start = t.rfind('\n');
+  auto last = nlohmann::json::parse(t.substr(start == std::string_view::npos ? 0 : start + 1), nullptr, false);
+  if (last.is_discarded()) return false;
+  auto e = AuditFromJson(last);
+  return e && e->action == entry.action && e->target == entry.target && e->before == entry.before &&
+         e->after == entry.after && e->revision == entry.revision;
+}
+
+}  // namespace
+
+Status ResultsStore::AppendAutomaticAudit(const fs::path& dir, const AuditEntry& entry) const {
+  if (TrailEndsWith(dir, entry)) return Status::Ok();
+  return AppendAudit(dir, {entry});
 }
 
 Result<SaveOutcome> ResultsStore::SaveAutomatic(VisitResult visit, const KeyImages& keys, const std::string& who) {
@@ -210,7 +238,7 @@ Result<SaveOutcome> ResultsStore::SaveAutomatic(VisitResult visit, const KeyImag
     visit.revision = 1;
     AuditEntry created{UtcNowIso(), who, "create", "visit", nullptr,
                        {{"automatic_fingerprint", visit.automatic_fingerprint}}, "automatic run", visit.revision};
-    if (Status s = AppendAudit(*dir, {created}); !s) return s.error();
+    if (Status s = AppendAutomaticAudit(*dir, created); !s) return s.error();
     if (Status s = WriteVisitFiles(*dir, visit, &keys); !s) return s.error();
     return SaveOutcome::kCreated;
   }
@@ -225,14 +253,16 @@ Result<SaveOutcome> ResultsStore::SaveAutomatic(VisitResult visit, const KeyImag
       return SaveOutcome::kUnchanged;
     }
     visit.revision = 0;
-    if (Status s = WriteVisitFiles(pending, visit, &keys); !s) return s.error();
     AuditEntry flagged{UtcNowIso(), who, "automatic-result-pending", "visit",
                        {{"automatic_fingerprint", existing->automatic_fingerprint}},
                        {{"automatic_fingerprint", visit.automatic_fingerprint}},
                        std::string("new automatic result stored in ") + kPendingFolder + "/ beside a " +
                            (existing->signed_off() ? "signed-off" : "reviewer-edited") + " visit; needs review",
                        existing->revision};
-    if (Status s = AppendAudit(*dir, {flagged}); !s) return s.error();
+    // Trail first, as everywhere: a crash in between leaves an entry without
+    // the files, which the rerun completes (and does not record twice).
+    if (Status s = AppendAutomaticAudit(*dir, flagged); !s) return s.error();
+    if (Status s = WriteVisitFiles(pending, visit, &keys); !s) return s.error();
     return SaveOutcome::kStoredBeside;
   }
 
@@ -241,6 +271,10 @@ Result<SaveOutcome> ResultsStore::SaveAutomatic(VisitResult visit, const KeyImag
     if (!fs::exists(*dir / "follicles.csv")) {
       if (Status s = WriteFileAtomically(*dir / "follicles.csv", FolliclesCsv(*existing)); !s) return s.error();
     }
+    // A pending result beside an unreviewed visit is what an update or an
+    // adoption killed before its last step left behind.
+    std::error_code ec;
+    fs::remove_all(*dir / kPendingFolder, ec);
     return SaveOutcome::kUnchanged;
   }
   visit.revision = existing->revision + 1;
@@ -248,7 +282,7 @@ Result<SaveOutcome> ResultsStore::SaveAutomatic(VisitResult visit, const KeyImag
                      {{"automatic_fingerprint", existing->automatic_fingerprint}},
                      {{"automatic_fingerprint", visit.automatic_fingerprint}}, "automatic run with new inputs or software",
                      visit.revision};
-  if (Status s = AppendAudit(*dir, {updated}); !s) return s.error();
+  if (Status s = AppendAutomaticAudit(*dir, updated); !s) return s.error();
   if (Status s = WriteVisitFiles(*dir, visit, &keys); !s) return s.error();
   std::error_code ec;
   fs::remove_all(*dir / kPendingFolder, ec);

@@ -79,6 +79,9 @@ class ResultsStore {
  private:
   Status WriteVisitFiles(const std::filesystem::path& dir, const VisitResult& visit, const KeyImages* keys) const;
   Status AppendAudit(const std::filesystem::path& dir, const std::vector<AuditEntry>& entries) const;
+  // An automatic run's entry, unless the trail already ends with it (a rerun
+  // after a crash between the trail and visit.json).
+  Status AppendAutomaticAudit(const std::filesystem::path& dir, const AuditEntry& entry) const;
 
   std::filesystem::path root_;
 };

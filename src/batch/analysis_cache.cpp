@@ -1,0 +1,128 @@
+#include "batch/analysis_cache.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/atomic_file.h"
+#include "core/version.h"
+#include "io/analysis_json.h"
+#include "pipeline/presets.h"
+#include "study/sha256.h"
+
+namespace antra {
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr const char* kSchema = "antra-batch-cache/1";
+
+constexpr ErrorCode kAllCodes[] = {ErrorCode::kNotFound,  ErrorCode::kNotARegularFile, ErrorCode::kEmptyFile,
+                                   ErrorCode::kIo,        ErrorCode::kNotDicom,        ErrorCode::kTruncated,
+                                   ErrorCode::kCorrupt,   ErrorCode::kUnsupported,     ErrorCode::kLimitExceeded,
+                                   ErrorCode::kInvalidArgument};
+
+std::optional<ErrorCode> CodeFromString(const std::string& text) {
+  for (ErrorCode code : kAllCodes) {
+    if (text == ToString(code)) return code;
+  }
+  return std::nullopt;
+}
+
+Result<std::string> ModelSha256(const pipeline::PipelineOptions& options) {
+  if (options.ovary_map.model.empty()) return std::string();
+  fs::path path = options.ovary_map.model;
+  if (path.is_relative()) path = pipeline::ModelsDir() / path;
+  auto hash = FileSha256(path);
+  if (!hash) return MakeError(hash.error().code, "ovary model " + path.string() + ": " + hash.error().message);
+  return hash;
+}
+
+}  // namespace
+
+Result<std::string> AnalysisConfigKey(const pipeline::AnalyzeOptions& analyze, const OpenOptions& open) {
+  auto model = ModelSha256(analyze.pipeline);
+  if (!model) return model.error();
+  // Canonical: nlohmann::json objects keep their keys sorted.
+  json config = {{"software_version", kVersion},
+                 {"analysis_software_version", analyze.software_version},
+                 {"pipeline", pipeline::OptionsToJson(analyze.pipeline)},
+                 {"ovary_model_sha256", *model},
+                 {"detect_ruler", analyze.detect_ruler},
+                 {"link_cine", analyze.link_cine},
+                 {"frame", analyze.frame ? json(*analyze.frame) : json(nullptr)},
+                 {"mm_per_pixel", open.mm_per_pixel ? json(*open.mm_per_pixel) : json(nullptr)}};
+  return Sha256Hex(config.dump()).substr(0, 16);
+}
+
+fs::path AnalysisCache::FolderUnder(const fs::path& results_root) { return results_root / "private" / "analysis-cache"; }
+
+fs::path AnalysisCache::EntryPath(const std::string& file_sha256) const {
+  const std::string prefix = file_sha256.size() >= 2 ? file_sha256.substr(0, 2) : "__";
+  return folder_ / prefix / (file_sha256 + "-" + config_key_ + ".json");
+}
+
+std::optional<CachedOutcome> AnalysisCache::Load(const std::string& file_sha256) const {
+  std::ifstream in(EntryPath(file_sha256), std::ios::binary);
+  if (!in) return std::nullopt;
+  const json entry = json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (!entry.is_object() || entry.value("schema", "") != kSchema || entry.value("file_sha256", "") != file_sha256 ||
+      entry.value("config", "") != config_key_) {
+    return std::nullopt;
+  }
+  CachedOutcome outcome;
+  if (entry.contains("failure")) {
+    const json& f = entry["failure"];
+    if (!f.is_object() || !f.contains("code") || !f["code"].is_string() || !f.contains("reason") ||
+        !f["reason"].is_string()) {
+      return std::nullopt;
+    }
+    const auto code = CodeFromString(f["code"].get<std::string>());
+    if (!code) return std::nullopt;
+    outcome.failure = Error{*code, f["reason"].get<std::string>()};
+    return outcome;
+  }
+  if (!entry.contains("analysis")) return std::nullopt;
+  auto analysis = AnalysisFromJson(entry["analysis"]);
+  if (!analysis) return std::nullopt;
+  outcome.analysis = std::move(*analysis);
+  return outcome;
+}
+
+Status AnalysisCache::StoreAnalysis(const std::string& file_sha256, ImageAnalysis analysis) const {
+  analysis.path.clear();
+  const json entry = {{"schema", kSchema}, {"file_sha256", file_sha256}, {"config", config_key_},
+                      {"analysis", AnalysisToJson(analysis)}};
+  return WriteFileAtomically(EntryPath(file_sha256), entry.dump() + "\n");
+}
+
+Status AnalysisCache::StoreFailure(const std::string& file_sha256, const Error& failure) const {
+  const json entry = {{"schema", kSchema},
+                      {"file_sha256", file_sha256},
+                      {"config", config_key_},
+                      {"failure", {{"code", ToString(failure.code)}, {"reason", failure.message}}}};
+  return WriteFileAtomically(EntryPath(file_sha256), entry.dump() + "\n");
+}
+
+bool AnalysisCache::IsDeterministic(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kEmptyFile:
+    case ErrorCode::kNotDicom:
+    case ErrorCode::kTruncated:
+    case ErrorCode::kCorrupt:
+    case ErrorCode::kUnsupported:
+    case ErrorCode::kLimitExceeded:
+    case ErrorCode::kInvalidArgument:
+      return true;
+    case ErrorCode::kNotFound:
+    case ErrorCode::kNotARegularFile:
+    case ErrorCode::kIo:
+      return false;
+  }
+  return false;
+}
+
+}  // namespace antra
