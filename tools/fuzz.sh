@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds Antra's libFuzzer targets with clang and runs each for a given time.
-#   tools/fuzz.sh [--seconds N] [--targets fuzz_dicom,fuzz_palette] [--build DIR]
+#   tools/fuzz.sh [--seconds N] [--targets fuzz_dicom,fuzz_palette] [--jobs J] [--build DIR]
+# Each target runs for N seconds (default 60); --jobs J runs J targets at once
+# (default 1: one after the other).
 # Seeds: ../shared/dicom-samples and ../shared/real-samples (copied at run time,
 # never committed), sample_images/, tests/fuzz/seeds/. Crashes are written to
 # DIR/crashes/<target>/; copy each (after fixing it) into
@@ -9,14 +11,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=60
-targets="fuzz_dicom,fuzz_plain_image,fuzz_palette,fuzz_analysis_json,fuzz_mapping_csv,fuzz_visit_json"
+targets="fuzz_dicom,fuzz_plain_image,fuzz_palette,fuzz_analysis_json,fuzz_mapping_csv,fuzz_visit_json,fuzz_viewer_script"
+jobs=1
 build="build-fuzz"
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
     --targets) targets="$2"; shift 2 ;;
+    --jobs) jobs="$2"; shift 2 ;;
     --build) build="$2"; shift 2 ;;
-    *) echo "usage: tools/fuzz.sh [--seconds N] [--targets a,b] [--build DIR]" >&2; exit 2 ;;
+    *) echo "usage: tools/fuzz.sh [--seconds N] [--targets a,b] [--jobs J] [--build DIR]" >&2; exit 2 ;;
   esac
 done
 
@@ -47,10 +51,9 @@ for t in "${list[@]}"; do
   [ -d "tests/fuzz/regressions/$t" ] && cp tests/fuzz/regressions/"$t"/* "$seed_dir/$t/" 2>/dev/null || true
 done
 
-status=0
-printf '%-22s %12s %10s %s\n' target executions exec/s outcome
-for t in "${list[@]}"; do
-  log="$build/$t.log"
+# One target: runs it, then writes "executions rate outcome" to $build/$t.result.
+run_target() {
+  local t="$1" log="$build/$1.log" rc execs rate outcome
   set +e
   ASAN_OPTIONS=detect_leaks=1 "$build/tests/fuzz/$t" "$build/corpus/$t" "$seed_dir/$t" \
     -max_total_time="$seconds" -max_len=262144 -rss_limit_mb=2048 -timeout=10 \
@@ -59,7 +62,22 @@ for t in "${list[@]}"; do
   set -e
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
   rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
-  if [ "$rc" -eq 0 ]; then outcome="ok"; else outcome="FAILED (exit $rc, see $log and $build/crashes/$t/)"; status=1; fi
-  printf '%-22s %12s %10s %s\n' "$t" "${execs:-0}" "${rate:-0}" "$outcome"
+  if [ "$rc" -eq 0 ]; then outcome="ok"; else outcome="FAILED (exit $rc, see $log and $build/crashes/$t/)"; fi
+  echo "${execs:-0} ${rate:-0} $outcome" > "$build/$t.result"
+}
+
+for t in "${list[@]}"; do
+  rm -f "$build/$t.result"
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+  run_target "$t" &
+done
+wait
+
+status=0
+printf '%-22s %12s %10s %s\n' target executions exec/s outcome
+for t in "${list[@]}"; do
+  read -r execs rate outcome < "$build/$t.result" || { execs=0; rate=0; outcome="FAILED (no result)"; }
+  [ "$outcome" = "ok" ] || status=1
+  printf '%-22s %12s %10s %s\n' "$t" "$execs" "$rate" "$outcome"
 done
 exit $status
