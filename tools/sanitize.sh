@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the project (all but the OpenGL viewer, whose Mesa and GLFW
-# libraries are not instrumented and report their own leaks) with
+# Builds the project (all but the OpenGL viewer window, whose Mesa and GLFW
+# libraries are not instrumented and report their own leaks; the viewer's
+# headless core and its tests are included) with
 # AddressSanitizer + UndefinedBehaviorSanitizer
 # into build-asan and runs the test suite there.
 #   tools/sanitize.sh [ctest arguments, e.g. -E slow_test_regex]

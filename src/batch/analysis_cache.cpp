@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.h"
+#include "core/text_file.h"
 #include "core/version.h"
 #include "io/analysis_json.h"
 #include "pipeline/presets.h"
@@ -66,9 +67,10 @@ fs::path AnalysisCache::EntryPath(const std::string& file_sha256) const {
 }
 
 std::optional<CachedOutcome> AnalysisCache::Load(const std::string& file_sha256) const {
-  std::ifstream in(EntryPath(file_sha256), std::ios::binary);
-  if (!in) return std::nullopt;
-  const json entry = json::parse(in, nullptr, /*allow_exceptions=*/false);
+  // A missing, oversized or unreadable entry is a cache miss: the file is analysed again.
+  const auto text = ReadTextFile(EntryPath(file_sha256));
+  if (!text) return std::nullopt;
+  const json entry = json::parse(*text, nullptr, /*allow_exceptions=*/false);
   if (!entry.is_object() || entry.value("schema", "") != kSchema || entry.value("file_sha256", "") != file_sha256 ||
       entry.value("config", "") != config_key_) {
     return std::nullopt;

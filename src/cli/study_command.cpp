@@ -10,6 +10,7 @@
 #include <map>
 
 #include "cli/command.h"
+#include "core/text_file.h"
 #include "core/version.h"
 #include "dicom/dicom_source.h"
 #include "io/open_image.h"
@@ -57,10 +58,11 @@ std::map<std::string, ImageAnalysis> LoadAnalyses(const std::string& dir, int& f
   std::error_code ec;
   for (const auto& e : fs::recursive_directory_iterator(dir, ec)) {
     if (!e.is_regular_file() || e.path().extension() != ".json") continue;
-    std::ifstream in(e.path());
-    auto json = nlohmann::json::parse(in, nullptr, false);
-    auto analysis = json.is_discarded() ? Result<ImageAnalysis>(MakeError(ErrorCode::kCorrupt, "not JSON"))
-                                        : AnalysisFromJson(json);
+    const auto text = ReadTextFile(e.path());
+    const auto json = text ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json();
+    auto analysis = !text               ? Result<ImageAnalysis>(text.error())
+                    : json.is_discarded() ? Result<ImageAnalysis>(MakeError(ErrorCode::kCorrupt, "not JSON"))
+                                          : AnalysisFromJson(json);
     if (!analysis) {
       ReportFileError(e.path().string(), analysis.error().message);
       ++failures;

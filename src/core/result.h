@@ -47,6 +47,7 @@ class [[nodiscard]] Result {
   T* operator->() { return &Checked(); }
   const T* operator->() const { return &const_cast<Result*>(this)->Checked(); }
   T& operator*() { return Checked(); }
+  const T& operator*() const { return const_cast<Result*>(this)->Checked(); }
 
   const Error& error() const {
     if (ok()) throw std::logic_error("Result::error() called on a value");

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "core/text_file.h"
 #include "io/analysis_json.h"
 
 namespace antra::eval {
@@ -205,19 +206,10 @@ Result<nlohmann::json> ReadJsonFile(const std::filesystem::path& path, const Inp
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return MakeError(ErrorCode::kNotFound, "no such file");
   if (!std::filesystem::is_regular_file(path, ec)) return MakeError(ErrorCode::kNotARegularFile, "not a regular file");
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec) return MakeError(ErrorCode::kIo, "cannot read size: " + ec.message());
-  if (size == 0) return MakeError(ErrorCode::kEmptyFile, "empty file");
-  if (size > limits.max_text_file_bytes) {
-    return MakeError(ErrorCode::kLimitExceeded, "JSON file of " + std::to_string(size) + " bytes exceeds the " +
-                                                    std::to_string(limits.max_text_file_bytes) + "-byte limit");
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return MakeError(ErrorCode::kIo, "cannot open for reading");
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  if (!in && !in.eof()) return MakeError(ErrorCode::kIo, "read failed");
-  auto parsed = json::parse(bytes.str(), nullptr, /*allow_exceptions=*/false);
+  auto bytes = ReadTextFile(path, limits);
+  if (!bytes) return bytes.error();
+  if (bytes->empty()) return MakeError(ErrorCode::kEmptyFile, "empty file");
+  auto parsed = json::parse(*bytes, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) return MakeError(ErrorCode::kCorrupt, "not valid JSON");
   return parsed;
 }

@@ -3,6 +3,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/text_file.h"
+
 namespace antra {
 
 namespace {
@@ -76,21 +78,9 @@ Result<std::vector<CsvRow>> ParseCsv(std::string_view text) {
 }
 
 Result<std::vector<CsvRow>> ReadCsvFile(const std::filesystem::path& path, const InputLimits& limits) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    return MakeError(ErrorCode::kNotFound, "no such file");
-  }
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec) return MakeError(ErrorCode::kIo, ec.message());
-  if (size > limits.max_text_file_bytes) {
-    return MakeError(ErrorCode::kLimitExceeded, "file is larger than " +
-                                                    std::to_string(limits.max_text_file_bytes >> 20) + " MiB");
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return MakeError(ErrorCode::kIo, "cannot open for reading");
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return ParseCsv(bytes.str());
+  auto bytes = ReadTextFile(path, limits);
+  if (!bytes) return bytes.error();
+  return ParseCsv(*bytes);
 }
 
 std::string CsvField(std::string_view value) {

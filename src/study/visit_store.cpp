@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/atomic_file.h"
+#include "core/text_file.h"
 #include "study/csv.h"
 #include "study/safe_names.h"
 #include "study/visit_json.h"
@@ -49,11 +50,9 @@ class FolderLock {
 };
 
 Result<std::string> ReadText(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return MakeError(ErrorCode::kNotFound, "cannot read " + path.filename().string());
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  auto text = ReadTextFile(path);
+  if (!text) return MakeError(text.error().code, "cannot read " + path.filename().string() + ": " + text.error().message);
+  return text;
 }
 
 Result<VisitResult> LoadVisitFile(const fs::path& path) {

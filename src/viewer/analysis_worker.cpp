@@ -3,23 +3,15 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/limits.h"
+#include "core/text_file.h"
 #include "io/analysis_json.h"
 
 namespace antra::viewer {
 
 Result<ImageAnalysis> ReadAnalysisFile(const std::filesystem::path& path) {
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec) return MakeError(ErrorCode::kNotFound, "cannot read analysis file: " + ec.message());
-  if (size > DefaultInputLimits().max_text_file_bytes) {
-    return MakeError(ErrorCode::kLimitExceeded, "analysis file larger than the JSON input limit");
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in) return MakeError(ErrorCode::kIo, "cannot read analysis file");
-  const auto json = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+  const auto text = ReadTextFile(path);
+  if (!text) return MakeError(text.error().code, "cannot read analysis file: " + text.error().message);
+  const auto json = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
   if (json.is_discarded()) return MakeError(ErrorCode::kCorrupt, "analysis file is not valid JSON");
   return AnalysisFromJson(json);
 }

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "core/atomic_file.h"
+#include "core/text_file.h"
 #include "core/version.h"
 #include "io/analysis_json.h"
 
@@ -148,16 +149,9 @@ Status SaveReview(const std::filesystem::path& path, const ImageInfo& image, con
 
 Result<LoadedReview> LoadReview(const std::filesystem::path& path, const ImageInfo& image,
                                 const Calibration& calibration) {
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec) return MakeError(ErrorCode::kNotFound, "cannot read the review: " + ec.message());
-  if (size > DefaultInputLimits().max_text_file_bytes) {
-    return MakeError(ErrorCode::kLimitExceeded, "review file larger than the JSON input limit");
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  const auto parsed = json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+  const auto text = ReadTextFile(path);
+  if (!text) return MakeError(text.error().code, "cannot read the review: " + text.error().message);
+  const auto parsed = json::parse(*text, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) return MakeError(ErrorCode::kCorrupt, "review file is not valid JSON");
   return ReviewFromJson(parsed, image, calibration);
 }
