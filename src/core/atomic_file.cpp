@@ -7,7 +7,10 @@
 #include <atomic>
 #include <cctype>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -32,8 +35,9 @@ bool WriteAll(int fd, std::string_view bytes) {
   return true;
 }
 
-// "<pid>@<host>": which process on which machine owns a temporary file, so
-// that a run on one cluster node never removes another node's file in progress.
+// "<pid>-<start ticks>@<host>": which process on which machine owns a
+// temporary file, so that a run on one cluster node never removes another
+// node's file in progress.
 std::string ShortHostName() {
   char host[256] = {};
   if (::gethostname(host, sizeof host - 1) != 0) return "unknown";
@@ -45,7 +49,46 @@ std::string ShortHostName() {
   return name.empty() ? "unknown" : name;
 }
 
-std::string WriterTag() { return std::to_string(::getpid()) + "@" + ShortHostName(); }
+// When the process started, in clock ticks since boot (/proc/<pid>/stat field
+// 22), or 0 when unknown. With the pid it names one process even after the
+// pid is reused (pid_max is often only 32768, so busy machines reuse pids
+// within minutes).
+unsigned long long ProcessStartTicks(long pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat;
+  if (!std::getline(in, stat)) return 0;
+  const size_t name_end = stat.rfind(')');  // the command name may hold spaces and ')'
+  if (name_end == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(name_end + 1));
+  std::string field;
+  for (int index = 3; index <= 22 && fields >> field; ++index) {
+    if (index == 22) return std::strtoull(field.c_str(), nullptr, 10);
+  }
+  return 0;
+}
+
+std::string WriterTag() {
+  static const std::string tag = std::to_string(::getpid()) + "-" + std::to_string(ProcessStartTicks(::getpid())) +
+                                 "@" + ShortHostName();
+  return tag;
+}
+
+// Whether the writer "<pid>-<start ticks>" (or an older "<pid>") may still be writing.
+bool WriterMayBeAlive(const std::string& writer) {
+  const size_t dash = writer.find('-');
+  const std::string pid_text = writer.substr(0, dash);
+  if (pid_text.empty() || pid_text.size() > 9 || pid_text.find_first_not_of("0123456789") != std::string::npos) {
+    return true;  // not a name we wrote: leave it alone
+  }
+  const long pid = std::stol(pid_text);
+  const bool pid_in_use = ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+  if (!pid_in_use) return false;
+  if (dash == std::string::npos) return true;  // no start time recorded: the pid decides
+  const unsigned long long start = std::strtoull(writer.c_str() + dash + 1, nullptr, 10);
+  const unsigned long long now_start = ProcessStartTicks(pid);
+  // A different start time means the pid now belongs to another process.
+  return start == 0 || now_start == 0 || start == now_start;
+}
 
 void SyncDirectory(const std::filesystem::path& dir) {
   const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -95,7 +138,7 @@ int RemoveStaleTemporaries(const std::filesystem::path& root) {
        !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
     const std::string name = it->path().filename().string();
     if (name.size() < 6 || name[0] != '.' || name.compare(name.size() - 4, 4, ".tmp") != 0) continue;
-    // .<target>.<pid>@<host>.<counter>.tmp
+    // .<target>.<pid>-<start ticks>@<host>.<counter>.tmp
     const size_t counter_dot = name.rfind('.', name.size() - 5);
     if (counter_dot == std::string::npos || counter_dot == 0) continue;
     const size_t tag_dot = name.rfind('.', counter_dot - 1);
@@ -103,13 +146,7 @@ int RemoveStaleTemporaries(const std::filesystem::path& root) {
     const std::string tag = name.substr(tag_dot + 1, counter_dot - tag_dot - 1);
     const size_t at = tag.find('@');
     if (at == std::string::npos || tag.substr(at + 1) != host) continue;  // another machine's, or not ours
-    const std::string pid_text = tag.substr(0, at);
-    if (pid_text.empty() || pid_text.size() > 9 || pid_text.find_first_not_of("0123456789") != std::string::npos) {
-      continue;
-    }
-    const long pid = std::stol(pid_text);
-    const bool alive = pid == ::getpid() || ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
-    if (!alive) stale.push_back(it->path());
+    if (!WriterMayBeAlive(tag.substr(0, at))) stale.push_back(it->path());
   }
   int removed = 0;
   for (const auto& p : stale) {

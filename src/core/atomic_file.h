@@ -14,13 +14,13 @@ namespace antra {
 Status WriteFileAtomically(const std::filesystem::path& path, std::string_view bytes);
 
 // A process killed between creating its temporary file and renaming it leaves
-// ".<name>.<pid>@<host>.<n>.tmp" behind (never the result file itself).
+// ".<name>.<pid>-<start ticks>@<host>.<n>.tmp" behind (never the result file itself).
 // Removes such leftovers under `root` (recursively) written on this machine by
 // a process that is gone; returns how many were removed. Files of other
 // machines (a cluster sharing the results folder) are left alone.
 int RemoveStaleTemporaries(const std::filesystem::path& root);
 
-// "<pid>@<host>" of this process, as used in temporary names (for tests).
+// "<pid>-<start ticks>@<host>" of this process, as used in temporary names (for tests).
 std::string AtomicWriterTagForTests();
 
 }  // namespace antra

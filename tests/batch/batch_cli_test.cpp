@@ -18,25 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Run {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-Run RunAntra(const std::string& args) {
-  test::TempDir dir("batch-cli");
-  const auto out = dir / "stdout";
-  const auto err = dir / "stderr";
-  const std::string command = (test::BinaryDir() / "src/cli/antra").string() + " " + args + " > '" + out.string() +
-                              "' 2> '" + err.string() + "'";
-  const int status = std::system(command.c_str());
-  Run run;
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  run.out = test::ReadBytes(out);
-  run.err = test::ReadBytes(err);
-  return run;
-}
+using test::RunAntra;
 
 std::string Quote(const fs::path& p) { return "'" + p.string() + "'"; }
 

@@ -364,7 +364,7 @@ TEST(BatchRunTest, SignedOffVisitIsNeverOverwritten) {
   }
 }
 
-// "<pid>@<host>" of a writer on this machine that is gone.
+// "<pid>@<host>" (the pid-only form) of a writer on this machine that is gone.
 std::string DeadWriterTag() {
   const pid_t child = ::fork();
   if (child == 0) ::_exit(0);

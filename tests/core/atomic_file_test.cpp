@@ -48,7 +48,7 @@ TEST(AtomicFileTest, UnwritableTargetIsAClearError) {
 
 TEST(AtomicFileTest, StaleTemporariesOfDeadWritersAreRemovedOthersKept) {
   test::TempDir dir("atomic-stale");
-  const std::string tag = AtomicWriterTagForTests();  // "<pid>@<host>"
+  const std::string tag = AtomicWriterTagForTests();  // "<pid>-<start ticks>@<host>"
   const std::string host = tag.substr(tag.find('@'));
   // A pid that cannot be alive (above the kernel's pid_max of 4194304).
   test::WriteBytes(dir / "v" / (".visit.json.99999999" + host + ".0.tmp"), "half");
@@ -65,6 +65,22 @@ TEST(AtomicFileTest, StaleTemporariesOfDeadWritersAreRemovedOthersKept) {
   EXPECT_TRUE(std::filesystem::exists(dir / "visit.json"));
   EXPECT_TRUE(std::filesystem::exists(dir / ".hidden.tmp"));
   EXPECT_FALSE(std::filesystem::exists(dir / "v" / (".visit.json.99999999" + host + ".0.tmp")));
+}
+
+TEST(AtomicFileTest, ReusedPidDoesNotKeepADeadWritersTemporary) {
+  test::TempDir dir("atomic-reused-pid");
+  const std::string tag = AtomicWriterTagForTests();  // "<pid>-<start ticks>@<host>"
+  const std::string pid = tag.substr(0, tag.find('-'));
+  const std::string host = tag.substr(tag.find('@'));
+  // The same pid (alive: this process) but another start time: an earlier
+  // process that had this pid, killed mid-write.
+  const std::string earlier = ".r.json." + pid + "-1" + host + ".0.tmp";
+  test::WriteBytes(dir / earlier, "half");
+  const std::string mine = ".r.json." + tag + ".1.tmp";
+  test::WriteBytes(dir / mine, "being written");
+  EXPECT_EQ(RemoveStaleTemporaries(dir.path()), 1);
+  EXPECT_FALSE(std::filesystem::exists(dir / earlier));
+  EXPECT_TRUE(std::filesystem::exists(dir / mine));
 }
 
 }  // namespace

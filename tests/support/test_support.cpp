@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace antra::test {
@@ -59,6 +60,20 @@ std::string ReadBytes(const std::filesystem::path& path) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+CommandRun RunAntra(const std::string& args) {
+  TempDir dir("antra-run");
+  const auto out = dir / "stdout";
+  const auto err = dir / "stderr";
+  const std::string command =
+      (BinaryDir() / "src/cli/antra").string() + " " + args + " > '" + out.string() + "' 2> '" + err.string() + "'";
+  const int status = std::system(command.c_str());
+  CommandRun run;
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  run.out = ReadBytes(out);
+  run.err = ReadBytes(err);
+  return run;
 }
 
 }  // namespace antra::test

@@ -35,6 +35,16 @@ class TempDir {
 void WriteBytes(const std::filesystem::path& path, const std::string& bytes);
 std::string ReadBytes(const std::filesystem::path& path);
 
+// What a command printed and how it ended.
+struct CommandRun {
+  int exit_code = -1;  // -1 when it did not exit normally (killed by a signal)
+  std::string out;
+  std::string err;
+};
+
+// Runs the built `antra` with these arguments (shell words), capturing both streams.
+CommandRun RunAntra(const std::string& args);
+
 }  // namespace antra::test
 
 // Skips the current test, with a message, when ../shared/dicom-samples is absent.
