@@ -36,6 +36,9 @@ Status CandidateOptions::Check() const {
   if (!(blob_contrast >= 0 && blob_contrast < 1)) {
     return MakeError(ErrorCode::kInvalidArgument, "candidates.blob_contrast must be in [0, 1)");
   }
+  if (!(blob_max_darkness > 0 && blob_max_darkness <= 1)) {
+    return MakeError(ErrorCode::kInvalidArgument, "candidates.blob_max_darkness must be in (0, 1]");
+  }
   return Status::Ok();
 }
 
@@ -220,8 +223,8 @@ std::vector<Blob> FindDarkBlobs(const cv::Mat& despeckled, const cv::Mat& tissue
   cv::resize(tissue, level, image.size(), 0, 0, cv::INTER_AREA);
   cv::resize(valid, usable, image.size(), 0, 0, cv::INTER_NEAREST);
   const double mm_per_px = grid.mm_per_px / shrink;
-  cv::Mat extent_threshold;
-  level.convertTo(extent_threshold, CV_8U, co.extent_ratio);
+  cv::Mat centre_threshold;
+  level.convertTo(centre_threshold, CV_8U, co.blob_max_darkness);
   cv::Mat level_floor = cv::max(level, 1.0f);
   const cv::Mat kernel = cv::getStructuringElement(cv::MORPH_RECT, {3, 3});
   // A ladder of Gaussian blurs 1.6 apart (8-bit: fast); each neighbouring pair
@@ -242,7 +245,7 @@ std::vector<Blob> FindDarkBlobs(const cv::Mat& despeckled, const cv::Mat& tissue
     cv::Mat response;
     cv::divide(difference, level_floor, response);
     // Only where the blob's centre is fluid-dark, inside the image area.
-    response.setTo(0, (inner >= extent_threshold) | (usable == 0));
+    response.setTo(0, (inner >= centre_threshold) | (usable == 0));
     // Maxima at this scale (each scale separately, so that a small follicle
     // beside a large one is not drowned by the large one's response).
     cv::Mat dilated;

@@ -50,6 +50,10 @@ struct CandidateOptions {
   double blob_min_mm = 1.5;
   double blob_max_mm = 6.0;
   double blob_contrast = 0.10;
+  // A blob's centre (blurred at its own scale) must be darker than this
+  // fraction of the tissue level: in cluttered images small lumens are only
+  // somewhat darker than stroma, so this gate is looser than extent_ratio.
+  double blob_max_darkness = 0.58;
   Status Check() const;
 };
 
