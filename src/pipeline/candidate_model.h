@@ -23,7 +23,7 @@ class StatModel;
 
 namespace antra::pipeline {
 
-inline constexpr int kCandidateFeatureCount = 16;
+inline constexpr int kCandidateFeatureCount = 17;
 const std::vector<std::string>& CandidateFeatureNames();
 
 struct CandidateModelOptions {
@@ -39,7 +39,12 @@ struct CandidateContext {
   bool in_ovary_region = false;
   double rule_confidence = 0;  // the hand-set tests' confidence
   double tissue_relative = 1;  // local tissue level / the frame's median tissue level
+  // Other fluid-dark candidates within kNeighbourReachMm: follicles sit in
+  // groups inside the ovary, while speckle holes and bowel gaps are scattered.
+  int dark_neighbours = 0;
 };
+inline constexpr double kNeighbourReachMm = 12.0;
+inline constexpr double kNeighbourMaxDarkness = 0.7;
 
 // One row, CV_32F, kCandidateFeatureCount columns.
 cv::Mat CandidateVector(const CandidateFeatures& features, const CandidateContext& context);
