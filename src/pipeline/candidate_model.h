@@ -23,7 +23,7 @@ class StatModel;
 
 namespace antra::pipeline {
 
-inline constexpr int kCandidateFeatureCount = 17;
+inline constexpr int kCandidateFeatureCount = 18;
 const std::vector<std::string>& CandidateFeatureNames();
 
 struct CandidateModelOptions {
