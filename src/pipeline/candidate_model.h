@@ -28,7 +28,7 @@ const std::vector<std::string>& CandidateFeatureNames();
 
 struct CandidateModelOptions {
   std::string model = "candidates-rtrees.yml.gz";  // in models/ (or absolute); "" = hand-set tests only
-  double accept_probability = 0.4;                 // keep candidates at least this probable
+  double accept_probability = 0.45;                // keep candidates at least this probable
   Status Check() const;
 };
 
