@@ -13,7 +13,7 @@ const std::vector<std::string>& CandidateFeatureNames() {
   static const std::vector<std::string> names = {
       "diameter_mm", "solidity",   "axis_ratio",     "darkness",       "contrast",     "ring_relative",
       "border",      "posterior",  "edge_rays",      "wall_ratio",     "lumen_spread", "depth_fraction",
-      "p_ovary",     "in_ovary",   "rule_confidence", "tissue_relative"};
+      "p_ovary",     "in_ovary",   "rule_confidence", "tissue_relative", "dark_neighbours", "surround_darkness"};
   return names;
 }
 
@@ -31,7 +31,7 @@ cv::Mat CandidateVector(const CandidateFeatures& f, const CandidateContext& c) {
       float(f.contrast),        float(f.ring / tissue),  float(f.border_fraction), float(f.posterior_ratio),
       float(f.edge_rays),       float(f.wall_ratio),     float(f.lumen_spread),    float(c.depth_fraction),
       float(c.ovary_probability), c.in_ovary_region ? 1.f : 0.f, float(c.rule_confidence),
-      float(c.tissue_relative)};
+      float(c.tissue_relative), float(c.dark_neighbours), float(f.surround_darkness)};
   cv::Mat row(1, kCandidateFeatureCount, CV_32F);
   std::copy(std::begin(values), std::end(values), row.ptr<float>(0));
   return row;

@@ -23,12 +23,12 @@ class StatModel;
 
 namespace antra::pipeline {
 
-inline constexpr int kCandidateFeatureCount = 16;
+inline constexpr int kCandidateFeatureCount = 18;
 const std::vector<std::string>& CandidateFeatureNames();
 
 struct CandidateModelOptions {
   std::string model = "candidates-rtrees.yml.gz";  // in models/ (or absolute); "" = hand-set tests only
-  double accept_probability = 0.4;                 // keep candidates at least this probable
+  double accept_probability = 0.45;                // keep candidates at least this probable
   Status Check() const;
 };
 
@@ -39,7 +39,12 @@ struct CandidateContext {
   bool in_ovary_region = false;
   double rule_confidence = 0;  // the hand-set tests' confidence
   double tissue_relative = 1;  // local tissue level / the frame's median tissue level
+  // Other fluid-dark candidates within kNeighbourReachMm: follicles sit in
+  // groups inside the ovary, while speckle holes and bowel gaps are scattered.
+  int dark_neighbours = 0;
 };
+inline constexpr double kNeighbourReachMm = 12.0;
+inline constexpr double kNeighbourMaxDarkness = 0.7;
 
 // One row, CV_32F, kCandidateFeatureCount columns.
 cv::Mat CandidateVector(const CandidateFeatures& features, const CandidateContext& context);

@@ -36,6 +36,9 @@ Status CandidateOptions::Check() const {
   if (!(blob_contrast >= 0 && blob_contrast < 1)) {
     return MakeError(ErrorCode::kInvalidArgument, "candidates.blob_contrast must be in [0, 1)");
   }
+  if (!(blob_max_darkness > 0 && blob_max_darkness <= 1)) {
+    return MakeError(ErrorCode::kInvalidArgument, "candidates.blob_max_darkness must be in (0, 1]");
+  }
   return Status::Ok();
 }
 
@@ -220,8 +223,8 @@ std::vector<Blob> FindDarkBlobs(const cv::Mat& despeckled, const cv::Mat& tissue
   cv::resize(tissue, level, image.size(), 0, 0, cv::INTER_AREA);
   cv::resize(valid, usable, image.size(), 0, 0, cv::INTER_NEAREST);
   const double mm_per_px = grid.mm_per_px / shrink;
-  cv::Mat extent_threshold;
-  level.convertTo(extent_threshold, CV_8U, co.extent_ratio);
+  cv::Mat centre_threshold;
+  level.convertTo(centre_threshold, CV_8U, co.blob_max_darkness);
   cv::Mat level_floor = cv::max(level, 1.0f);
   const cv::Mat kernel = cv::getStructuringElement(cv::MORPH_RECT, {3, 3});
   // A ladder of Gaussian blurs 1.6 apart (8-bit: fast); each neighbouring pair
@@ -242,7 +245,7 @@ std::vector<Blob> FindDarkBlobs(const cv::Mat& despeckled, const cv::Mat& tissue
     cv::Mat response;
     cv::divide(difference, level_floor, response);
     // Only where the blob's centre is fluid-dark, inside the image area.
-    response.setTo(0, (inner >= extent_threshold) | (usable == 0));
+    response.setTo(0, (inner >= centre_threshold) | (usable == 0));
     // Maxima at this scale (each scale separately, so that a small follicle
     // beside a large one is not drowned by the large one's response).
     cv::Mat dilated;
@@ -399,10 +402,13 @@ CandidateMap FindDarkCandidates(const cv::Mat& despeckled, const cv::Mat& tissue
       const cv::Point c(int(std::lround(blob.center.x)) - box.x, int(std::lround(blob.center.y)) - box.y);
       if (c.x < 0 || c.y < 0 || c.x >= box.width || c.y >= box.height || !component.at<uchar>(c)) continue;
       if (seeds.at<int>(c) != 0) continue;
-      cv::Mat disc = cv::Mat::zeros(box.size(), CV_8UC1);
-      cv::circle(disc, c, std::max(1, int(std::lround(0.2 * blob.diameter_px))), 255, cv::FILLED);
-      disc &= component & (seeds == 0);
-      seeds.setTo(++n_seeds, disc);
+      const int radius = std::max(1, int(std::lround(0.2 * blob.diameter_px)));
+      const cv::Rect disc_box = cv::Rect(c.x - radius, c.y - radius, 2 * radius + 1, 2 * radius + 1) &
+                                cv::Rect(0, 0, box.width, box.height);
+      cv::Mat disc = cv::Mat::zeros(disc_box.size(), CV_8UC1);
+      cv::circle(disc, c - disc_box.tl(), radius, 255, cv::FILLED);
+      disc &= component(disc_box) & (seeds(disc_box) == 0);
+      seeds(disc_box).setTo(++n_seeds, disc);
     }
     if (n_seeds <= 0) continue;  // no fluid core: a speckle hole or a shadow's edge
     const double tissue_level = cv::mean(tissue(box), component)[0];
@@ -413,6 +419,8 @@ CandidateMap FindDarkCandidates(const cv::Mat& despeckled, const cv::Mat& tissue
     }
     // Renumber into the global map; split necked regions on their distance transform.
     std::map<int, int> global;
+    std::map<int, int> region_areas;       // by global id
+    std::map<int, cv::Rect> region_boxes;  // by global id, full working coordinates
     for (int y = 0; y < box.height; ++y) {
       for (int x = 0; x < box.width; ++x) {
         const int s = seeds.at<int>(y, x);
@@ -420,13 +428,22 @@ CandidateMap FindDarkCandidates(const cv::Mat& despeckled, const cv::Mat& tissue
         auto it = global.find(s);
         if (it == global.end()) it = global.emplace(s, next_label++).first;
         map.labels(box).at<int>(y, x) = it->second;
+        ++region_areas[it->second];
+        cv::Rect& r = region_boxes[it->second];
+        const cv::Rect pixel(box.x + x, box.y + y, 1, 1);
+        r = r.empty() ? pixel : (r | pixel);
       }
     }
     for (const auto& [local, id] : global) {
-      cv::Mat roi = map.labels(box);
-      cv::Mat region = roi == id;
-      const int region_area = cv::countNonZero(region);
+      // Size first (one pass above): a large component can hold hundreds of regions.
+      const int region_area = region_areas[id];
       if (region_area < 2.0 * min_area || region_area > max_area || depth_px <= 0) continue;
+      // Work inside the region's own box (plus a margin): SplitAtNecks costs
+      // a distance transform and a flood over whatever it is given.
+      const cv::Rect region_box = (region_boxes[id] + cv::Size(2, 2) - cv::Point(1, 1)) &
+                                  cv::Rect(0, 0, map.labels.cols, map.labels.rows);
+      cv::Mat roi = map.labels(region_box);
+      cv::Mat region = roi == id;
       const auto contour = OuterContour(region, {});
       if (Solidity(contour) < so.neck_solidity) {
         cv::Mat local_labels = roi.clone();
@@ -441,11 +458,14 @@ CandidateMap FindDarkCandidates(const cv::Mat& despeckled, const cv::Mat& tissue
   for (const Blob& blob : blobs) {
     const cv::Point c(int(std::lround(blob.center.x)), int(std::lround(blob.center.y)));
     if (c.x < 0 || c.y < 0 || c.x >= map.labels.cols || c.y >= map.labels.rows || map.labels.at<int>(c) != 0) continue;
-    const double radius = std::max(0.5 * blob.diameter_px * 0.8, 0.5 * grid.Px(co.min_diameter_mm) + 0.5);
-    cv::Mat disc = cv::Mat::zeros(map.labels.size(), CV_8UC1);
-    cv::circle(disc, c, int(std::lround(radius)), 255, cv::FILLED);
-    disc &= (map.labels == 0) & valid;
-    map.labels.setTo(next_label++, disc);
+    const int radius = int(std::lround(std::max(0.5 * blob.diameter_px * 0.8, 0.5 * grid.Px(co.min_diameter_mm) + 0.5)));
+    // Only the disc's own box is touched: there can be hundreds of blobs.
+    const cv::Rect box = cv::Rect(c.x - radius, c.y - radius, 2 * radius + 1, 2 * radius + 1) &
+                         cv::Rect(0, 0, map.labels.cols, map.labels.rows);
+    cv::Mat disc = cv::Mat::zeros(box.size(), CV_8UC1);
+    cv::circle(disc, c - box.tl(), radius, 255, cv::FILLED);
+    disc &= (map.labels(box) == 0) & valid(box);
+    map.labels(box).setTo(next_label++, disc);
   }
 
   // Describe each final region; drop those outside the size range.

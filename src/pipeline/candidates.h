@@ -49,7 +49,11 @@ struct CandidateOptions {
   // level. 0 for blob_contrast turns the search off.
   double blob_min_mm = 1.5;
   double blob_max_mm = 6.0;
-  double blob_contrast = 0.10;
+  double blob_contrast = 0.08;
+  // A blob's centre (blurred at its own scale) must be darker than this
+  // fraction of the tissue level: in cluttered images small lumens are only
+  // somewhat darker than stroma, so this gate is looser than extent_ratio.
+  double blob_max_darkness = 0.85;
   Status Check() const;
 };
 
@@ -58,9 +62,9 @@ struct SplitOptions {
   // lumen by at least this fraction of the way to the tissue level.
   double septum_contrast = 0.12;
   // A region less solid than this is split again on its distance transform ...
-  double neck_solidity = 0.86;
+  double neck_solidity = 0.93;
   // ... at distance-transform maxima standing this high above the saddle.
-  double neck_depth_mm = 0.5;
+  double neck_depth_mm = 0.3;
   Status Check() const;
 };
 

@@ -105,6 +105,9 @@ CandidateFeatures DescribeCandidate(const RefinedOutline& outline, const cv::Mat
   // Inside: a disc of 60% of each radius; ring: a band just outside the outline.
   std::vector<double> inside, ring;
   int ring_total = 0, ring_outside = 0;
+  double surround_sum = 0;
+  int surround_n = 0;
+  const double surround_from = grid.Px(0.3 + o.ring_mm);
   const double ring_from = grid.Px(0.3), ring_to = grid.Px(0.3 + o.ring_mm);
   for (size_t i = 0; i < poly.size(); ++i) {
     const cv::Point2d d = poly[i] - outline.center;
@@ -122,11 +125,24 @@ CandidateFeatures DescribeCandidate(const RefinedOutline& outline, const cv::Mat
       }
       ring.push_back(image.at<uchar>(q));
     }
+    const double surround_to = r + surround_from + std::max(grid.Px(1.5), r);
+    for (double t = r + surround_from; t <= surround_to; t += 1.0) {
+      const cv::Point2d p = outline.center + t * u;
+      const cv::Point q(int(std::lround(p.x)), int(std::lround(p.y)));
+      if (!Inside(valid, q) || !valid.at<uchar>(q)) continue;
+      surround_sum += image.at<uchar>(q);
+      ++surround_n;
+    }
   }
   if (inside.size() >= 4) {
     std::vector<double> sorted = inside;
     std::sort(sorted.begin(), sorted.end());
     f.lumen_spread = sorted[3 * sorted.size() / 4] - sorted[sorted.size() / 4];
+  }
+  double inside_sum = 0;
+  for (double v : inside) inside_sum += v;
+  if (!inside.empty() && surround_n > 0 && surround_sum > 0) {
+    f.surround_darkness = (inside_sum / double(inside.size())) / (surround_sum / surround_n);
   }
   f.lumen = Median(inside);
   f.ring = Median(ring);

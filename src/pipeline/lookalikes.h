@@ -39,6 +39,11 @@ struct CandidateFeatures {
   double edge_rays = 0;         // share of rays that found a clear wall
   double lumen_spread = 0;      // interquartile range inside / tissue (fluid is uniform)
   double wall_ratio = 0;        // wall peak / tissue (a follicle's wall is bright)
+  // Mean inside / mean of a wide band around the outline (from the ring's
+  // outer edge out by max(1.5 mm, one radius)): a follicle is darker than the
+  // stroma around it even where clutter fills its lumen, averaged over many
+  // speckle cells; a speckle hole is not darker than its surround on average.
+  double surround_darkness = 1;
 };
 
 struct LookalikeOptions {

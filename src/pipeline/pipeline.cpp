@@ -68,6 +68,19 @@ OvaryMeasurement MeasureOvary(const OvaryEstimate& estimate, const WorkingGrid& 
 
 constexpr int kMinFrameSide = 32;
 
+// For each candidate, how many others within kNeighbourReachMm are fluid-dark.
+std::vector<int> CountDarkNeighbours(const std::vector<cv::Point2d>& centres, const std::vector<double>& darkness,
+                                     const WorkingGrid& grid) {
+  const double reach = grid.Px(kNeighbourReachMm);
+  std::vector<int> count(centres.size(), 0);
+  for (size_t i = 0; i < centres.size(); ++i) {
+    for (size_t k = 0; k < centres.size(); ++k) {
+      if (k != i && darkness[k] < kNeighbourMaxDarkness && cv::norm(centres[k] - centres[i]) <= reach) ++count[i];
+    }
+  }
+  return count;
+}
+
 // Records the wall time since the previous mark into the trace (if any).
 class StageClock {
  public:
@@ -181,9 +194,17 @@ FrameAnalysis FramePipeline::Analyze(const Frame& frame, const Calibration& cali
   const cv::Rect area_box = cv::boundingRect(area_w);
   const double frame_tissue = std::max(1.0, cv::mean(tissue, area_w)[0]);
   for (size_t k = 0; k < members.size(); ++k) judged[member_of[k]].accepted = ovary.inside[k];
+  std::vector<cv::Point2d> centres;
+  std::vector<double> darkness;
+  for (const Judged& j : judged) {
+    centres.push_back(j.outline.center);
+    darkness.push_back(j.features.darkness);
+  }
+  const std::vector<int> dark_neighbours = CountDarkNeighbours(centres, darkness, grid);
   for (size_t i = 0; i < judged.size(); ++i) {
     Judged& j = judged[i];
     CandidateContext context;
+    context.dark_neighbours = dark_neighbours[i];
     context.depth_fraction = area_box.height > 0 ? (j.outline.center.y - area_box.y) / area_box.height : 0.0;
     context.ovary_probability = ovary.ProbabilityAt(j.outline.center);
     context.in_ovary_region = ovary.InRegion(j.outline.center);

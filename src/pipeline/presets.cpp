@@ -17,7 +17,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DespeckleOptions, median_mm, gau
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BackgroundOptions, cell_mm, window_mm, percentile, min_tissue_level)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CandidateOptions, core_ratio, extent_ratio, open_mm, min_core_mm,
                                                 min_diameter_mm, max_diameter_mm, blob_min_mm, blob_max_mm,
-                                                blob_contrast)
+                                                blob_contrast, blob_max_darkness)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SplitOptions, septum_contrast, neck_solidity, neck_depth_mm)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RefineOptions, max_rays, edge_fraction, wall_search_mm, max_shift_mm,
                                                 min_edge_step, smooth_rays)

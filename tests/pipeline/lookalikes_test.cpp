@@ -1,6 +1,11 @@
 #include "pipeline/lookalikes.h"
 
+#include <cmath>
+
 #include <gtest/gtest.h>
+
+#include "pipeline/candidates.h"
+#include "synthetic.h"
 
 namespace antra::pipeline {
 namespace {
@@ -66,6 +71,33 @@ TEST(Lookalikes, OptionsCheck) {
   EXPECT_TRUE(o.Check());
   o.min_diameter_mm = 50;  // above the maximum
   EXPECT_FALSE(o.Check());
+}
+
+// A circle of radius r around c, as a refined outline (working pixels).
+RefinedOutline Circle(cv::Point2d c, double r) {
+  RefinedOutline o;
+  o.center = c;
+  for (int i = 0; i < 48; ++i) {
+    const double a = 2 * CV_PI * i / 48;
+    o.polygon.push_back(c + r * cv::Point2d(std::cos(a), std::sin(a)));
+    o.radii.push_back(r);
+  }
+  o.edge_rays_fraction = 1;
+  return o;
+}
+
+TEST(Lookalikes, SurroundDarknessSeparatesAFollicleFromPlainSpeckle) {
+  // A 5 mm follicle at 0.2 mm per pixel with clutter in its lumen, and the
+  // same circle drawn on plain speckle elsewhere.
+  const cv::Mat luma = test::SpeckleFrame(test::EchoMap({300, 200}, {{{80, 100}, 12.5, 12.5}}, 0.2, 1.0), 21);
+  const WorkingGrid grid = MakeWorkingGrid(luma.size(), PixelScale{0.2, 0.2}, luma.rows, {});
+  const cv::Mat despeckled = Despeckle(luma, grid, {});
+  const cv::Mat valid(luma.size(), CV_8UC1, cv::Scalar(255));
+  const cv::Mat tissue = EstimateTissueLevel(despeckled, valid, grid, {});
+  const CandidateFeatures follicle = DescribeCandidate(Circle({80, 100}, 12.5), despeckled, tissue, valid, grid, {});
+  const CandidateFeatures speckle = DescribeCandidate(Circle({220, 100}, 12.5), despeckled, tissue, valid, grid, {});
+  EXPECT_LT(follicle.surround_darkness, 0.75);
+  EXPECT_NEAR(speckle.surround_darkness, 1.0, 0.2);
 }
 
 }  // namespace

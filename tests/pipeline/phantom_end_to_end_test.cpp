@@ -20,12 +20,14 @@
 namespace antra {
 namespace {
 
-// Floors: the values measured on these ten cases on 2026-11-24 (easy: recall
-// 0.765, precision 1.0, MAE 0.57 mm, |AFC error| 1.8; medium: 0.717, 0.917,
-// 0.42 mm) less a margin. They guard against regressions; the targets are in
+// Floors: the values measured on these ten cases on 2026-11-24 after the
+// candidate-search and judge changes of the pipeline branch (easy: recall
+// 0.824, precision 1.0, MAE 0.54 mm, |AFC error| 1.4; medium: 0.870, 0.952,
+// 0.43 mm; before them 0.765, 1.0, 0.57 mm, 1.8 and 0.717, 0.917, 0.42 mm)
+// less a margin. They guard against regressions; the targets are in
 // BENCHMARKS.md.
-constexpr double EASY_RECALL_FLOOR = 0.68, EASY_PRECISION_FLOOR = 0.9, EASY_MAE_CEILING = 0.75, EASY_AFC_CEILING = 2.6;
-constexpr double MEDIUM_RECALL_FLOOR = 0.62, MEDIUM_PRECISION_FLOOR = 0.8, MEDIUM_MAE_CEILING = 0.6;
+constexpr double EASY_RECALL_FLOOR = 0.74, EASY_PRECISION_FLOOR = 0.9, EASY_MAE_CEILING = 0.72, EASY_AFC_CEILING = 2.2;
+constexpr double MEDIUM_RECALL_FLOOR = 0.78, MEDIUM_PRECISION_FLOOR = 0.85, MEDIUM_MAE_CEILING = 0.6;
 
 struct Scores {
   eval::Tally easy, medium;
@@ -92,7 +94,10 @@ namespace {
 // The committed sample_images/ (phantom scans with truth), analysed as the
 // main job analyses them. Floors: measured 2026-11-24 (stills: recall 0.537,
 // precision 0.967, MAE 0.38 mm; easy: recall 0.933; cine frames: recall
-// 0.852, precision 0.958) less a margin.
+// 0.852, precision 0.958) less a margin. After the pipeline branch's
+// candidate and judge changes: stills recall 0.593, precision 0.889 (4 false
+// detections in 9 stills against 1: lower, still above the floor), MAE 0.38
+// mm; cine frames recall 0.852, precision 1.0; the recall floor is raised.
 TEST(SampleImages, AnalysedAgainstTheirTruth) {
   const auto samples = test::SourceDir() / "sample_images";
   if (!std::filesystem::is_directory(samples)) GTEST_SKIP() << "sample_images/ absent";
@@ -111,12 +116,12 @@ TEST(SampleImages, AnalysedAgainstTheirTruth) {
   auto run = eval::EvaluateDirectories(samples, dir.path(), {});
   ASSERT_TRUE(run);
   std::cout << eval::FormatTable(*run);
-  EXPECT_GE(run->stills.RecallAtLeast2().value_or(0), 0.48);
+  EXPECT_GE(run->stills.RecallAtLeast2().value_or(0), 0.53);
   EXPECT_GE(run->stills.Precision().value_or(0), 0.88);
   EXPECT_LE(run->stills.MeanAbsoluteError().value_or(99), 0.55);
   EXPECT_GE(run->groups["still/easy"].RecallAtLeast2().value_or(0), 0.85);
   EXPECT_GE(run->cines.RecallAtLeast2().value_or(0), 0.75);
-  EXPECT_GE(run->cines.Precision().value_or(0), 0.88);
+  EXPECT_GE(run->cines.Precision().value_or(0), 0.9);
 }
 
 }  // namespace

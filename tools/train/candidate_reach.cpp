@@ -1,0 +1,215 @@
+// antra-candidate-reach: where the pipeline loses true follicles. For each
+// phantom still (antra-phantom output with truth), every visible true
+// follicle is classed by the first stage that misses it:
+//   - no candidate: no candidate region that passed the gross tests lies
+//     within the scorer's reach of its centre (candidate generation missed it);
+//   - rejected: a candidate reaches it but the judge rejected it;
+//   - found: an accepted follicle reaches it.
+// Counts are printed per size band, and with --overlays each image is drawn
+// with the truth circles coloured by class (red: no candidate, yellow:
+// rejected, green: found) and the accepted outlines in cyan, for looking at
+// the misses. A diagnostic for developing the pipeline: run it on training
+// phantoms (seeds 777 to 779, models/README.md), not to tune on the
+// benchmark set.
+//
+//   antra-candidate-reach --phantom DIR [--match still-medium] [--overlays OUT]
+//                         [--params FILE] [--limit N]
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <opencv2/core/utils/logger.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "io/open_image.h"
+#include "pipeline/pipeline.h"
+#include "pipeline/presets.h"
+
+namespace fs = std::filesystem;
+using namespace antra;
+
+namespace {
+
+struct TruthFollicle {
+  cv::Point2d center;
+  double mean_mm = 0;
+};
+
+std::vector<TruthFollicle> ReadTruth(const fs::path& path, double& mm_per_px) {
+  std::ifstream in(path);
+  const auto j = nlohmann::json::parse(in);
+  mm_per_px = j.at("calibration").at("mm_per_pixel").at("x").get<double>();
+  std::vector<TruthFollicle> out;
+  for (const auto& f : j.at("frames").at(0).at("follicles")) {
+    if (f.value("visible_fraction", 1.0) < 0.5) continue;
+    const double mean = f.at("mean_diameter_mm").get<double>();
+    if (mean < 2.0) continue;  // the benchmark's recall counts follicles >= 2 mm
+    out.push_back({{f.at("center_px").at(0).get<double>(), f.at("center_px").at(1).get<double>()}, mean});
+  }
+  return out;
+}
+
+enum Outcome { kNoCandidate = 0, kRejected = 1, kFound = 2 };
+constexpr std::array<double, 5> kBands = {2.0, 3.0, 6.0, 10.0, 1000.0};
+constexpr std::array<const char*, 4> kBandNames = {"2-3 mm", "3-6 mm", "6-10 mm", ">= 10 mm"};
+
+size_t BandOf(double mean_mm) {
+  for (size_t b = 0; b + 1 < kBands.size(); ++b) {
+    if (mean_mm < kBands[b + 1]) return b;
+  }
+  return kBands.size() - 2;
+}
+
+// Greedy nearest matching within the scorer's reach; returns, per truth, the
+// index of the matched point or -1.
+std::vector<int> Match(const std::vector<TruthFollicle>& truth, const std::vector<cv::Point2d>& points,
+                       double mm_per_px) {
+  struct Pair {
+    double distance;
+    size_t t, p;
+  };
+  std::vector<Pair> pairs;
+  for (size_t t = 0; t < truth.size(); ++t) {
+    const double reach = std::max(1.5, truth[t].mean_mm / 2.0) / mm_per_px;
+    for (size_t p = 0; p < points.size(); ++p) {
+      const double d = cv::norm(points[p] - truth[t].center);
+      if (d <= reach) pairs.push_back({d, t, p});
+    }
+  }
+  std::sort(pairs.begin(), pairs.end(), [](const Pair& a, const Pair& b) { return a.distance < b.distance; });
+  std::vector<int> match(truth.size(), -1);
+  std::vector<char> used(points.size(), 0);
+  for (const auto& pr : pairs) {
+    if (match[pr.t] >= 0 || used[pr.p]) continue;
+    match[pr.t] = int(pr.p);
+    used[pr.p] = 1;
+  }
+  return match;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
+  CLI::App app{"Where the pipeline loses true follicles (phantom stills with truth)"};
+  std::string phantom_dir, overlays, params, match_prefix;
+  int limit = 0;
+  app.add_option("--phantom", phantom_dir, "antra-phantom output folder (stills)")->required();
+  app.add_option("--match", match_prefix, "Only files whose name starts with this");
+  app.add_option("--overlays", overlays, "Write one PNG per image with the truth coloured by outcome");
+  app.add_option("--params", params, "Pipeline options JSON");
+  app.add_option("--limit", limit, "At most this many images");
+  CLI11_PARSE(app, argc, argv);
+
+  pipeline::PipelineOptions options;
+  if (!params.empty()) {
+    auto loaded = pipeline::LoadPreset(params);
+    if (!loaded) {
+      std::cerr << "antra-candidate-reach: " << loaded.error().message << "\n";
+      return 2;
+    }
+    options = *loaded;
+  }
+  auto frame_pipeline = pipeline::FramePipeline::Create(options);
+  if (!frame_pipeline) {
+    std::cerr << "antra-candidate-reach: " << frame_pipeline.error().message << "\n";
+    return 2;
+  }
+  if (!overlays.empty()) fs::create_directories(overlays);
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(phantom_dir)) {
+    if (e.path().extension() != ".dcm") continue;
+    if (!match_prefix.empty() && e.path().filename().string().rfind(match_prefix, 0) != 0) continue;
+    files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  if (limit > 0 && int(files.size()) > limit) files.resize(size_t(limit));
+
+  std::array<std::array<int, 3>, 4> tally{};
+  std::array<int, 4> merged{}, unlabelled{};
+  int images = 0, candidates = 0, accepted = 0, false_positives = 0;
+  for (const auto& file : files) {
+    fs::path truth_path = file;
+    truth_path.replace_extension(".truth.json");
+    if (!fs::exists(truth_path)) continue;
+    double mm_per_px = 0;
+    const auto truth = ReadTruth(truth_path, mm_per_px);
+    auto source = OpenImage(file);
+    if (!source) continue;
+    auto frame = (*source)->ReadFrame(0);
+    if (!frame) continue;
+    pipeline::FrameTrace trace;
+    const FrameAnalysis analysis = frame_pipeline->Analyze(*frame, (*source)->info().calibration, &trace);
+    std::vector<cv::Point2d> candidate_points, accepted_points;
+    for (const auto& j : trace.judged) candidate_points.push_back(j.center_px);
+    for (const auto& f : analysis.follicles) accepted_points.push_back(f.center_px);
+    const auto reached = Match(truth, candidate_points, mm_per_px);
+    const auto found = Match(truth, accepted_points, mm_per_px);
+    ++images;
+    candidates += int(candidate_points.size());
+    accepted += int(accepted_points.size());
+    int matched_accepted = 0;
+    for (int f : found) matched_accepted += f >= 0;
+    false_positives += int(accepted_points.size()) - matched_accepted;
+    cv::Mat canvas;
+    if (!overlays.empty()) cv::cvtColor(frame->luma, canvas, cv::COLOR_GRAY2BGR);
+    for (size_t t = 0; t < truth.size(); ++t) {
+      const Outcome outcome = found[t] >= 0 ? kFound : (reached[t] >= 0 ? kRejected : kNoCandidate);
+      ++tally[BandOf(truth[t].mean_mm)][outcome];
+      if (outcome == kNoCandidate) {
+        // Merged into another candidate's region, or in no region at all?
+        const cv::Point2d w = trace.grid.ToWorking(truth[t].center);
+        const cv::Point q(int(std::lround(w.x)), int(std::lround(w.y)));
+        const bool labelled = q.x >= 0 && q.y >= 0 && q.x < trace.labels.cols && q.y < trace.labels.rows &&
+                              trace.labels.at<int>(q) > 0;
+        ++(labelled ? merged : unlabelled)[BandOf(truth[t].mean_mm)];
+      }
+      if (canvas.empty()) continue;
+      const cv::Scalar colour = outcome == kFound ? cv::Scalar(0, 255, 0)
+                                : outcome == kRejected ? cv::Scalar(0, 255, 255)
+                                                       : cv::Scalar(0, 0, 255);
+      cv::circle(canvas, truth[t].center, int(std::lround(truth[t].mean_mm / 2.0 / mm_per_px)), colour, 1,
+                 cv::LINE_AA);
+    }
+    if (!canvas.empty()) {
+      for (const auto& f : analysis.follicles) {
+        std::vector<cv::Point> poly;
+        for (const auto& p : f.contour_px) poly.emplace_back(int(std::lround(p.x)), int(std::lround(p.y)));
+        cv::polylines(canvas, poly, true, cv::Scalar(255, 255, 0), 1, cv::LINE_AA);
+      }
+      for (const auto& j : trace.judged) cv::drawMarker(canvas, j.center_px, cv::Scalar(255, 0, 255), cv::MARKER_CROSS, 6);
+      fs::path png = fs::path(overlays) / file.filename();
+      png.replace_extension(".png");
+      cv::imwrite(png.string(), canvas);
+    }
+  }
+  std::cout << images << " images, " << candidates << " candidates after the gross tests, " << accepted
+            << " accepted (" << false_positives << " not matching a visible follicle >= 2 mm)\n";
+  std::cout << std::left << std::setw(10) << "band" << std::right << std::setw(7) << "truth" << std::setw(13)
+            << "no candidate" << std::setw(10) << "rejected" << std::setw(8) << "found" << std::setw(9) << "reach"
+            << std::setw(8) << "recall\n";
+  std::array<int, 3> total{};
+  auto row = [](const char* name, const std::array<int, 3>& t) {
+    const int n = t[0] + t[1] + t[2];
+    std::cout << std::left << std::setw(10) << name << std::right << std::setw(7) << n << std::setw(13) << t[0]
+              << std::setw(10) << t[1] << std::setw(8) << t[2] << std::fixed << std::setprecision(3) << std::setw(9)
+              << (n ? double(t[1] + t[2]) / n : 0.0) << std::setw(8) << (n ? double(t[2]) / n : 0.0) << "\n";
+  };
+  for (size_t b = 0; b < tally.size(); ++b) {
+    row(kBandNames[b], tally[b]);
+    for (int k = 0; k < 3; ++k) total[size_t(k)] += tally[b][size_t(k)];
+  }
+  row("all", total);
+  std::cout << "no candidate, centre inside another candidate's region (merged) / in none, per band:";
+  for (size_t b = 0; b < merged.size(); ++b) std::cout << "  " << kBandNames[b] << " " << merged[b] << "/" << unlabelled[b];
+  std::cout << "\n";
+  return 0;
+}
