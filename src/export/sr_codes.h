@@ -1,81 +1,66 @@
 #pragma once
-// Every concept code the Structured Report export uses, in one place, with
-// where it was confirmed. docs/structured-report.md lists the same table.
+// Every concept code the Structured Report export uses, in one place, each
+// with the source it was confirmed in. docs/structured-report.md lists the
+// same table and the codes that were looked for but could not be confirmed
+// (those are left out of the SR rather than guessed or made up).
 //
-// Codes whose standard value could not be confirmed from the DICOM standard
-// text available to us use Antra's private coding scheme "99ANTRA" (declared
-// in the Coding Scheme Identification Sequence) instead of a guessed
-// standard code: a receiver then knows they are local, never misreads them.
+// Sources named below:
+//   D-1      PS3.16 Annex D Table D-1 (DCM codes), as shipped in
+//            bvdh/dicom-terminology-in-fhir input/fsh/CodeSystem-dicom-dcm-codesystem.fsh
+//            (version 2026.2.20260327), which also marks retired codes.
+//   TID 5000 PS3.16 2025e, dicom.nema.org .../part16/sect_OB-GYNReportTemplates.html
+//   DCMTK    DCMTK 3.6.7 headers dcmsr/codes/{dcm,sct,ucum}.h and dcmsr/cmr/cid*.h
 
 #include <dcmtk/dcmsr/dsrcodvl.h>
 
 namespace antra::sr {
 
-// Private coding scheme.
-inline constexpr const char* kPrivateScheme = "99ANTRA";
-inline constexpr const char* kPrivateSchemeName = "Antra local codes";
-
-// PS3.16 TID 5000 row 1 / CID 12024.
+// TID 5000 row 1 (BCID 12024); CID 12024 lists it (bvdh ValueSet-dicom-cid-12024).
 inline DSRCodedEntryValue ObGynReport() { return {"125000", "DCM", "OB-GYN Ultrasound Procedure Report"}; }
-// PS3.16 TID 1204 / DCMTK CODE_DCM_LanguageOfContentItemAndDescendants.
+// TID 1204; D-1 (active).
 inline DSRCodedEntryValue Language() { return {"121049", "DCM", "Language of Content Item and Descendants"}; }
 inline DSRCodedEntryValue English() { return {"eng", "RFC5646", "English"}; }  // CID 5000 (DCMTK cmr/cid5000.h)
-// PS3.16 TID 1001/1002/1004 (DCMTK codes/dcm.h).
+// TID 1001/1002/1004 (DCMTK codes/dcm.h).
 inline DSRCodedEntryValue ObserverType() { return {"121005", "DCM", "Observer Type"}; }
 inline DSRCodedEntryValue Person() { return {"121006", "DCM", "Person"}; }
 inline DSRCodedEntryValue Device() { return {"121007", "DCM", "Device"}; }
 inline DSRCodedEntryValue PersonObserverName() { return {"121008", "DCM", "Person Observer Name"}; }
 inline DSRCodedEntryValue DeviceObserverUid() { return {"121012", "DCM", "Device Observer UID"}; }
 inline DSRCodedEntryValue DeviceObserverName() { return {"121013", "DCM", "Device Observer Name"}; }
-// PS3.16 TID 5000 row 5.
+// TID 5000 row 5.
 inline DSRCodedEntryValue ImageLibrary() { return {"111028", "DCM", "Image Library"}; }
-// PS3.17 Annex I examples 8 and 9 (section concept); DCMTK marks 121070 as
-// retired in its 2022 code list, see docs.
-inline DSRCodedEntryValue Findings() { return {"121070", "DCM", "Findings"}; }
-// DCMTK codes/sct.h (PS3.16 TID 300 / CID 244).
-inline DSRCodedEntryValue FindingSite() { return {"363698007", "SCT", "Finding Site"}; }
+
+// Follicle counting concepts of D-1 (130901-130914, with CID 12010).
+// D-1 130907: "the total number of antral follicles counted in both ovaries".
+inline DSRCodedEntryValue TotalAntralFollicleCount() { return {"130907", "DCM", "Total Antral Follicle Count"}; }
+// D-1 130901: "the counted group of follicles that fall within a specified type and size range".
+inline DSRCodedEntryValue FollicleCountGroup() { return {"130901", "DCM", "Follicle Count Group"}; }
+// D-1 130908, its values are CID 12010 "Follicle Type" (bvdh ValueSet-dicom-cid-12010).
+inline DSRCodedEntryValue FollicleType() { return {"130908", "DCM", "Follicle Type"}; }
+inline DSRCodedEntryValue AntralFollicle() { return {"130910", "DCM", "Antral Follicle"}; }  // CID 12010, D-1
+// D-1 130902 / 130903: the lowest / highest value included in a diameter range.
+inline DSRCodedEntryValue DiameterRangeMinimum() { return {"130902", "DCM", "Diameter Range Minimum Value"}; }
+inline DSRCodedEntryValue DiameterRangeMaximum() { return {"130903", "DCM", "Diameter Range Maximum Value"}; }
+// D-1 130906: "the number of follicles observed in a specified size range".
+inline DSRCodedEntryValue NumberOfFolliclesInRange() { return {"130906", "DCM", "Number of Follicles in Range"}; }
+
+// DCMTK codes/sct.h (TID 300 / CID 244).
 inline DSRCodedEntryValue Laterality() { return {"272741003", "SCT", "Laterality"}; }
-// PS3.16 TID 5000 row 17 (2025e) / DCMTK cmr CID 244.
+// TID 5000 row 17 $Laterality (2025e) / DCMTK cmr/cid244.h.
 inline DSRCodedEntryValue Left() { return {"7771000", "SCT", "Left"}; }
-inline DSRCodedEntryValue Right() { return {"24028007", "SCT", "Right"}; }
-// Not confirmed in the standard text: value from two independent OB-GYN SR
-// implementations.
-inline DSRCodedEntryValue Ovary() { return {"15497006", "SCT", "Ovary"}; }
-// Standard code not confirmed: private.
-inline DSRCodedEntryValue OvarianFollicle() { return {"OVFOLLICLE", kPrivateScheme, "Ovarian Follicle"}; }
-// PS3.16 TID 5000 row 17 ($Number for the left ovary).
-inline DSRCodedEntryValue FollicleCountLeft() { return {"11879-4", "LN", "Number of follicles in left ovary"}; }
-// Standard code not confirmed: private.
-inline DSRCodedEntryValue FollicleCountRight() { return {"NFOLLICLES-R", kPrivateScheme, "Number of follicles in right ovary"}; }
-// Not in TID 5013 (an extension, which the template allows): private.
-inline DSRCodedEntryValue AntralFollicleCount() { return {"AFC-2-10MM", kPrivateScheme, "Antral follicle count (2 to 10 mm)"}; }
-// DCMTK codes/dcm.h; PS3.17 Annex I example 9.
+inline DSRCodedEntryValue Right() { return {"24028007", "SCT", "Right"}; }  // CID 244 (DCMTK cmr/cid244.h)
+
+// DCMTK codes/dcm.h (D-1).
 inline DSRCodedEntryValue MeasurementGroup() { return {"125007", "DCM", "Measurement Group"}; }
 inline DSRCodedEntryValue Identifier() { return {"125010", "DCM", "Identifier"}; }
-// PS3.16 CID 7470 (DCMTK cmr): the template's own "Follicle Diameter" code
-// was not confirmed, so the generic diameter is used inside the follicle's
-// measurement group.
+// CID 7470, included in CID 7469 (DCMTK cmr/cid7469.h); also in CID 12008.
 inline DSRCodedEntryValue Diameter() { return {"81827009", "SCT", "Diameter"}; }
-inline DSRCodedEntryValue Derivation() { return {"121401", "DCM", "Derivation"}; }
-inline DSRCodedEntryValue Mean() { return {"373098007", "SCT", "Mean"}; }   // CID 3488
-inline DSRCodedEntryValue Maximum() { return {"56851009", "SCT", "Maximum"}; }  // CID 3488
-// LOINC ovary biometry; not confirmed in the standard text: values from two
-// independent OB-GYN SR implementations.
-inline DSRCodedEntryValue OvaryLength(bool left) {
-  return left ? DSRCodedEntryValue("11840-6", "LN", "Left Ovary Length") : DSRCodedEntryValue("11841-4", "LN", "Right Ovary Length");
-}
-inline DSRCodedEntryValue OvaryWidth(bool left) {
-  return left ? DSRCodedEntryValue("11829-9", "LN", "Left Ovary Width") : DSRCodedEntryValue("11830-7", "LN", "Right Ovary Width");
-}
-inline DSRCodedEntryValue OvaryHeight(bool left) {
-  return left ? DSRCodedEntryValue("11857-0", "LN", "Left Ovary Height") : DSRCodedEntryValue("11858-8", "LN", "Right Ovary Height");
-}
-inline DSRCodedEntryValue OvaryVolume(bool left) {
-  return left ? DSRCodedEntryValue("12164-0", "LN", "Left Ovary Volume") : DSRCodedEntryValue("12165-7", "LN", "Right Ovary Volume");
-}
-// Units (UCUM, DCMTK codes/ucum.h).
+inline DSRCodedEntryValue Derivation() { return {"121401", "DCM", "Derivation"}; }  // DCMTK codes/dcm.h
+inline DSRCodedEntryValue Mean() { return {"373098007", "SCT", "Mean"}; }          // CID 3488 (DCMTK cmr/cid7464.h)
+
+// Units (UCUM; DCMTK codes/ucum.h for mm). "{follicles}" is a UCUM annotation
+// (a dimensionless count with a label), not a concept code.
 inline DSRCodedEntryValue Millimetre() { return {"mm", "UCUM", "millimeter"}; }
-inline DSRCodedEntryValue Millilitre() { return {"ml", "UCUM", "ml"}; }
 inline DSRCodedEntryValue Count() { return {"{follicles}", "UCUM", "follicles"}; }
 
 }  // namespace antra::sr

@@ -111,43 +111,38 @@ void AddImageLibrary(Tree& t, size_t root, const VisitResult& v) {
   }
 }
 
-// TID 5012 Ovaries Section, one group per ovary with diameters (TID 5016
-// pattern: volume, length, width, height), as in PS3.17 Annex I example 8.
-void AddOvaries(Tree& t, size_t root, const VisitResult& v) {
-  auto has_diameters = [](const OvaryResult& o) { return o.length_mm || o.width_mm || o.height_mm; };
-  if (!has_diameters(v.left) && !has_diameters(v.right)) return;
-  const size_t section = t.Container(root, sr::Findings());
-  t.Code(section, R::RT_hasConceptMod, sr::FindingSite(), sr::Ovary());
+// Follicle counts with the follicle counting concepts of PS3.16 Table D-1
+// (130901-130914): one Follicle Count Group per counted ovary, holding its
+// antral follicle count (Antra's AFC: mean diameter 2 to 10 mm inclusive),
+// and the Total Antral Follicle Count when both ovaries were counted (a
+// missing ovary would make the total look lower than it is). Only an ovary
+// measured on a calibrated counting scan is counted, so a not-visualised
+// ovary is never reported as 0 follicles.
+void AddAntralFollicleCounts(Tree& t, size_t root, const VisitResult& v) {
+  if (auto total = v.TotalAfc()) {
+    t.Num(root, sr::TotalAntralFollicleCount(), static_cast<double>(*total), sr::Count(), 0);
+  }
   for (Side side : {Side::kLeft, Side::kRight}) {
-    const OvaryResult& o = v.ovary(side);
-    if (!has_diameters(o)) continue;
-    const bool left = side == Side::kLeft;
-    const size_t group = t.Container(section, sr::Ovary());
-    t.Code(group, R::RT_hasConceptMod, sr::Laterality(), left ? sr::Left() : sr::Right());
-    if (auto volume = o.VolumeMl()) t.Num(group, sr::OvaryVolume(left), *volume, sr::Millilitre(), 3);
-    if (o.length_mm) t.Num(group, sr::OvaryLength(left), *o.length_mm, sr::Millimetre());
-    if (o.width_mm) t.Num(group, sr::OvaryWidth(left), *o.width_mm, sr::Millimetre());
-    if (o.height_mm) t.Num(group, sr::OvaryHeight(left), *o.height_mm, sr::Millimetre());
+    const auto afc = v.ovary(side).Afc();
+    if (!afc) continue;
+    const size_t group = t.Container(root, sr::FollicleCountGroup());
+    t.Code(group, R::RT_hasConceptMod, sr::Laterality(), side == Side::kLeft ? sr::Left() : sr::Right());
+    t.Code(group, R::RT_hasConceptMod, sr::FollicleType(), sr::AntralFollicle());
+    t.Num(group, sr::DiameterRangeMinimum(), kAfcMinMm, sr::Millimetre(), 1);
+    t.Num(group, sr::DiameterRangeMaximum(), kAfcMaxMm, sr::Millimetre(), 1);
+    t.Num(group, sr::NumberOfFolliclesInRange(), static_cast<double>(*afc), sr::Count(), 0);
   }
 }
 
-// TID 5013 Follicles Section for one side, as in PS3.17 Annex I example 9:
-// finding site, laterality, number of follicles, then one measurement group
-// per follicle (identifier, the two perpendicular diameters, and their mean).
-// Only a measured ovary with a counting scan has a section.
-void AddFollicles(Tree& t, size_t root, const VisitResult& v, Side side) {
+// One measurement group per follicle of a counted ovary (every size, so a
+// receiver can recount any range): laterality, identifier, the two
+// perpendicular inner diameters and their mean.
+void AddFollicleMeasurements(Tree& t, size_t root, const VisitResult& v, Side side) {
   const OvaryResult& o = v.ovary(side);
-  auto counts = o.Counts();
-  if (!counts) return;
-  const bool left = side == Side::kLeft;
-  const size_t section = t.Container(root, sr::Findings());
-  t.Code(section, R::RT_hasConceptMod, sr::FindingSite(), sr::OvarianFollicle());
-  t.Code(section, R::RT_hasConceptMod, sr::Laterality(), left ? sr::Left() : sr::Right());
-  t.Num(section, left ? sr::FollicleCountLeft() : sr::FollicleCountRight(), static_cast<double>(o.follicles.size()),
-        sr::Count(), 0);
-  t.Num(section, sr::AntralFollicleCount(), counts->afc(), sr::Count(), 0);
+  if (!o.Counts()) return;
   for (const auto& f : o.follicles) {
-    const size_t group = t.Container(section, sr::MeasurementGroup());
+    const size_t group = t.Container(root, sr::MeasurementGroup());
+    t.Code(group, R::RT_hasConceptMod, sr::Laterality(), side == Side::kLeft ? sr::Left() : sr::Right());
     t.Text(group, R::RT_contains, R::VT_Text, sr::Identifier(), f.id);
     t.Num(group, sr::Diameter(), f.long_mm, sr::Millimetre());
     t.Num(group, sr::Diameter(), f.short_mm, sr::Millimetre());
@@ -181,9 +176,9 @@ Result<std::string> MakeVisitSr(const VisitResult& v, const std::string& content
     const size_t root = tree.Root(sr::ObGynReport());
     AddContext(tree, root, v);
     AddImageLibrary(tree, root, v);
-    AddOvaries(tree, root, v);
-    AddFollicles(tree, root, v, Side::kLeft);
-    AddFollicles(tree, root, v, Side::kRight);
+    AddAntralFollicleCounts(tree, root, v);
+    AddFollicleMeasurements(tree, root, v, Side::kLeft);
+    AddFollicleMeasurements(tree, root, v, Side::kRight);
 
     // Patient module: the pseudonym only.
     Check(doc.setPatientName(v.subject_id.c_str()), "patient name");
@@ -212,13 +207,6 @@ Result<std::string> MakeVisitSr(const VisitResult& v, const std::string& content
     Put(ds, DCM_DeidentificationMethod, "Antra: pseudonymous subject ID, no hospital identifiers");
     Put(ds, DCM_ClinicalTrialSubjectID, v.subject_id);
     Put(ds, DCM_ClinicalTrialTimePointID, v.FolderName());
-    // Declare the private coding scheme used for unconfirmed concepts.
-    DcmItem* scheme = nullptr;
-    Check(ds.findOrCreateSequenceItem(DCM_CodingSchemeIdentificationSequence, scheme, -2), "coding scheme");
-    Check(scheme->putAndInsertString(DCM_CodingSchemeDesignator, sr::kPrivateScheme), "coding scheme");
-    Check(scheme->putAndInsertString(DCM_CodingSchemeName, sr::kPrivateSchemeName), "coding scheme");
-    Check(scheme->putAndInsertString(DCM_CodingSchemeResponsibleOrganization, "Antra project"), "coding scheme");
-
     // Serialise through a file in memory-backed temp storage.
     char tmpl[] = "/tmp/antra-sr-XXXXXX";
     const int fd = ::mkstemp(tmpl);

@@ -1,7 +1,8 @@
 #pragma once
-// One DICOM Comprehensive SR per visit, following the OB-GYN Ultrasound
-// Procedure Report template (TID 5000) with its Ovaries (TID 5012) and
-// Follicles (TID 5013) sections, built with DCMTK's dcmsr. Codes and the tree
+// One DICOM Comprehensive SR per visit, rooted in the OB-GYN Ultrasound
+// Procedure Report template (TID 5000), with the follicle counts and
+// diameters in the follicle counting concepts of PS3.16 (DCM 130901-130914),
+// built with DCMTK's dcmsr. Codes, the tree and what is left out (and why)
 // are documented in docs/structured-report.md (src/export/sr_codes.h).
 //
 // The patient module holds only the pseudonymous subject ID (Patient Identity

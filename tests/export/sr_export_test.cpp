@@ -1,5 +1,5 @@
-// DICOM SR export read back with DCMTK: same counts and diameters, and the
-// tree of TID 5000 with its Ovaries and Follicles sections.
+// DICOM SR export read back with DCMTK: same counts and diameters, the tree
+// under TID 5000, and only confirmed PS3.16 codes.
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 #include <gtest/gtest.h>
 
@@ -92,30 +93,54 @@ ReadBack Read(const fs::path& path) {
   return out;
 }
 
-void ExpectFollicleSection(const Node& section, const OvaryResult& ovary) {
-  ASSERT_EQ(section.relationship, "CONTAINS");
-  ASSERT_EQ(section.value_type, "CONTAINER");
-  const Node* site = section.Find("363698007");
-  ASSERT_NE(site, nullptr);
-  EXPECT_EQ(site->relationship, "HAS CONCEPT MOD");
-  EXPECT_EQ(site->code_value, "OVFOLLICLE");
-  const Node* laterality = section.Find("272741003");
+// Every coded concept (name, coded value, unit) anywhere in the tree.
+void CollectCodes(const Node& n, std::set<std::string>& out) {
+  if (!n.concept_code.empty()) out.insert(n.concept_scheme + ":" + n.concept_code);
+  if (!n.code_value.empty()) out.insert("value:" + n.code_value);
+  if (!n.unit.empty()) out.insert("unit:" + n.unit);
+  for (const auto& c : n.children) CollectCodes(c, out);
+}
+
+const char* LateralityCode(Side side) { return side == Side::kLeft ? "7771000" : "24028007"; }
+
+void ExpectCountGroup(const Node& group, const OvaryResult& ovary) {
+  ASSERT_EQ(group.relationship, "CONTAINS");
+  ASSERT_EQ(group.value_type, "CONTAINER");
+  EXPECT_EQ(group.concept_code, "130901");  // Follicle Count Group
+  const Node* laterality = group.Find("272741003");
   ASSERT_NE(laterality, nullptr);
-  EXPECT_EQ(laterality->code_value, ovary.side == Side::kLeft ? "7771000" : "24028007");
-  const Node* number = section.Find(ovary.side == Side::kLeft ? "11879-4" : "NFOLLICLES-R");
+  EXPECT_EQ(laterality->relationship, "HAS CONCEPT MOD");
+  EXPECT_EQ(laterality->code_value, LateralityCode(ovary.side));
+  const Node* type = group.Find("130908");  // Follicle Type
+  ASSERT_NE(type, nullptr);
+  EXPECT_EQ(type->relationship, "HAS CONCEPT MOD");
+  EXPECT_EQ(type->code_value, "130910");  // Antral Follicle
+  const Node* min = group.Find("130902");
+  const Node* max = group.Find("130903");
+  ASSERT_TRUE(min && max);
+  EXPECT_DOUBLE_EQ(std::stod(min->text), 2.0);
+  EXPECT_DOUBLE_EQ(std::stod(max->text), 10.0);
+  EXPECT_EQ(min->unit, "mm");
+  const Node* number = group.Find("130906");  // Number of Follicles in Range
   ASSERT_NE(number, nullptr);
-  EXPECT_EQ(std::stoi(number->text), static_cast<int>(ovary.follicles.size()));
-  const Node* afc = section.Find("AFC-2-10MM");
-  ASSERT_NE(afc, nullptr);
-  EXPECT_EQ(std::stoi(afc->text), *ovary.Afc());
-  const auto groups = section.All("125007");
-  ASSERT_EQ(groups.size(), ovary.follicles.size());
-  for (size_t i = 0; i < groups.size(); ++i) {
+  EXPECT_EQ(std::stoi(number->text), *ovary.Afc());
+  EXPECT_EQ(number->unit, "{follicles}");
+}
+
+// The groups of one side, in order, against that ovary's follicles.
+void ExpectMeasurementGroups(const std::vector<const Node*>& groups, const OvaryResult& ovary) {
+  std::vector<const Node*> side;
+  for (const Node* g : groups) {
+    const Node* laterality = g->Find("272741003");
+    if (laterality && laterality->code_value == LateralityCode(ovary.side)) side.push_back(g);
+  }
+  ASSERT_EQ(side.size(), ovary.follicles.size());
+  for (size_t i = 0; i < side.size(); ++i) {
     const VisitFollicle& f = ovary.follicles[i];
-    const Node* id = groups[i]->Find("125010");
+    const Node* id = side[i]->Find("125010");
     ASSERT_NE(id, nullptr);
     EXPECT_EQ(id->text, f.id);
-    const auto diameters = groups[i]->All("81827009");
+    const auto diameters = side[i]->All("81827009");
     ASSERT_EQ(diameters.size(), 3u);
     EXPECT_NEAR(std::stod(diameters[0]->text), f.long_mm, 0.005);
     EXPECT_NEAR(std::stod(diameters[1]->text), f.short_mm, 0.005);
@@ -141,13 +166,14 @@ TEST(SrExport, ReadsBackWithTheSameCountsDiametersAndTemplateTree) {
   EXPECT_EQ(stats->written, 4);
 
   const auto visit = *store.Load({"S001", 0});
+  ASSERT_TRUE(visit.left.Afc() && visit.right.Afc());  // the fixture counts both ovaries
   const ReadBack sr = Read(dir.path() / "sr" / "S001_visit-00.dcm");
   EXPECT_EQ(sr.patient_name, "S001");
   EXPECT_EQ(sr.patient_id, "S001");
   EXPECT_EQ(sr.identity_removed, "YES");
-  // TID 5000: root title, language, observation context, image library,
-  // then the Ovaries section (TID 5012) and one Follicles section (TID 5013)
-  // per ovary, in that order.
+  // TID 5000: root title, language, observation context, image library; then
+  // the total AFC, one Follicle Count Group per ovary and one Measurement
+  // Group per follicle, in that order.
   const Node& root = sr.root;
   EXPECT_EQ(root.concept_code, "125000");
   EXPECT_EQ(root.concept_scheme, "DCM");
@@ -156,26 +182,39 @@ TEST(SrExport, ReadsBackWithTheSameCountsDiametersAndTemplateTree) {
   EXPECT_EQ(root.children[0].relationship, "HAS CONCEPT MOD");
   EXPECT_EQ(root.children[1].concept_code, "121005");
   EXPECT_EQ(root.children[1].relationship, "HAS OBS CONTEXT");
-  std::vector<const Node*> sections;
+  std::vector<const Node*> contained;
   for (const auto& c : root.children) {
-    if (c.relationship == "CONTAINS") sections.push_back(&c);
+    if (c.relationship == "CONTAINS") contained.push_back(&c);
   }
-  ASSERT_EQ(sections.size(), 4u);
-  EXPECT_EQ(sections[0]->concept_code, "111028");  // Image Library
-  EXPECT_EQ(sections[0]->children.size(), visit.scans.size());
-  EXPECT_EQ(sections[0]->children[0].value_type, "IMAGE");
-  EXPECT_EQ(sections[1]->concept_code, "121070");  // Ovaries section
-  EXPECT_EQ(sections[1]->Find("363698007")->code_value, "15497006");
-  const Node* left_ovary = sections[1]->Find("15497006");
-  ASSERT_NE(left_ovary, nullptr);
-  EXPECT_NEAR(std::stod(left_ovary->Find("12164-0")->text), 0.523 * 31 * 22 * 15 / 1000, 0.001);
-  EXPECT_NEAR(std::stod(left_ovary->Find("11840-6")->text), 31, 1e-9);
-  EXPECT_NEAR(std::stod(left_ovary->Find("11857-0")->text), 15, 1e-9);
-  ExpectFollicleSection(*sections[2], visit.left);
-  ExpectFollicleSection(*sections[3], visit.right);
+  const size_t n_follicles = visit.left.follicles.size() + visit.right.follicles.size();
+  ASSERT_EQ(contained.size(), 4 + n_follicles);
+  EXPECT_EQ(contained[0]->concept_code, "111028");  // Image Library
+  EXPECT_EQ(contained[0]->children.size(), visit.scans.size());
+  EXPECT_EQ(contained[0]->children[0].value_type, "IMAGE");
+  EXPECT_EQ(contained[1]->concept_code, "130907");  // Total Antral Follicle Count
+  EXPECT_EQ(contained[1]->value_type, "NUM");
+  EXPECT_EQ(std::stoi(contained[1]->text), *visit.TotalAfc());
+  ExpectCountGroup(*contained[2], visit.left);
+  ExpectCountGroup(*contained[3], visit.right);
+  const std::vector<const Node*> groups(contained.begin() + 4, contained.end());
+  for (const Node* g : groups) EXPECT_EQ(g->concept_code, "125007");
+  ExpectMeasurementGroups(groups, visit.left);
+  ExpectMeasurementGroups(groups, visit.right);
+
+  // Only the codes listed (with their sources) in docs/structured-report.md:
+  // no private scheme, no retired (121070) or unconfirmed code.
+  std::set<std::string> codes;
+  CollectCodes(root, codes);
+  const std::set<std::string> confirmed = {
+      "DCM:125000", "DCM:121049", "value:eng", "DCM:121005", "value:121006", "value:121007", "DCM:121008",
+      "DCM:121012", "DCM:121013", "DCM:111028", "DCM:130907", "DCM:130901", "SCT:272741003", "value:7771000",
+      "value:24028007", "DCM:130908", "value:130910", "DCM:130902", "DCM:130903", "DCM:130906", "DCM:125007",
+      "DCM:125010", "SCT:81827009", "DCM:121401", "value:373098007", "unit:mm", "unit:{follicles}"};
+  for (const auto& code : codes) EXPECT_TRUE(confirmed.count(code)) << code << " is not a confirmed code";
+  std::string bytes = test::ReadBytes(dir.path() / "sr" / "S001_visit-00.dcm");
+  EXPECT_EQ(bytes.find("99ANTRA"), std::string::npos);
 
   // No identity in the file.
-  std::string bytes = test::ReadBytes(dir.path() / "sr" / "S001_visit-00.dcm");
   std::transform(bytes.begin(), bytes.end(), bytes.begin(), [](unsigned char c) { return std::tolower(c); });
   for (auto needle : test::FakeIdentityStrings()) {
     std::transform(needle.begin(), needle.end(), needle.begin(), [](unsigned char c) { return std::tolower(c); });

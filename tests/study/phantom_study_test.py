@@ -159,6 +159,9 @@ srs = sorted(glob.glob(os.path.join(sr, "*.dcm")))
 check(len(srs) == 6, "six SR files")
 dump = run("dsrdump", srs[0]).stdout
 check("OB-GYN Ultrasound Procedure Report" in dump, "SR title is TID 5000's")
+sr_text = "".join(run("dsrdump", "+Pc", path).stdout for path in srs)
+check("99ANTRA" not in sr_text and "121070" not in sr_text, "SRs use no private or retired code")
+check("130901,DCM" in sr_text and "130910,DCM" in sr_text, "SRs carry the antral follicle count groups (DCM 130901/130910)")
 
 # 8. Sign-off protection: sign a visit off, change its inputs, run again.
 subject = key[truth["participants"][0]["patient_id"]]["subject_id"]
