@@ -100,7 +100,7 @@ Status CaseSpec::Check() const {
     return MakeError(ErrorCode::kInvalidArgument, "case stem must be a plain file name");
   }
   if (auto s = scene.Check(); !s) return s;
-  if (frames < 1 || frames > 500) return MakeError(ErrorCode::kInvalidArgument, "frames must be 1 to 500");
+  if (frames < 1 || frames > 2000) return MakeError(ErrorCode::kInvalidArgument, "frames must be 1 to 2000");
   if (frames > 1 && !(frame_step_mm > 0 && frame_step_mm <= 5)) {
     return MakeError(ErrorCode::kInvalidArgument, "frame step must be in (0, 5] mm");
   }
