@@ -30,6 +30,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "io/open_image.h"
+#include "phantom_truth.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/presets.h"
 
@@ -38,23 +39,10 @@ using namespace antra;
 
 namespace {
 
-struct TruthFollicle {
-  cv::Point2d center;
-  double mean_mm = 0;
-};
+using train::TruthFollicle;
 
 std::vector<TruthFollicle> ReadTruth(const fs::path& path, double& mm_per_px) {
-  std::ifstream in(path);
-  const auto j = nlohmann::json::parse(in);
-  mm_per_px = j.at("calibration").at("mm_per_pixel").at("x").get<double>();
-  std::vector<TruthFollicle> out;
-  for (const auto& f : j.at("frames").at(0).at("follicles")) {
-    if (f.value("visible_fraction", 1.0) < 0.5) continue;
-    const double mean = f.at("mean_diameter_mm").get<double>();
-    if (mean < 2.0) continue;  // the benchmark's recall counts follicles >= 2 mm
-    out.push_back({{f.at("center_px").at(0).get<double>(), f.at("center_px").at(1).get<double>()}, mean});
-  }
-  return out;
+  return train::ReadTruthFollicles(path, 2.0, mm_per_px);  // the benchmark's recall counts follicles >= 2 mm
 }
 
 enum Outcome { kNoCandidate = 0, kRejected = 1, kFound = 2 };

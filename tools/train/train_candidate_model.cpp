@@ -27,6 +27,7 @@
 #include <opencv2/ml.hpp>
 
 #include "io/open_image.h"
+#include "phantom_truth.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/presets.h"
 
@@ -35,23 +36,10 @@ using namespace antra;
 
 namespace {
 
-struct TruthFollicle {
-  cv::Point2d center;
-  double mean_mm = 0;
-};
+using train::TruthFollicle;
 
 std::vector<TruthFollicle> ReadTruth(const fs::path& path, double& mm_per_px) {
-  std::ifstream in(path);
-  const auto j = nlohmann::json::parse(in);
-  mm_per_px = j.at("calibration").at("mm_per_pixel").at("x").get<double>();
-  std::vector<TruthFollicle> out;
-  for (const auto& f : j.at("frames").at(0).at("follicles")) {
-    if (f.value("visible_fraction", 1.0) < 0.5) continue;
-    const double mean = f.at("mean_diameter_mm").get<double>();
-    if (mean < 1.5) continue;
-    out.push_back({{f.at("center_px").at(0).get<double>(), f.at("center_px").at(1).get<double>()}, mean});
-  }
-  return out;
+  return train::ReadTruthFollicles(path, 1.5, mm_per_px);
 }
 
 }  // namespace
