@@ -67,10 +67,10 @@ unsigned long long ProcessStartTicks(long pid) {
   return 0;
 }
 
+// Computed per write, not cached: a forked child must name itself, not its parent.
 std::string WriterTag() {
-  static const std::string tag = std::to_string(::getpid()) + "-" + std::to_string(ProcessStartTicks(::getpid())) +
-                                 "@" + ShortHostName();
-  return tag;
+  const long pid = ::getpid();
+  return std::to_string(pid) + "-" + std::to_string(ProcessStartTicks(pid)) + "@" + ShortHostName();
 }
 
 // Whether the writer "<pid>-<start ticks>" (or an older "<pid>") may still be writing.
