@@ -16,7 +16,6 @@
 #include <dcmtk/dcmdata/dcpixel.h>
 #include <dcmtk/dcmdata/dcpixseq.h>
 #include <dcmtk/dcmdata/dcpxitem.h>
-#include <dcmtk/dcmdata/dcrledrg.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmdata/dcxfer.h>
 #include <dcmtk/dcmjpeg/djdecode.h>
@@ -27,6 +26,7 @@
 #include "dicom/jpeg2000_frames.h"
 #include "dicom/palette.h"
 #include "dicom/pixel_conversion.h"
+#include "dicom/rle_frames.h"
 #include "dicom/structure_scan.h"
 
 namespace antra {
@@ -49,7 +49,6 @@ void InitDcmtkOnce() {
   std::call_once(once, [] {
     // DCMTK would print its own warnings to stderr; Antra reports one line per file.
     OFLog::configure(OFLogger::OFF_LOG_LEVEL);
-    DcmRLEDecoderRegistration::registerCodecs();
     DJDecoderRegistration::registerCodecs(EDC_photometricInterpretation, EUC_default, EPC_colorByPixel);
     DJLSDecoderRegistration::registerCodecs(EJLSUC_default, EJLSPC_colorByPixel);
   });
@@ -149,7 +148,9 @@ Result<PaletteLut> ReadPalette(DcmItem& dataset) {
   return lut;
 }
 
-enum class Codec { kNative, kDcmtk, kJpeg2000 };
+// DCMTK decodes native and JPEG / JPEG-LS data; Antra decodes JPEG 2000 (no
+// DCMTK codec) and RLE (DCMTK 3.6.7's RLE decoder is not safe on hostile data).
+enum class Codec { kNative, kDcmtk, kJpeg2000, kRle };
 
 bool IsJpeg2000(E_TransferSyntax x) {
   return x == EXS_JPEG2000LosslessOnly || x == EXS_JPEG2000 || x == EXS_JPEG2000MulticomponentLosslessOnly ||
@@ -179,7 +180,9 @@ class DicomSource final : public ImageSource {
       return Refuse(ErrorCode::kInvalidArgument, "frame " + std::to_string(index) + " does not exist (" +
                                                      std::to_string(info_.frame_count) + " frames)");
     }
-    auto frame = codec_ == Codec::kJpeg2000 ? ReadJpeg2000Frame(index) : ReadDcmtkFrame(index);
+    auto frame = codec_ == Codec::kJpeg2000 ? ReadJpeg2000Frame(index)
+                 : codec_ == Codec::kRle    ? ReadRleFrame(index)
+                                            : ReadDcmtkFrame(index);
     ReleaseFragments();
     return frame;
   }
@@ -208,17 +211,27 @@ class DicomSource final : public ImageSource {
     last_frame_ = index;
     next_fragment_ = start_fragment;
     if (!model.empty()) layout.color_model = model.c_str();
-    // DCMTK's RLE decoder always returns colour images one plane after another.
-    if (xfer_ == EXS_RLELossless && layout.samples_per_pixel == 3) layout.planar_configuration = 1;
     return ConvertFrame(buffer_, layout, index);
   }
 
-  Result<Frame> ReadJpeg2000Frame(int index) {
+  Result<std::vector<std::uint8_t>> EncapsulatedFrameBytes(int index, FrameStartTest starts_frame) {
     DcmPixelSequence* sequence = nullptr;
     if (pixel_data_->getEncapsulatedRepresentation(xfer_, nullptr, sequence).bad() || !sequence) {
-      return Refuse(ErrorCode::kCorrupt, "JPEG 2000 pixel data is not encapsulated");
+      return Refuse(ErrorCode::kCorrupt, "compressed pixel data is not encapsulated");
     }
-    auto bytes = ReadJpeg2000FrameBytes(*sequence, index, info_.frame_count, j2k_index_);
+    return ReadEncapsulatedFrameBytes(*sequence, index, info_.frame_count, frame_index_, starts_frame);
+  }
+
+  Result<Frame> ReadRleFrame(int index) {
+    auto bytes = EncapsulatedFrameBytes(index, StartsRleFrame);
+    if (!bytes) return bytes.error();
+    auto decoded = DecodeRleFrame(*bytes, layout_);
+    if (!decoded) return Refuse(decoded.error().code, "frame " + std::to_string(index) + ": " + decoded.error().message);
+    return ConvertFrame(*decoded, layout_, index);
+  }
+
+  Result<Frame> ReadJpeg2000Frame(int index) {
+    auto bytes = EncapsulatedFrameBytes(index, StartsJpeg2000Codestream);
     if (!bytes) return bytes.error();
     auto decoded = DecodeJpeg2000(*bytes, cv::Size(info_.width, info_.height));
     if (!decoded) return decoded.error();
@@ -249,7 +262,7 @@ class DicomSource final : public ImageSource {
   std::vector<std::uint8_t> buffer_;
   int last_frame_ = -1;
   Uint32 next_fragment_ = 0;
-  Jpeg2000FrameIndex j2k_index_;
+  EncapsulatedFrameIndex frame_index_;
 };
 
 struct Loaded {
@@ -431,16 +444,19 @@ Result<std::unique_ptr<ImageSource>> OpenDicom(const std::filesystem::path& path
       codec = Codec::kJpeg2000;
       // OpenJPEG applies the RCT/ICT inverse itself: frames come out RGB.
       if (info.samples_per_pixel == 3) layout.color_model = "RGB";
+    } else if (xfer == EXS_RLELossless) {
+      codec = Codec::kRle;
+      layout.planar_configuration = 1;  // DecodeRleFrame returns one plane per sample
     } else if (DcmCodecList::canChangeCoding(xfer, EXS_LittleEndianExplicit)) {
       codec = Codec::kDcmtk;
       OFString model;
       if (pixel_data->getDecompressedColorModel(&ds, model).good() && !model.empty()) {
         layout.color_model = model.c_str();
       }
-      if (info.samples_per_pixel == 3 && layout.color_model.rfind("YBR_", 0) == 0 && xfer != EXS_RLELossless) {
+      if (info.samples_per_pixel == 3 && layout.color_model.rfind("YBR_", 0) == 0) {
         layout.color_model = "RGB";  // DCMTK's JPEG decoders convert YCbCr to RGB
       }
-      layout.planar_configuration = xfer == EXS_RLELossless ? 1 : 0;
+      layout.planar_configuration = 0;
     } else {
       return Refuse(ErrorCode::kUnsupported, std::string("transfer syntax ") + x.getXferName() + " (" +
                                                  x.getXferID() + ") is not decoded by Antra");

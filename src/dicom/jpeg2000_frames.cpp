@@ -21,16 +21,16 @@ DcmPixelItem* Item(DcmPixelSequence& sequence, unsigned long i) {
   return sequence.getItem(item, i).good() ? item : nullptr;
 }
 
-bool StartsCodestream(DcmPixelItem& item) {
+bool StartsFrame(DcmPixelItem& item, FrameStartTest starts_frame) {
   Uint8* bytes = nullptr;
-  if (item.getLength() < 4 || item.getUint8Array(bytes).bad() || !bytes) return false;
-  const bool j2k = bytes[0] == 0xFF && bytes[1] == 0x4F && bytes[2] == 0xFF && bytes[3] == 0x51;
-  const bool jp2 = bytes[0] == 0x00 && bytes[1] == 0x00 && bytes[2] == 0x00 && bytes[3] == 0x0C;
+  if (item.getUint8Array(bytes).bad() || !bytes) return false;
+  const bool starts = starts_frame(std::span<const std::uint8_t>(bytes, std::min<Uint32>(item.getLength(), 64)));
   item.compact();
-  return j2k || jp2;
+  return starts;
 }
 
-Status BuildIndex(DcmPixelSequence& sequence, int frame_count, Jpeg2000FrameIndex& index) {
+Status BuildIndex(DcmPixelSequence& sequence, int frame_count, EncapsulatedFrameIndex& index,
+                  FrameStartTest starts_frame) {
   const unsigned long items = sequence.card();
   if (items < 2) return Corrupt("compressed pixel data has no fragments");
   const unsigned long fragments = items - 1;
@@ -65,11 +65,11 @@ Status BuildIndex(DcmPixelSequence& sequence, int frame_count, Jpeg2000FrameInde
     index.built = true;
     return Status::Ok();
   }
-  // No usable table: a new frame starts at each start-of-codestream marker.
+  // No usable table: a new frame starts wherever a frame header is seen.
   for (unsigned long i = 1; i < items; ++i) {
     DcmPixelItem* item = Item(sequence, i);
     if (!item) return Corrupt("cannot read fragment " + std::to_string(i));
-    if (StartsCodestream(*item) || index.items.empty()) {
+    if (StartsFrame(*item, starts_frame) || index.items.empty()) {
       index.items.emplace_back(i, i);
     } else {
       index.items.back().second = i;
@@ -77,7 +77,7 @@ Status BuildIndex(DcmPixelSequence& sequence, int frame_count, Jpeg2000FrameInde
   }
   if (index.items.size() != static_cast<size_t>(frame_count)) {
     return Corrupt(std::to_string(frame_count) + " frames declared, " + std::to_string(index.items.size()) +
-                   " JPEG 2000 codestreams found");
+                   " frame starts found in the fragments");
   }
   index.built = true;
   return Status::Ok();
@@ -85,10 +85,17 @@ Status BuildIndex(DcmPixelSequence& sequence, int frame_count, Jpeg2000FrameInde
 
 }  // namespace
 
-Result<std::vector<std::uint8_t>> ReadJpeg2000FrameBytes(DcmPixelSequence& sequence, int frame, int frame_count,
-                                                        Jpeg2000FrameIndex& index) {
+bool StartsJpeg2000Codestream(std::span<const std::uint8_t> b) {
+  if (b.size() < 4) return false;
+  const bool j2k = b[0] == 0xFF && b[1] == 0x4F && b[2] == 0xFF && b[3] == 0x51;
+  const bool jp2 = b[0] == 0x00 && b[1] == 0x00 && b[2] == 0x00 && b[3] == 0x0C;
+  return j2k || jp2;
+}
+
+Result<std::vector<std::uint8_t>> ReadEncapsulatedFrameBytes(DcmPixelSequence& sequence, int frame, int frame_count,
+                                                            EncapsulatedFrameIndex& index, FrameStartTest starts_frame) {
   if (!index.built) {
-    if (Status s = BuildIndex(sequence, frame_count, index); !s) return s.error();
+    if (Status s = BuildIndex(sequence, frame_count, index, starts_frame); !s) return s.error();
   }
   const auto [first, last] = index.items.at(static_cast<size_t>(frame));
   std::vector<std::uint8_t> bytes;

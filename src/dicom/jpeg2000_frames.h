@@ -5,6 +5,7 @@
 // and would allocate whatever size a hostile codestream declares).
 
 #include <cstdint>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -16,17 +17,24 @@ class DcmPixelSequence;
 
 namespace antra {
 
-// Which fragments (item indices, inclusive) make up each frame; built once.
-struct Jpeg2000FrameIndex {
+// Which fragments (item indices, inclusive) make up each frame of encapsulated
+// pixel data (JPEG 2000 or RLE); built once.
+struct EncapsulatedFrameIndex {
   bool built = false;
   std::vector<std::pair<unsigned long, unsigned long>> items;
 };
 
-// The codestream of one frame: its fragments concatenated. Uses one fragment
-// per frame when the counts agree, else the Basic Offset Table, else the
-// start-of-codestream markers.
-Result<std::vector<std::uint8_t>> ReadJpeg2000FrameBytes(DcmPixelSequence& sequence, int frame, int frame_count,
-                                                        Jpeg2000FrameIndex& index);
+// Whether a fragment's first bytes begin a new frame.
+using FrameStartTest = bool (*)(std::span<const std::uint8_t> first_bytes);
+
+// True at a JPEG 2000 codestream (J2K) or JP2 file signature.
+bool StartsJpeg2000Codestream(std::span<const std::uint8_t> first_bytes);
+
+// The bytes of one frame: its fragments concatenated. Uses one fragment per
+// frame when the counts agree, else the Basic Offset Table, else a new frame
+// at each fragment for which `starts_frame` holds.
+Result<std::vector<std::uint8_t>> ReadEncapsulatedFrameBytes(DcmPixelSequence& sequence, int frame, int frame_count,
+                                                            EncapsulatedFrameIndex& index, FrameStartTest starts_frame);
 
 // Decodes a J2K codestream or JP2 file to grey or RGB (8 or 16 bit), refusing
 // before decoding anything whose declared size differs from `expected`.

@@ -6,6 +6,10 @@
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcitem.h>
+#include <dcmtk/dcmdata/dcpixel.h>
+#include <dcmtk/dcmdata/dcpixseq.h>
+#include <dcmtk/dcmdata/dcpxitem.h>
+#include <dcmtk/dcmdata/dcrleerg.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmjpeg/djencode.h>
 #include <dcmtk/dcmjpeg/djrplol.h>
@@ -86,6 +90,21 @@ void SyntheticDicom::Write(const std::filesystem::path& path) const {
       ds->putAndInsertUint16Array(segmented_palette ? seg[c] : plain[c], data[c]->data(), data[c]->size());
     }
   }
+  if (rle_fragments) {
+    auto* pixel_data = new DcmPixelData(DCM_PixelData);
+    auto* sequence = new DcmPixelSequence(DcmTag(DCM_PixelData, EVR_OB));
+    sequence->insert(new DcmPixelItem(DcmTag(DCM_Item, EVR_OB)));  // empty Basic Offset Table
+    for (const auto& fragment : *rle_fragments) {
+      auto* item = new DcmPixelItem(DcmTag(DCM_Item, EVR_OB));
+      item->putUint8Array(fragment.data(), static_cast<unsigned long>(fragment.size()));
+      sequence->insert(item);
+    }
+    pixel_data->putOriginalRepresentation(EXS_RLELossless, nullptr, sequence);
+    ds->insert(pixel_data, true);
+    if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
+    if (file.saveFile(path.c_str(), EXS_RLELossless).bad()) throw std::runtime_error("cannot write " + path.string());
+    return;
+  }
   if (bits_allocated == 16) {
     std::vector<Uint16> words(pixels.size() / 2);
     for (size_t i = 0; i < words.size(); ++i) words[i] = static_cast<Uint16>(pixels[2 * i] | (pixels[2 * i + 1] << 8));
@@ -106,6 +125,17 @@ void SyntheticDicom::Write(const std::filesystem::path& path) const {
       throw std::runtime_error("cannot JPEG-compress " + path.string());
     }
     xfer = EXS_JPEGProcess1;
+  }
+  if (rle_lossless) {
+    static const bool registered = [] {
+      DcmRLEEncoderRegistration::registerCodecs();
+      return true;
+    }();
+    (void)registered;
+    if (ds->chooseRepresentation(EXS_RLELossless, nullptr).bad() || !ds->canWriteXfer(EXS_RLELossless)) {
+      throw std::runtime_error("cannot RLE-compress " + path.string());
+    }
+    xfer = EXS_RLELossless;
   }
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
   if (file.saveFile(path.c_str(), xfer).bad()) throw std::runtime_error("cannot write " + path.string());

@@ -45,6 +45,10 @@ struct SyntheticDicom {
   bool implicit_vr = false;
   std::optional<double> frame_time_ms;  // (0018,1063) for cines
   bool jpeg_baseline = false;           // compress 8-bit frames with DCMTK's JPEG Baseline encoder
+  bool rle_lossless = false;            // compress with DCMTK's RLE encoder
+  // RLE Lossless fragments written as-is, one per frame (hostile RLE data);
+  // when set, `pixels` is ignored.
+  std::optional<std::vector<std::vector<std::uint8_t>>> rle_fragments;
 
   // Fills `pixels` with a deterministic pattern for the layout above.
   void FillPattern();
