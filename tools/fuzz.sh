@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds Antra's libFuzzer targets with clang and runs each for a given time.
-#   tools/fuzz.sh [--seconds N] [--targets fuzz_dicom,fuzz_palette] [--jobs J] [--build DIR]
+#   tools/fuzz.sh [--seconds N] [--targets fuzz_dicom,fuzz_palette] [--jobs J] [--seed S] [--build DIR]
 # Each target runs for N seconds (default 60); --jobs J runs J targets at once
-# (default 1: one after the other).
+# (default 1: one after the other). --seed S fixes libFuzzer's random seed, so
+# the inputs tried are the same on every machine (CI uses it: a red CI run can
+# be replayed, and run longer, locally); without it each run explores anew.
 # Seeds: ../shared/dicom-samples and ../shared/real-samples (copied at run time,
 # never committed), sample_images/, tests/fuzz/seeds/. Crashes are written to
 # DIR/crashes/<target>/; copy each (after fixing it) into
@@ -13,14 +15,16 @@ cd "$(dirname "$0")/.."
 seconds=60
 targets="fuzz_dicom,fuzz_plain_image,fuzz_palette,fuzz_analysis_json,fuzz_mapping_csv,fuzz_visit_json,fuzz_viewer_script"
 jobs=1
+seed=""
 build="build-fuzz"
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
     --targets) targets="$2"; shift 2 ;;
     --jobs) jobs="$2"; shift 2 ;;
+    --seed) seed="$2"; shift 2 ;;
     --build) build="$2"; shift 2 ;;
-    *) echo "usage: tools/fuzz.sh [--seconds N] [--targets a,b] [--jobs J] [--build DIR]" >&2; exit 2 ;;
+    *) echo "usage: tools/fuzz.sh [--seconds N] [--targets a,b] [--jobs J] [--seed S] [--build DIR]" >&2; exit 2 ;;
   esac
 done
 
@@ -57,7 +61,7 @@ run_target() {
   set +e
   ASAN_OPTIONS=detect_leaks=1 "$build/tests/fuzz/$t" "$build/corpus/$t" "$seed_dir/$t" \
     -max_total_time="$seconds" -max_len=262144 -rss_limit_mb=2048 -timeout=10 \
-    -artifact_prefix="$build/crashes/$t/" -print_final_stats=1 > "$log" 2>&1
+    -artifact_prefix="$build/crashes/$t/" -print_final_stats=1 ${seed:+-seed="$seed"} > "$log" 2>&1
   rc=$?
   set -e
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
@@ -79,5 +83,19 @@ for t in "${list[@]}"; do
   read -r execs rate outcome < "$build/$t.result" || { execs=0; rate=0; outcome="FAILED (no result)"; }
   [ "$outcome" = "ok" ] || status=1
   printf '%-22s %12s %10s %s\n' "$t" "$execs" "$rate" "$outcome"
+done
+# A failure is explained here, since CI keeps only the printed output: the
+# sanitizer report and the failing input (base64, to turn into a regression).
+for t in "${list[@]}"; do
+  read -r _ _ outcome < "$build/$t.result" || outcome="FAILED"
+  [ "$outcome" = "ok" ] && continue
+  echo "=== $t failed; its report:"
+  grep -n -A 25 -m 1 -E '^==[0-9]+==(ERROR|WARNING)|^ERROR: libFuzzer|deadly signal' "$build/$t.log" | head -40 || tail -20 "$build/$t.log"
+  for crash in "$build/crashes/$t"/*; do
+    [ -f "$crash" ] || continue
+    echo "=== failing input $(basename "$crash") ($(stat -c %s "$crash") bytes), gzip+base64:"
+    gzip -c "$crash" | base64 -w 120 | head -c 400000
+    echo
+  done
 done
 exit $status
