@@ -3,18 +3,13 @@
 #include <gtest/gtest.h>
 #include <opencv2/core.hpp>
 
+#include "dicom/test_layout.h"
+
 namespace antra {
 namespace {
 
 PixelLayout Layout(int w, int h, int spp, int bits, const std::string& model) {
-  PixelLayout l;
-  l.width = w;
-  l.height = h;
-  l.samples_per_pixel = spp;
-  l.bits_allocated = bits;
-  l.bits_stored = bits;
-  l.color_model = model;
-  return l;
+  return test::TestLayout(w, h, spp, bits, model);
 }
 
 TEST(PixelConversionTest, Monochrome2IsLumaAndGreyRgb) {

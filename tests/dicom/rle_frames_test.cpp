@@ -10,6 +10,7 @@
 
 #include "dicom/rle_frames.h"
 #include "dicom/synthetic_dicom.h"
+#include "dicom/test_layout.h"
 #include "io/open_image.h"
 #include "support/test_support.h"
 
@@ -18,16 +19,10 @@ namespace {
 
 using test::SyntheticDicom;
 
+// Colour as DecodeRleFrame returns it: one plane per sample.
 PixelLayout Layout(int width, int height, int samples, int bits) {
-  PixelLayout layout;
-  layout.width = width;
-  layout.height = height;
-  layout.samples_per_pixel = samples;
-  layout.bits_allocated = bits;
-  layout.bits_stored = bits;
-  layout.color_model = samples == 3 ? "RGB" : "MONOCHROME2";
-  layout.planar_configuration = samples == 3 ? 1 : 0;
-  return layout;
+  return samples == 3 ? test::TestLayout(width, height, 3, bits, "RGB", 1)
+                      : test::TestLayout(width, height, 1, bits, "MONOCHROME2");
 }
 
 void PutUint32Le(std::vector<std::uint8_t>& bytes, size_t at, std::uint32_t v) {
