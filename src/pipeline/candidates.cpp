@@ -1,6 +1,7 @@
 #include "pipeline/candidates.h"
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <map>
 #include <numeric>
@@ -122,6 +123,28 @@ double MedianWhere(const cv::Mat& image, const cv::Mat& labels, int id) {
   return 0;
 }
 
+// MedianWhere for every label 1..n-1 at once (one pass instead of one per
+// label): the same lower median, the value at rank (count - 1) / 2.
+std::vector<double> MediansByLabel(const cv::Mat& image, const cv::Mat& labels, int n) {
+  std::vector<std::vector<uchar>> values(size_t(std::max(n, 1)));
+  for (int y = 0; y < labels.rows; ++y) {
+    const int* l = labels.ptr<int>(y);
+    const uchar* v = image.ptr<uchar>(y);
+    for (int x = 0; x < labels.cols; ++x) {
+      if (l[x] > 0 && l[x] < n) values[size_t(l[x])].push_back(v[x]);
+    }
+  }
+  std::vector<double> median(values.size(), 0.0);
+  for (size_t id = 1; id < values.size(); ++id) {
+    auto& v = values[id];
+    if (v.empty()) continue;
+    const auto middle = v.begin() + long((v.size() - 1) / 2);
+    std::nth_element(v.begin(), middle, v.end());
+    median[id] = *middle;
+  }
+  return median;
+}
+
 // Splits one region (labels == id inside an ROI) at distance-transform maxima
 // deeper than `depth_px`; new labels are taken from next_label.
 void SplitAtNecks(cv::Mat& labels, int id, double depth_px, int& next_label) {
@@ -180,8 +203,7 @@ void SplitAtSepta(const cv::Mat& level, const cv::Mat& component, cv::Mat& label
   double max_label = 0;
   cv::minMaxLoc(labels, nullptr, &max_label);
   const int n = int(max_label) + 1;
-  std::vector<double> lumen(size_t(n), 0.0);
-  for (int id = 1; id < n; ++id) lumen[size_t(id)] = MedianWhere(level, labels, id);
+  std::vector<double> lumen = MediansByLabel(level, labels, n);
   auto saddles = FloodFromSeeds(level, component, labels);
   std::sort(saddles.begin(), saddles.end(), [](const Saddle& a, const Saddle& b) { return a.level < b.level; });
   Merger merger(n);
@@ -201,6 +223,33 @@ void SplitAtSepta(const cv::Mat& level, const cv::Mat& component, cv::Mat& label
       if (l[x] > 0) l[x] = merger.Find(l[x]);
     }
   }
+}
+
+struct LabelStats {
+  int area = 0;
+  cv::Rect box;
+};
+
+// Area and bounding box of every label 0..n-1 in one pass (what
+// cv::connectedComponentsWithStats reports, at a third of its cost).
+std::vector<LabelStats> StatsByLabel(const cv::Mat& labels, int n) {
+  std::vector<int> x0(size_t(n), INT_MAX), y0(size_t(n), INT_MAX), x1(size_t(n), -1), y1(size_t(n), -1);
+  std::vector<LabelStats> stats(static_cast<size_t>(n));
+  for (int y = 0; y < labels.rows; ++y) {
+    const int* l = labels.ptr<int>(y);
+    for (int x = 0; x < labels.cols; ++x) {
+      const size_t id = size_t(l[x]);
+      ++stats[id].area;
+      x0[id] = std::min(x0[id], x);
+      x1[id] = std::max(x1[id], x);
+      y0[id] = std::min(y0[id], y);
+      y1[id] = y;
+    }
+  }
+  for (size_t id = 0; id < stats.size(); ++id) {
+    if (stats[id].area > 0) stats[id].box = cv::Rect(x0[id], y0[id], x1[id] - x0[id] + 1, y1[id] - y0[id] + 1);
+  }
+  return stats;
 }
 
 struct Blob {
@@ -380,18 +429,18 @@ CandidateMap FindDarkCandidates(const cv::Mat& despeckled, const cv::Mat& tissue
   if (open >= 2) cv::morphologyEx(core, core, cv::MORPH_OPEN, Disk(open));
   cv::Mat extent = ((despeckled < extent_threshold) & valid) | core;
 
-  cv::Mat extent_labels, extent_stats, extent_centroids;
-  const int n_extent = cv::connectedComponentsWithStats(extent, extent_labels, extent_stats, extent_centroids, 4, CV_32S);
+  cv::Mat extent_labels;
+  const int n_extent = cv::connectedComponents(extent, extent_labels, 4, CV_32S);
+  const std::vector<LabelStats> extent_stats = StatsByLabel(extent_labels, n_extent);
   const double min_area = AreaForDiameter(grid.Px(co.min_diameter_mm));
   const double max_area = AreaForDiameter(grid.Px(co.max_diameter_mm));
   const double depth_px = grid.Px(so.neck_depth_mm);
   const std::vector<Blob> blobs = FindDarkBlobs(despeckled, tissue, valid, grid, co);
   int next_label = 1;
   for (int e = 1; e < n_extent; ++e) {
-    const int area = extent_stats.at<int>(e, cv::CC_STAT_AREA);
+    const int area = extent_stats[size_t(e)].area;
     if (area < min_area || area > 2.0 * max_area) continue;
-    const cv::Rect box(extent_stats.at<int>(e, cv::CC_STAT_LEFT), extent_stats.at<int>(e, cv::CC_STAT_TOP),
-                       extent_stats.at<int>(e, cv::CC_STAT_WIDTH), extent_stats.at<int>(e, cv::CC_STAT_HEIGHT));
+    const cv::Rect box = extent_stats[size_t(e)].box;
     cv::Mat component = extent_labels(box) == e;
     // Seeds: this component's cores, numbered 1..k.
     cv::Mat seeds;
@@ -417,30 +466,35 @@ CandidateMap FindDarkCandidates(const cv::Mat& despeckled, const cv::Mat& tissue
     } else {
       SplitAtSepta(despeckled(box), component, seeds, tissue_level, so.septum_contrast);
     }
-    // Renumber into the global map; split necked regions on their distance transform.
-    std::map<int, int> global;
-    std::map<int, int> region_areas;       // by global id
-    std::map<int, cv::Rect> region_boxes;  // by global id, full working coordinates
+    // Renumber into the global map (global ids in order of first appearance,
+    // row by row); split necked regions on their distance transform.
+    const int n_local = n_seeds + 1;
+    std::vector<int> global(size_t(n_local), 0);
+    std::vector<int> region_areas(size_t(n_local), 0);
+    std::vector<cv::Rect> region_boxes(static_cast<size_t>(n_local));  // full working coordinates
     for (int y = 0; y < box.height; ++y) {
+      const int* s = seeds.ptr<int>(y);
+      int* out = map.labels.ptr<int>(box.y + y) + box.x;
       for (int x = 0; x < box.width; ++x) {
-        const int s = seeds.at<int>(y, x);
-        if (s <= 0) continue;
-        auto it = global.find(s);
-        if (it == global.end()) it = global.emplace(s, next_label++).first;
-        map.labels(box).at<int>(y, x) = it->second;
-        ++region_areas[it->second];
-        cv::Rect& r = region_boxes[it->second];
+        if (s[x] <= 0) continue;
+        int& id = global[size_t(s[x])];
+        if (id == 0) id = next_label++;
+        out[x] = id;
+        ++region_areas[size_t(s[x])];
+        cv::Rect& r = region_boxes[size_t(s[x])];
         const cv::Rect pixel(box.x + x, box.y + y, 1, 1);
         r = r.empty() ? pixel : (r | pixel);
       }
     }
-    for (const auto& [local, id] : global) {
+    for (int local = 1; local < n_local; ++local) {
+      const int id = global[size_t(local)];
+      if (id == 0) continue;
       // Size first (one pass above): a large component can hold hundreds of regions.
-      const int region_area = region_areas[id];
+      const int region_area = region_areas[size_t(local)];
       if (region_area < 2.0 * min_area || region_area > max_area || depth_px <= 0) continue;
       // Work inside the region's own box (plus a margin): SplitAtNecks costs
       // a distance transform and a flood over whatever it is given.
-      const cv::Rect region_box = (region_boxes[id] + cv::Size(2, 2) - cv::Point(1, 1)) &
+      const cv::Rect region_box = (region_boxes[size_t(local)] + cv::Size(2, 2) - cv::Point(1, 1)) &
                                   cv::Rect(0, 0, map.labels.cols, map.labels.rows);
       cv::Mat roi = map.labels(region_box);
       cv::Mat region = roi == id;
