@@ -314,7 +314,16 @@ std::vector<Blob> FindDarkBlobs(const cv::Mat& despeckled, const cv::Mat& tissue
   for (const auto& b : blobs) {
     bool inside = false;
     for (const auto& k : kept) {
-      inside |= std::hypot(b.center.x - k.center.x, b.center.y - k.center.y) < 0.5 * (b.diameter_px + k.diameter_px) * 0.6;
+      const double dx = b.center.x - k.center.x, dy = b.center.y - k.center.y;
+      const double reach = 0.5 * (b.diameter_px + k.diameter_px) * 0.6;
+      // Clearly apart by the squared distance (cheap); hypot, as before, only
+      // near the boundary, so the decision is exactly the old one.
+      const double squared = dx * dx + dy * dy, reach_squared = reach * reach;
+      if (squared > reach_squared * (1 + 1e-9)) continue;
+      if (squared < reach_squared * (1 - 1e-9) || std::hypot(dx, dy) < reach) {
+        inside = true;
+        break;
+      }
     }
     if (!inside) kept.push_back(b);
   }
@@ -328,41 +337,75 @@ std::vector<Saddle> FloodFromSeeds(const cv::Mat& level, const cv::Mat& allowed,
   CV_Assert(level.size() == allowed.size() && level.size() == labels.size());
   const int w = level.cols, h = level.rows;
   std::vector<std::vector<int>> buckets(256);
+  int max_label = 0;
   for (int y = 0; y < h; ++y) {
+    const int* l = labels.ptr<int>(y);
+    const uchar* v = level.ptr<uchar>(y);
     for (int x = 0; x < w; ++x) {
-      if (labels.at<int>(y, x) > 0) buckets[level.at<uchar>(y, x)].push_back(y * w + x);
+      if (l[x] > 0) {
+        buckets[v[x]].push_back(y * w + x);
+        max_label = std::max(max_label, l[x]);
+      }
     }
   }
-  std::map<std::pair<int, int>, int> met;
+  // Where each pair of labels met (lowest priority): a dense table when the
+  // labels are few (the usual case: the seeds of one component), else a map.
+  constexpr int kDenseLabels = 512;  // table of at most 1 MiB
+  const bool dense = max_label < kDenseLabels;
+  const size_t side = dense ? size_t(max_label) + 1 : 0;
+  std::vector<int> met_dense(side * side, -1);
+  std::map<std::pair<int, int>, int> met_sparse;
+  auto meet = [&](int a, int b, int priority) {
+    const auto key = std::minmax(a, b);
+    if (dense) {
+      int& m = met_dense[size_t(key.first) * side + size_t(key.second)];
+      m = m < 0 ? priority : std::min(m, priority);
+      return;
+    }
+    auto it = met_sparse.find(key);
+    if (it == met_sparse.end()) met_sparse.emplace(key, priority);
+    else it->second = std::min(it->second, priority);
+  };
   const int dx[4] = {1, -1, 0, 0}, dy[4] = {0, 0, 1, -1};
+  int* label = labels.ptr<int>(0);
+  const uchar* levels = level.ptr<uchar>(0);
+  const uchar* allow = allowed.ptr<uchar>(0);
+  const size_t label_step = labels.step1(), level_step = level.step1(), allow_step = allowed.step1();
   for (int current = 0; current < 256; ++current) {
     auto& bucket = buckets[size_t(current)];
     // The bucket may grow while it is processed (neighbours at or below `current`).
     for (size_t i = 0; i < bucket.size(); ++i) {
       const int p = bucket[i];
       const int px = p % w, py = p / w;
-      const int lp = labels.at<int>(py, px);
+      const int lp = label[size_t(py) * label_step + size_t(px)];
       for (int k = 0; k < 4; ++k) {
         const int qx = px + dx[k], qy = py + dy[k];
-        if (qx < 0 || qy < 0 || qx >= w || qy >= h || !allowed.at<uchar>(qy, qx)) continue;
-        int& lq = labels.at<int>(qy, qx);
-        const int priority = std::max(current, int(level.at<uchar>(qy, qx)));
+        if (qx < 0 || qy < 0 || qx >= w || qy >= h || !allow[size_t(qy) * allow_step + size_t(qx)]) continue;
+        int& lq = label[size_t(qy) * label_step + size_t(qx)];
+        const int priority = std::max(current, int(levels[size_t(qy) * level_step + size_t(qx)]));
         if (lq == 0) {
           lq = lp;
           buckets[size_t(priority)].push_back(qy * w + qx);
         } else if (lq != lp) {
-          const auto key = std::minmax(lp, lq);
-          auto it = met.find(key);
-          if (it == met.end()) met.emplace(key, priority);
-          else it->second = std::min(it->second, priority);
+          meet(lp, lq, priority);
         }
       }
     }
     std::vector<int>().swap(bucket);
   }
+  // In order of (a, b), as the map orders them.
   std::vector<Saddle> out;
-  out.reserve(met.size());
-  for (const auto& [key, value] : met) out.push_back({key.first, key.second, value});
+  if (dense) {
+    for (size_t a = 0; a < side; ++a) {
+      for (size_t b = a + 1; b < side; ++b) {
+        const int m = met_dense[a * side + b];
+        if (m >= 0) out.push_back({int(a), int(b), m});
+      }
+    }
+    return out;
+  }
+  out.reserve(met_sparse.size());
+  for (const auto& [key, value] : met_sparse) out.push_back({key.first, key.second, value});
   return out;
 }
 
