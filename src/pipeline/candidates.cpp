@@ -230,14 +230,16 @@ struct LabelStats {
   cv::Rect box;
 };
 
-// Area and bounding box of every label 0..n-1 in one pass (what
-// cv::connectedComponentsWithStats reports, at a third of its cost).
+// Area and bounding box of every label 1..n-1 in one pass (what
+// cv::connectedComponentsWithStats reports, at a third of its cost; the
+// background, label 0, is left empty).
 std::vector<LabelStats> StatsByLabel(const cv::Mat& labels, int n) {
   std::vector<int> x0(size_t(n), INT_MAX), y0(size_t(n), INT_MAX), x1(size_t(n), -1), y1(size_t(n), -1);
   std::vector<LabelStats> stats(static_cast<size_t>(n));
   for (int y = 0; y < labels.rows; ++y) {
     const int* l = labels.ptr<int>(y);
     for (int x = 0; x < labels.cols; ++x) {
+      if (l[x] == 0) continue;
       const size_t id = size_t(l[x]);
       ++stats[id].area;
       x0[id] = std::min(x0[id], x);
@@ -275,6 +277,7 @@ std::vector<Blob> FindDarkBlobs(const cv::Mat& despeckled, const cv::Mat& tissue
   cv::Mat centre_threshold;
   level.convertTo(centre_threshold, CV_8U, co.blob_max_darkness);
   cv::Mat level_floor = cv::max(level, 1.0f);
+  const cv::Mat outside = usable == 0;  // the same at every scale
   const cv::Mat kernel = cv::getStructuringElement(cv::MORPH_RECT, {3, 3});
   // A ladder of Gaussian blurs 1.6 apart (8-bit: fast); each neighbouring pair
   // is one difference-of-Gaussians scale, so every blur is computed once.
@@ -294,7 +297,7 @@ std::vector<Blob> FindDarkBlobs(const cv::Mat& despeckled, const cv::Mat& tissue
     cv::Mat response;
     cv::divide(difference, level_floor, response);
     // Only where the blob's centre is fluid-dark, inside the image area.
-    response.setTo(0, (inner >= centre_threshold) | (usable == 0));
+    response.setTo(0, (inner >= centre_threshold) | outside);
     // Maxima at this scale (each scale separately, so that a small follicle
     // beside a large one is not drowned by the large one's response).
     cv::Mat dilated;
