@@ -339,14 +339,15 @@ std::vector<Saddle> FloodFromSeeds(const cv::Mat& level, const cv::Mat& allowed,
   CV_Assert(level.type() == CV_8UC1 && allowed.type() == CV_8UC1 && labels.type() == CV_32SC1);
   CV_Assert(level.size() == allowed.size() && level.size() == labels.size());
   const int w = level.cols, h = level.rows;
-  std::vector<std::vector<int>> buckets(256);
+  // Pixels queued as (x, y): no division per pixel to recover them.
+  std::vector<std::vector<cv::Point>> buckets(256);
   int max_label = 0;
   for (int y = 0; y < h; ++y) {
     const int* l = labels.ptr<int>(y);
     const uchar* v = level.ptr<uchar>(y);
     for (int x = 0; x < w; ++x) {
       if (l[x] > 0) {
-        buckets[v[x]].push_back(y * w + x);
+        buckets[v[x]].emplace_back(x, y);
         max_label = std::max(max_label, l[x]);
       }
     }
@@ -378,8 +379,7 @@ std::vector<Saddle> FloodFromSeeds(const cv::Mat& level, const cv::Mat& allowed,
     auto& bucket = buckets[size_t(current)];
     // The bucket may grow while it is processed (neighbours at or below `current`).
     for (size_t i = 0; i < bucket.size(); ++i) {
-      const int p = bucket[i];
-      const int px = p % w, py = p / w;
+      const int px = bucket[i].x, py = bucket[i].y;
       const int lp = label[size_t(py) * label_step + size_t(px)];
       for (int k = 0; k < 4; ++k) {
         const int qx = px + dx[k], qy = py + dy[k];
@@ -388,13 +388,13 @@ std::vector<Saddle> FloodFromSeeds(const cv::Mat& level, const cv::Mat& allowed,
         const int priority = std::max(current, int(levels[size_t(qy) * level_step + size_t(qx)]));
         if (lq == 0) {
           lq = lp;
-          buckets[size_t(priority)].push_back(qy * w + qx);
+          buckets[size_t(priority)].emplace_back(qx, qy);
         } else if (lq != lp) {
           meet(lp, lq, priority);
         }
       }
     }
-    std::vector<int>().swap(bucket);
+    std::vector<cv::Point>().swap(bucket);
   }
   // In order of (a, b), as the map orders them.
   std::vector<Saddle> out;
