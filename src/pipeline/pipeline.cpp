@@ -128,7 +128,7 @@ FrameAnalysis FramePipeline::Analyze(const Frame& frame, const Calibration& cali
   const WorkingGrid grid = MakeWorkingGrid(frame.luma.size(), calibration.NominalScale(), area.box.height, o.working);
   const cv::Mat working = ToWorking(frame.luma, grid);
   const cv::Mat area_w = area.MaskAt(grid.size);
-  // No graphics (the usual case for DICOM): skip resampling an empty mask.
+  // A frame without burned-in graphics: skip resampling an empty mask.
   const cv::Mat overlay_w = cv::countNonZero(overlay) > 0 ? cv::Mat((ToWorking(overlay, grid) > 0) & area_w)
                                                           : cv::Mat::zeros(grid.size, CV_8UC1);
   const cv::Mat filled = FillMasked(working, overlay_w, 1.2, area_w & ~overlay_w);
