@@ -54,6 +54,7 @@ Result<std::shared_ptr<const CandidateModel>> CandidateModel::Load(const std::st
     return MakeError(ErrorCode::kCorrupt, "candidate model " + path + " is not a trained " +
                                               std::to_string(kCandidateFeatureCount) + "-feature model");
   }
+  model->compiled_ = CompiledForest::Compile(*model->forest_);
   std::shared_ptr<const CandidateModel> loaded = std::move(model);
   cache.emplace(path, loaded);
   return loaded;
@@ -61,6 +62,20 @@ Result<std::shared_ptr<const CandidateModel>> CandidateModel::Load(const std::st
 
 double CandidateModel::Predict(const cv::Mat& row) const {
   return std::clamp(double(forest_->predict(row)), 0.0, 1.0);
+}
+
+std::vector<double> CandidateModel::PredictRows(const cv::Mat& rows) const {
+  std::vector<double> out;
+  if (rows.empty()) return out;
+  std::vector<float> values;
+  if (!compiled_ || !compiled_->Predict(rows, values)) {
+    cv::Mat predicted;
+    forest_->predict(rows, predicted);
+    values.assign(predicted.begin<float>(), predicted.end<float>());
+  }
+  out.reserve(values.size());
+  for (float v : values) out.push_back(std::clamp(double(v), 0.0, 1.0));
+  return out;
 }
 
 }  // namespace antra::pipeline

@@ -15,6 +15,7 @@
 #include <opencv2/core/mat.hpp>
 
 #include "core/result.h"
+#include "pipeline/forest.h"
 #include "pipeline/lookalikes.h"
 
 namespace cv::ml {
@@ -54,9 +55,14 @@ class CandidateModel {
   // Loaded files are cached by path.
   static Result<std::shared_ptr<const CandidateModel>> Load(const std::string& path);
   double Predict(const cv::Mat& row) const;
+  // One probability per row of `rows` (CandidateVector rows stacked), the
+  // same values Predict gives row by row: OpenCV's per-call overhead (about
+  // 18 us) is paid once per frame instead of once per candidate.
+  std::vector<double> PredictRows(const cv::Mat& rows) const;
 
  private:
   cv::Ptr<cv::ml::StatModel> forest_;
+  std::optional<CompiledForest> compiled_;  // the same forest, evaluated faster (forest.h)
 };
 
 }  // namespace antra::pipeline

@@ -1,6 +1,7 @@
 #include "pipeline/candidates.h"
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <map>
 #include <numeric>
@@ -122,6 +123,28 @@ double MedianWhere(const cv::Mat& image, const cv::Mat& labels, int id) {
   return 0;
 }
 
+// MedianWhere for every label 1..n-1 at once (one pass instead of one per
+// label): the same lower median, the value at rank (count - 1) / 2.
+std::vector<double> MediansByLabel(const cv::Mat& image, const cv::Mat& labels, int n) {
+  std::vector<std::vector<uchar>> values(size_t(std::max(n, 1)));
+  for (int y = 0; y < labels.rows; ++y) {
+    const int* l = labels.ptr<int>(y);
+    const uchar* v = image.ptr<uchar>(y);
+    for (int x = 0; x < labels.cols; ++x) {
+      if (l[x] > 0 && l[x] < n) values[size_t(l[x])].push_back(v[x]);
+    }
+  }
+  std::vector<double> median(values.size(), 0.0);
+  for (size_t id = 1; id < values.size(); ++id) {
+    auto& v = values[id];
+    if (v.empty()) continue;
+    const auto middle = v.begin() + long((v.size() - 1) / 2);
+    std::nth_element(v.begin(), middle, v.end());
+    median[id] = *middle;
+  }
+  return median;
+}
+
 // Splits one region (labels == id inside an ROI) at distance-transform maxima
 // deeper than `depth_px`; new labels are taken from next_label.
 void SplitAtNecks(cv::Mat& labels, int id, double depth_px, int& next_label) {
@@ -180,8 +203,7 @@ void SplitAtSepta(const cv::Mat& level, const cv::Mat& component, cv::Mat& label
   double max_label = 0;
   cv::minMaxLoc(labels, nullptr, &max_label);
   const int n = int(max_label) + 1;
-  std::vector<double> lumen(size_t(n), 0.0);
-  for (int id = 1; id < n; ++id) lumen[size_t(id)] = MedianWhere(level, labels, id);
+  std::vector<double> lumen = MediansByLabel(level, labels, n);
   auto saddles = FloodFromSeeds(level, component, labels);
   std::sort(saddles.begin(), saddles.end(), [](const Saddle& a, const Saddle& b) { return a.level < b.level; });
   Merger merger(n);
@@ -201,6 +223,35 @@ void SplitAtSepta(const cv::Mat& level, const cv::Mat& component, cv::Mat& label
       if (l[x] > 0) l[x] = merger.Find(l[x]);
     }
   }
+}
+
+struct LabelStats {
+  int area = 0;
+  cv::Rect box;
+};
+
+// Area and bounding box of every label 1..n-1 in one pass (what
+// cv::connectedComponentsWithStats reports, at a third of its cost; the
+// background, label 0, is left empty).
+std::vector<LabelStats> StatsByLabel(const cv::Mat& labels, int n) {
+  std::vector<int> x0(size_t(n), INT_MAX), y0(size_t(n), INT_MAX), x1(size_t(n), -1), y1(size_t(n), -1);
+  std::vector<LabelStats> stats(static_cast<size_t>(n));
+  for (int y = 0; y < labels.rows; ++y) {
+    const int* l = labels.ptr<int>(y);
+    for (int x = 0; x < labels.cols; ++x) {
+      if (l[x] == 0) continue;
+      const size_t id = size_t(l[x]);
+      ++stats[id].area;
+      x0[id] = std::min(x0[id], x);
+      x1[id] = std::max(x1[id], x);
+      y0[id] = std::min(y0[id], y);
+      y1[id] = y;
+    }
+  }
+  for (size_t id = 0; id < stats.size(); ++id) {
+    if (stats[id].area > 0) stats[id].box = cv::Rect(x0[id], y0[id], x1[id] - x0[id] + 1, y1[id] - y0[id] + 1);
+  }
+  return stats;
 }
 
 struct Blob {
@@ -226,6 +277,7 @@ std::vector<Blob> FindDarkBlobs(const cv::Mat& despeckled, const cv::Mat& tissue
   cv::Mat centre_threshold;
   level.convertTo(centre_threshold, CV_8U, co.blob_max_darkness);
   cv::Mat level_floor = cv::max(level, 1.0f);
+  const cv::Mat outside = usable == 0;  // the same at every scale
   const cv::Mat kernel = cv::getStructuringElement(cv::MORPH_RECT, {3, 3});
   // A ladder of Gaussian blurs 1.6 apart (8-bit: fast); each neighbouring pair
   // is one difference-of-Gaussians scale, so every blur is computed once.
@@ -245,7 +297,7 @@ std::vector<Blob> FindDarkBlobs(const cv::Mat& despeckled, const cv::Mat& tissue
     cv::Mat response;
     cv::divide(difference, level_floor, response);
     // Only where the blob's centre is fluid-dark, inside the image area.
-    response.setTo(0, (inner >= centre_threshold) | (usable == 0));
+    response.setTo(0, (inner >= centre_threshold) | outside);
     // Maxima at this scale (each scale separately, so that a small follicle
     // beside a large one is not drowned by the large one's response).
     cv::Mat dilated;
@@ -265,7 +317,16 @@ std::vector<Blob> FindDarkBlobs(const cv::Mat& despeckled, const cv::Mat& tissue
   for (const auto& b : blobs) {
     bool inside = false;
     for (const auto& k : kept) {
-      inside |= std::hypot(b.center.x - k.center.x, b.center.y - k.center.y) < 0.5 * (b.diameter_px + k.diameter_px) * 0.6;
+      const double dx = b.center.x - k.center.x, dy = b.center.y - k.center.y;
+      const double reach = 0.5 * (b.diameter_px + k.diameter_px) * 0.6;
+      // Clearly apart by the squared distance (cheap); hypot, as before, only
+      // near the boundary, so the decision is exactly the old one.
+      const double squared = dx * dx + dy * dy, reach_squared = reach * reach;
+      if (squared > reach_squared * (1 + 1e-9)) continue;
+      if (squared < reach_squared * (1 - 1e-9) || std::hypot(dx, dy) < reach) {
+        inside = true;
+        break;
+      }
     }
     if (!inside) kept.push_back(b);
   }
@@ -278,42 +339,76 @@ std::vector<Saddle> FloodFromSeeds(const cv::Mat& level, const cv::Mat& allowed,
   CV_Assert(level.type() == CV_8UC1 && allowed.type() == CV_8UC1 && labels.type() == CV_32SC1);
   CV_Assert(level.size() == allowed.size() && level.size() == labels.size());
   const int w = level.cols, h = level.rows;
-  std::vector<std::vector<int>> buckets(256);
+  // Pixels queued as (x, y): no division per pixel to recover them.
+  std::vector<std::vector<cv::Point>> buckets(256);
+  int max_label = 0;
   for (int y = 0; y < h; ++y) {
+    const int* l = labels.ptr<int>(y);
+    const uchar* v = level.ptr<uchar>(y);
     for (int x = 0; x < w; ++x) {
-      if (labels.at<int>(y, x) > 0) buckets[level.at<uchar>(y, x)].push_back(y * w + x);
+      if (l[x] > 0) {
+        buckets[v[x]].emplace_back(x, y);
+        max_label = std::max(max_label, l[x]);
+      }
     }
   }
-  std::map<std::pair<int, int>, int> met;
+  // Where each pair of labels met (lowest priority): a dense table when the
+  // labels are few (the usual case: the seeds of one component), else a map.
+  constexpr int kDenseLabels = 512;  // table of at most 1 MiB
+  const bool dense = max_label < kDenseLabels;
+  const size_t side = dense ? size_t(max_label) + 1 : 0;
+  std::vector<int> met_dense(side * side, -1);
+  std::map<std::pair<int, int>, int> met_sparse;
+  auto meet = [&](int a, int b, int priority) {
+    const auto key = std::minmax(a, b);
+    if (dense) {
+      int& m = met_dense[size_t(key.first) * side + size_t(key.second)];
+      m = m < 0 ? priority : std::min(m, priority);
+      return;
+    }
+    auto it = met_sparse.find(key);
+    if (it == met_sparse.end()) met_sparse.emplace(key, priority);
+    else it->second = std::min(it->second, priority);
+  };
   const int dx[4] = {1, -1, 0, 0}, dy[4] = {0, 0, 1, -1};
+  int* label = labels.ptr<int>(0);
+  const uchar* levels = level.ptr<uchar>(0);
+  const uchar* allow = allowed.ptr<uchar>(0);
+  const size_t label_step = labels.step1(), level_step = level.step1(), allow_step = allowed.step1();
   for (int current = 0; current < 256; ++current) {
     auto& bucket = buckets[size_t(current)];
     // The bucket may grow while it is processed (neighbours at or below `current`).
     for (size_t i = 0; i < bucket.size(); ++i) {
-      const int p = bucket[i];
-      const int px = p % w, py = p / w;
-      const int lp = labels.at<int>(py, px);
+      const int px = bucket[i].x, py = bucket[i].y;
+      const int lp = label[size_t(py) * label_step + size_t(px)];
       for (int k = 0; k < 4; ++k) {
         const int qx = px + dx[k], qy = py + dy[k];
-        if (qx < 0 || qy < 0 || qx >= w || qy >= h || !allowed.at<uchar>(qy, qx)) continue;
-        int& lq = labels.at<int>(qy, qx);
-        const int priority = std::max(current, int(level.at<uchar>(qy, qx)));
+        if (qx < 0 || qy < 0 || qx >= w || qy >= h || !allow[size_t(qy) * allow_step + size_t(qx)]) continue;
+        int& lq = label[size_t(qy) * label_step + size_t(qx)];
+        const int priority = std::max(current, int(levels[size_t(qy) * level_step + size_t(qx)]));
         if (lq == 0) {
           lq = lp;
-          buckets[size_t(priority)].push_back(qy * w + qx);
+          buckets[size_t(priority)].emplace_back(qx, qy);
         } else if (lq != lp) {
-          const auto key = std::minmax(lp, lq);
-          auto it = met.find(key);
-          if (it == met.end()) met.emplace(key, priority);
-          else it->second = std::min(it->second, priority);
+          meet(lp, lq, priority);
         }
       }
     }
-    std::vector<int>().swap(bucket);
+    std::vector<cv::Point>().swap(bucket);
   }
+  // In order of (a, b), as the map orders them.
   std::vector<Saddle> out;
-  out.reserve(met.size());
-  for (const auto& [key, value] : met) out.push_back({key.first, key.second, value});
+  if (dense) {
+    for (size_t a = 0; a < side; ++a) {
+      for (size_t b = a + 1; b < side; ++b) {
+        const int m = met_dense[a * side + b];
+        if (m >= 0) out.push_back({int(a), int(b), m});
+      }
+    }
+    return out;
+  }
+  out.reserve(met_sparse.size());
+  for (const auto& [key, value] : met_sparse) out.push_back({key.first, key.second, value});
   return out;
 }
 
@@ -380,18 +475,18 @@ CandidateMap FindDarkCandidates(const cv::Mat& despeckled, const cv::Mat& tissue
   if (open >= 2) cv::morphologyEx(core, core, cv::MORPH_OPEN, Disk(open));
   cv::Mat extent = ((despeckled < extent_threshold) & valid) | core;
 
-  cv::Mat extent_labels, extent_stats, extent_centroids;
-  const int n_extent = cv::connectedComponentsWithStats(extent, extent_labels, extent_stats, extent_centroids, 4, CV_32S);
+  cv::Mat extent_labels;
+  const int n_extent = cv::connectedComponents(extent, extent_labels, 4, CV_32S);
+  const std::vector<LabelStats> extent_stats = StatsByLabel(extent_labels, n_extent);
   const double min_area = AreaForDiameter(grid.Px(co.min_diameter_mm));
   const double max_area = AreaForDiameter(grid.Px(co.max_diameter_mm));
   const double depth_px = grid.Px(so.neck_depth_mm);
   const std::vector<Blob> blobs = FindDarkBlobs(despeckled, tissue, valid, grid, co);
   int next_label = 1;
   for (int e = 1; e < n_extent; ++e) {
-    const int area = extent_stats.at<int>(e, cv::CC_STAT_AREA);
+    const int area = extent_stats[size_t(e)].area;
     if (area < min_area || area > 2.0 * max_area) continue;
-    const cv::Rect box(extent_stats.at<int>(e, cv::CC_STAT_LEFT), extent_stats.at<int>(e, cv::CC_STAT_TOP),
-                       extent_stats.at<int>(e, cv::CC_STAT_WIDTH), extent_stats.at<int>(e, cv::CC_STAT_HEIGHT));
+    const cv::Rect box = extent_stats[size_t(e)].box;
     cv::Mat component = extent_labels(box) == e;
     // Seeds: this component's cores, numbered 1..k.
     cv::Mat seeds;
@@ -417,30 +512,35 @@ CandidateMap FindDarkCandidates(const cv::Mat& despeckled, const cv::Mat& tissue
     } else {
       SplitAtSepta(despeckled(box), component, seeds, tissue_level, so.septum_contrast);
     }
-    // Renumber into the global map; split necked regions on their distance transform.
-    std::map<int, int> global;
-    std::map<int, int> region_areas;       // by global id
-    std::map<int, cv::Rect> region_boxes;  // by global id, full working coordinates
+    // Renumber into the global map (global ids in order of first appearance,
+    // row by row); split necked regions on their distance transform.
+    const int n_local = n_seeds + 1;
+    std::vector<int> global(size_t(n_local), 0);
+    std::vector<int> region_areas(size_t(n_local), 0);
+    std::vector<cv::Rect> region_boxes(static_cast<size_t>(n_local));  // full working coordinates
     for (int y = 0; y < box.height; ++y) {
+      const int* s = seeds.ptr<int>(y);
+      int* out = map.labels.ptr<int>(box.y + y) + box.x;
       for (int x = 0; x < box.width; ++x) {
-        const int s = seeds.at<int>(y, x);
-        if (s <= 0) continue;
-        auto it = global.find(s);
-        if (it == global.end()) it = global.emplace(s, next_label++).first;
-        map.labels(box).at<int>(y, x) = it->second;
-        ++region_areas[it->second];
-        cv::Rect& r = region_boxes[it->second];
+        if (s[x] <= 0) continue;
+        int& id = global[size_t(s[x])];
+        if (id == 0) id = next_label++;
+        out[x] = id;
+        ++region_areas[size_t(s[x])];
+        cv::Rect& r = region_boxes[size_t(s[x])];
         const cv::Rect pixel(box.x + x, box.y + y, 1, 1);
         r = r.empty() ? pixel : (r | pixel);
       }
     }
-    for (const auto& [local, id] : global) {
+    for (int local = 1; local < n_local; ++local) {
+      const int id = global[size_t(local)];
+      if (id == 0) continue;
       // Size first (one pass above): a large component can hold hundreds of regions.
-      const int region_area = region_areas[id];
+      const int region_area = region_areas[size_t(local)];
       if (region_area < 2.0 * min_area || region_area > max_area || depth_px <= 0) continue;
       // Work inside the region's own box (plus a margin): SplitAtNecks costs
       // a distance transform and a flood over whatever it is given.
-      const cv::Rect region_box = (region_boxes[id] + cv::Size(2, 2) - cv::Point(1, 1)) &
+      const cv::Rect region_box = (region_boxes[size_t(local)] + cv::Size(2, 2) - cv::Point(1, 1)) &
                                   cv::Rect(0, 0, map.labels.cols, map.labels.rows);
       cv::Mat roi = map.labels(region_box);
       cv::Mat region = roi == id;

@@ -18,6 +18,7 @@
 #include <opencv2/core/mat.hpp>
 
 #include "core/result.h"
+#include "pipeline/forest.h"
 #include "pipeline/working_frame.h"
 
 namespace cv::ml {
@@ -74,6 +75,7 @@ class OvaryModel {
 
  private:
   cv::Ptr<cv::ml::StatModel> stage1_, stage2_;
+  std::optional<CompiledForest> compiled1_, compiled2_;  // the same forests, evaluated faster (forest.h)
 };
 
 }  // namespace antra::pipeline

@@ -46,27 +46,50 @@ int MaskedMedian(const cv::Mat& image, const cv::Mat& mask) {
   return 0;
 }
 
+// Per-pixel colour range: max - min of the three channels, and the maximum.
+void ChromaAndHigh(const cv::Mat& rgb, cv::Mat& chroma, cv::Mat& high) {
+  chroma.create(rgb.size(), CV_8UC1);
+  high.create(rgb.size(), CV_8UC1);
+  for (int y = 0; y < rgb.rows; ++y) {
+    const uchar* p = rgb.ptr<uchar>(y);
+    uchar* c = chroma.ptr<uchar>(y);
+    uchar* h = high.ptr<uchar>(y);
+    for (int x = 0; x < rgb.cols; ++x, p += 3) {
+      const uchar hi = std::max(std::max(p[0], p[1]), p[2]), lo = std::min(std::min(p[0], p[1]), p[2]);
+      h[x] = hi;
+      c[x] = uchar(hi - lo);
+    }
+  }
+}
+
 cv::Mat ColouredGraphics(const cv::Mat& rgb, const cv::Mat& area, const OverlayMaskOptions& o) {
-  std::vector<cv::Mat> channels;
-  cv::split(rgb, channels);
-  cv::Mat high, low;
-  cv::max(channels[0], channels[1], high);
-  cv::max(high, channels[2], high);
-  cv::min(channels[0], channels[1], low);
-  cv::min(low, channels[2], low);
-  cv::Mat chroma = high - low;
-  // The frame's own tint (sepia and similar maps), from a sparse sample of the area.
-  cv::Mat sample_chroma, sample_high, sample_area, saturation;
-  cv::resize(chroma, sample_chroma, {}, 0.25, 0.25, cv::INTER_NEAREST);
-  cv::resize(high, sample_high, {}, 0.25, 0.25, cv::INTER_NEAREST);
+  // The frame's own tint (sepia and similar maps), from a sparse sample of
+  // the area. Nearest-neighbour sampling picks the same pixels from the
+  // colour frame as from its chroma, so the sample is taken first.
+  cv::Mat sample_rgb, sample_chroma, sample_high, sample_area, saturation;
+  cv::resize(rgb, sample_rgb, {}, 0.25, 0.25, cv::INTER_NEAREST);
+  ChromaAndHigh(sample_rgb, sample_chroma, sample_high);
   cv::resize(area, sample_area, sample_chroma.size(), 0, 0, cv::INTER_NEAREST);
   cv::divide(sample_chroma, sample_high, saturation, 255.0);
   const double tint = MaskedMedian(saturation, sample_area) / 255.0;
   const double threshold = std::max(o.min_saturation, tint + o.tint_margin);
-  // chroma / high > threshold, without a division per pixel.
-  cv::Mat scaled_high;
-  high.convertTo(scaled_high, CV_8U, threshold);
-  return (chroma > o.min_chroma) & (chroma > scaled_high);
+  // chroma / high > threshold, without a division per pixel, in one pass:
+  // high x threshold rounded by OpenCV's own convertTo (a 256-entry table).
+  cv::Mat ramp(1, 256, CV_8UC1), scaled;
+  for (int i = 0; i < 256; ++i) ramp.at<uchar>(i) = uchar(i);
+  ramp.convertTo(scaled, CV_8U, threshold);
+  const uchar* scaled_high = scaled.ptr<uchar>(0);
+  cv::Mat mask(rgb.size(), CV_8UC1);
+  for (int y = 0; y < rgb.rows; ++y) {
+    const uchar* p = rgb.ptr<uchar>(y);
+    uchar* m = mask.ptr<uchar>(y);
+    for (int x = 0; x < rgb.cols; ++x, p += 3) {
+      const uchar hi = std::max(std::max(p[0], p[1]), p[2]), lo = std::min(std::min(p[0], p[1]), p[2]);
+      const int chroma = hi - lo;
+      m[x] = chroma > o.min_chroma && chroma > scaled_high[hi] ? 255 : 0;
+    }
+  }
+  return mask;
 }
 
 cv::Mat WhiteGraphics(const cv::Mat& luma, const OverlayMaskOptions& o) {

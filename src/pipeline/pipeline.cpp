@@ -128,7 +128,9 @@ FrameAnalysis FramePipeline::Analyze(const Frame& frame, const Calibration& cali
   const WorkingGrid grid = MakeWorkingGrid(frame.luma.size(), calibration.NominalScale(), area.box.height, o.working);
   const cv::Mat working = ToWorking(frame.luma, grid);
   const cv::Mat area_w = area.MaskAt(grid.size);
-  const cv::Mat overlay_w = (ToWorking(overlay, grid) > 0) & area_w;
+  // A frame without burned-in graphics: skip resampling an empty mask.
+  const cv::Mat overlay_w = cv::countNonZero(overlay) > 0 ? cv::Mat((ToWorking(overlay, grid) > 0) & area_w)
+                                                          : cv::Mat::zeros(grid.size, CV_8UC1);
   const cv::Mat filled = FillMasked(working, overlay_w, 1.2, area_w & ~overlay_w);
   clock.Mark("working_and_fill");
   const cv::Mat despeckled = Despeckle(filled, grid, o.despeckle);
@@ -201,26 +203,36 @@ FrameAnalysis FramePipeline::Analyze(const Frame& frame, const Calibration& cali
     darkness.push_back(j.features.darkness);
   }
   const std::vector<int> dark_neighbours = CountDarkNeighbours(centres, darkness, grid);
+  // Every candidate's vector first, then one forest call for all of them.
+  cv::Mat rows;
+  if (candidate_model_ || trace) {
+    rows.create(int(judged.size()), kCandidateFeatureCount, CV_32F);
+    for (size_t i = 0; i < judged.size(); ++i) {
+      const Judged& j = judged[i];
+      CandidateContext context;
+      context.dark_neighbours = dark_neighbours[i];
+      context.depth_fraction = area_box.height > 0 ? (j.outline.center.y - area_box.y) / area_box.height : 0.0;
+      context.ovary_probability = ovary.ProbabilityAt(j.outline.center);
+      context.in_ovary_region = ovary.InRegion(j.outline.center);
+      context.rule_confidence = j.verdict.confidence;
+      context.tissue_relative = j.features.tissue / frame_tissue;
+      CandidateVector(j.features, context).copyTo(rows.row(int(i)));
+    }
+  }
+  const std::vector<double> probabilities =
+      candidate_model_ ? candidate_model_->PredictRows(rows) : std::vector<double>(judged.size(), -1.0);
   for (size_t i = 0; i < judged.size(); ++i) {
     Judged& j = judged[i];
-    CandidateContext context;
-    context.dark_neighbours = dark_neighbours[i];
-    context.depth_fraction = area_box.height > 0 ? (j.outline.center.y - area_box.y) / area_box.height : 0.0;
-    context.ovary_probability = ovary.ProbabilityAt(j.outline.center);
-    context.in_ovary_region = ovary.InRegion(j.outline.center);
-    context.rule_confidence = j.verdict.confidence;
-    context.tissue_relative = j.features.tissue / frame_tissue;
-    double probability = -1;
-    const cv::Mat row = (candidate_model_ || trace) ? CandidateVector(j.features, context) : cv::Mat();
+    const double probability = probabilities[i];
     if (candidate_model_) {
-      probability = candidate_model_->Predict(row);
       j.accepted = probability >= o.candidate_model.accept_probability;
       j.confidence = probability;
     } else {
       j.confidence = j.verdict.confidence;
     }
     if (trace) {
-      trace->judged.push_back({grid.ToFull(PolygonCentroid(j.outline.polygon)), row, probability, j.accepted});
+      trace->judged.push_back(
+          {grid.ToFull(PolygonCentroid(j.outline.polygon)), rows.row(int(i)).clone(), probability, j.accepted});
     }
   }
   clock.Mark("judge");

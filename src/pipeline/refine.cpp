@@ -21,18 +21,6 @@ Status RefineOptions::Check() const {
   return Status::Ok();
 }
 
-double SampleBilinear(const cv::Mat& image, cv::Point2d p) {
-  const double x = std::clamp(p.x, 0.0, image.cols - 1.0);
-  const double y = std::clamp(p.y, 0.0, image.rows - 1.0);
-  const int x0 = std::min(int(x), image.cols - 2 < 0 ? 0 : image.cols - 2);
-  const int y0 = std::min(int(y), image.rows - 2 < 0 ? 0 : image.rows - 2);
-  const int x1 = std::min(x0 + 1, image.cols - 1), y1 = std::min(y0 + 1, image.rows - 1);
-  const double ax = x - x0, ay = y - y0;
-  const double top = (1 - ax) * image.at<uchar>(y0, x0) + ax * image.at<uchar>(y0, x1);
-  const double bottom = (1 - ax) * image.at<uchar>(y1, x0) + ax * image.at<uchar>(y1, x1);
-  return (1 - ay) * top + ay * bottom;
-}
-
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
@@ -66,13 +54,14 @@ struct RayEdge {
   bool found = false;
 };
 
+// `profile` is scratch space, reused across rays.
 RayEdge FindEdge(const cv::Mat& image, cv::Point2d c, cv::Point2d dir, double r0, double lumen, double tissue,
-                 const WorkingGrid& grid, const RefineOptions& o) {
+                 const WorkingGrid& grid, const RefineOptions& o, std::vector<double>& profile) {
   RayEdge edge;
   edge.radius = r0;
   const double search = grid.Px(o.wall_search_mm);
   const double r_end = r0 + search;
-  std::vector<double> profile;
+  profile.clear();
   for (double r = 0; r <= r_end; r += kStep) profile.push_back(SampleBilinear(image, c + r * dir));
   // The wall: the brightest point between just inside the candidate's edge and the search limit.
   const size_t from = size_t(0.6 * r0 / kStep);
@@ -138,12 +127,15 @@ RefinedOutline RefineOutline(const cv::Mat& image, const cv::Mat& tissue, const 
                                        candidate.box.height * candidate.box.height) + 4.0;
   std::vector<double> radii(static_cast<size_t>(rays));
   std::vector<double> walls;
+  std::vector<cv::Point2d> directions(static_cast<size_t>(rays));
+  std::vector<double> profile;
   int found = 0;
   for (int i = 0; i < rays; ++i) {
     const double angle = 2.0 * kPi * i / rays;
     const cv::Point2d dir(std::cos(angle), std::sin(angle));
+    directions[size_t(i)] = dir;
     const double r0 = CandidateRadius(labels, candidate.label, out.center, dir, limit);
-    const RayEdge edge = FindEdge(image, out.center, dir, r0, out.lumen_level, tissue_level, grid, o);
+    const RayEdge edge = FindEdge(image, out.center, dir, r0, out.lumen_level, tissue_level, grid, o, profile);
     radii[size_t(i)] = edge.radius;
     if (edge.found) {
       ++found;
@@ -157,10 +149,7 @@ RefinedOutline RefineOutline(const cv::Mat& image, const cv::Mat& tissue, const 
   }
   out.radii = o.smooth_rays > 1 ? CircularMedian(radii, o.smooth_rays) : radii;
   out.polygon.reserve(size_t(rays));
-  for (int i = 0; i < rays; ++i) {
-    const double angle = 2.0 * kPi * i / rays;
-    out.polygon.push_back(out.center + out.radii[size_t(i)] * cv::Point2d(std::cos(angle), std::sin(angle)));
-  }
+  for (int i = 0; i < rays; ++i) out.polygon.push_back(out.center + out.radii[size_t(i)] * directions[size_t(i)]);
   return out;
 }
 
