@@ -2,6 +2,8 @@
 // identity scrubbing, the file lock and the analysis cache.
 
 #include <atomic>
+#include <chrono>
+#include <thread>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -65,14 +67,25 @@ TEST(WorkerPoolTest, EveryItemRunsExactlyOnceForAnyJobCount) {
 }
 
 TEST(WorkerPoolTest, ABrokenInvariantStopsThePoolAndIsRethrown) {
+  // Later items wait for the throw and then take a millisecond each, so the
+  // other worker cannot finish all 1000 in the moment between the throw and
+  // the pool noticing it (the bare version of this test was flaky under load).
   std::atomic<int> started{0};
+  std::atomic<bool> thrown{false};
   EXPECT_THROW(ParallelFor(1000, 2,
                            [&](size_t i) {
                              ++started;
-                             if (i == 3) throw std::logic_error("broken");
+                             if (i == 3) {
+                               thrown = true;
+                               throw std::logic_error("broken");
+                             }
+                             if (i > 3) {
+                               while (!thrown) std::this_thread::yield();
+                               std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                             }
                            }),
                std::logic_error);
-  EXPECT_LT(started, 1000);
+  EXPECT_LT(started, 100);
 }
 
 TEST(ErrorsCsvTest, SortedEscapedAndSafeInSpreadsheets) {
