@@ -20,10 +20,9 @@ double RadiusPx(const FollicleMeasurement& m) {
 // neighbours in the track, is largest (median of three inside the track, the
 // smaller of the pair at its ends). Smoothing keeps one noisy over-segmented
 // frame from deciding a follicle's size; the size reported is that frame's own.
-size_t BestObservation(const std::vector<double>& areas) {
+std::vector<double> SmoothedAreas(const std::vector<double>& areas) {
   const size_t n = areas.size();
-  size_t best = 0;
-  double best_value = -1;
+  std::vector<double> out(n);
   for (size_t i = 0; i < n; ++i) {
     double smoothed = areas[i];
     if (n >= 2 && (i == 0 || i + 1 == n)) {
@@ -33,8 +32,18 @@ size_t BestObservation(const std::vector<double>& areas) {
       std::sort(v, v + 3);
       smoothed = v[1];
     }
-    if (smoothed > best_value || (smoothed == best_value && areas[i] > areas[best])) {
-      best_value = smoothed;
+    out[i] = smoothed;
+  }
+  return out;
+}
+
+size_t BestObservation(const std::vector<double>& areas) {
+  const std::vector<double> smoothed = SmoothedAreas(areas);
+  size_t best = 0;
+  double best_value = -1;
+  for (size_t i = 0; i < areas.size(); ++i) {
+    if (smoothed[i] > best_value || (smoothed[i] == best_value && areas[i] > areas[best])) {
+      best_value = smoothed[i];
       best = i;
     }
   }
@@ -59,6 +68,12 @@ Status CineLinkOptions::Check() const {
   if (min_frames < 1) return bad("min_frames must be at least 1");
   if (fragment_merge_fraction < 0 || fragment_merge_fraction > 1) return bad("fragment_merge_fraction must be 0..1");
   if (min_track_confidence < 0 || min_track_confidence > 1) return bad("min_track_confidence must be 0..1");
+  if (!(min_sweep_step_mm >= 0 && min_sweep_step_mm <= 10)) return bad("min_sweep_step_mm must be 0..10");
+  if (!(max_elongation > 0)) return bad("max_elongation must be positive");
+  if (flat_min_frames < 3) return bad("flat_min_frames must be at least 3");
+  if (!(flat_min_diameter_mm >= 0)) return bad("flat_min_diameter_mm must not be negative");
+  if (!(flat_min_expected_drop > 0 && flat_min_expected_drop <= 1)) return bad("flat_min_expected_drop must be in (0, 1]");
+  if (!(flat_drop_tolerance > 0 && flat_drop_tolerance <= 1)) return bad("flat_drop_tolerance must be in (0, 1]");
   if (!(max_drift_mm_per_frame > 0) || !(max_drift_px_per_frame > 0)) return bad("drift limits must be positive");
   return motion.Check();
 }
@@ -261,6 +276,34 @@ bool CineLinker::OverlapsLongerTrack(const Track& short_track) const {
   return false;
 }
 
+// The largest (smoothed) section is within half a frame of the follicle's
+// widest plane or, when the sweep starts or ends inside the follicle, the
+// nearest to it; either way, a section `reach` frames further along the sweep
+// is at least (reach - 0.5) x min_sweep_step_mm further from the widest plane,
+// so its area can be at most 1 - (z / h)^2 of the largest, h <= max_elongation
+// x the largest section's radius. A track whose every section keeps far more
+// than that is not an ellipsoid passing through the plane.
+bool CineLinker::HasFlatProfile(const Track& track) const {
+  if (px_per_mm_ <= 0 || options_.min_sweep_step_mm <= 0) return false;
+  const auto& obs = track.observations;
+  if (static_cast<int>(obs.size()) < options_.flat_min_frames) return false;
+  std::vector<double> areas;
+  for (const auto& o : obs) areas.push_back(o.area_px);
+  const std::vector<double> smoothed = SmoothedAreas(areas);
+  const size_t best = static_cast<size_t>(std::max_element(smoothed.begin(), smoothed.end()) - smoothed.begin());
+  const double largest = smoothed[best];
+  if (!(largest > 0)) return false;
+  const double radius_mm = std::sqrt(largest / std::numbers::pi) / px_per_mm_;
+  if (2 * radius_mm < options_.flat_min_diameter_mm) return false;
+  const int reach = std::max(obs[best].frame - obs.front().frame, obs.back().frame - obs[best].frame);
+  const double z_mm = (reach - 0.5) * options_.min_sweep_step_mm;
+  const double h_mm = options_.max_elongation * radius_mm;
+  const double demanded_drop = std::min(1.0, (z_mm / h_mm) * (z_mm / h_mm));
+  if (reach < 1 || demanded_drop < options_.flat_min_expected_drop) return false;
+  const double smallest = *std::min_element(smoothed.begin(), smoothed.end());
+  return smallest / largest > 1 - options_.flat_drop_tolerance * demanded_drop;
+}
+
 std::vector<CineFollicle> CineLinker::Finish() {
   for (auto& track : tracks_) {
     if (!track.closed) CloseTrack(track);
@@ -272,6 +315,7 @@ std::vector<CineFollicle> CineLinker::Finish() {
     double none_real = 1;
     for (const auto& o : track.observations) none_real *= 1 - std::clamp(o.confidence, 0.0, 1.0);
     if (1 - none_real < options_.min_track_confidence) continue;
+    if (HasFlatProfile(track)) continue;
     const bool long_enough = static_cast<int>(track.observations.size()) >= options_.min_frames;
     const bool confident_single = track.best.confidence >= options_.single_frame_min_confidence;
     if (long_enough || (confident_single && !OverlapsLongerTrack(track))) kept.push_back(&track);

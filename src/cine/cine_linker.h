@@ -32,6 +32,20 @@ struct CineLinkOptions {
   double single_frame_min_confidence = 0.8;  // ... unless this confident
   double fragment_merge_fraction = 0.9;  // co-occurring tracks closer than this x radius are one follicle
   double min_track_confidence = 0.7;     // 1 - prod(1 - confidence) over the track's sections
+  // Flat-profile rule. A follicle is an ellipsoid: as the plane sweeps through
+  // it, its cross-section area falls off as 1 - (z / h)^2 away from the
+  // largest section, h being its half-extent along the sweep. A dark shape
+  // that keeps the same size over more sweep than a follicle of that size
+  // could span is a tube (a vessel or bowel loop crossing the plane) or a
+  // fixed artefact. On phantom development sweeps (seeds 4242, 5353, 6464,
+  // 7575) such tracks were 24-frame look-alikes with noisy-OR confidence 1.0,
+  // which the confidence rule above cannot reject. Calibrated sweeps only.
+  double min_sweep_step_mm = 0.5;       // slowest plausible sweep (mm of elevation per frame); 0 disables the rule
+  double max_elongation = 1.5;          // a follicle's half-extent along the sweep <= this x its largest in-plane radius
+  int flat_min_frames = 6;              // shorter tracks: one noisy outline sways the smoothed profile too much
+  double flat_min_diameter_mm = 4.0;    // smaller sections: outline errors of a few tenths of a mm dominate the area
+  double flat_min_expected_drop = 0.15; // judge only when geometry demands at least this fractional area drop
+  double flat_drop_tolerance = 0.5;     // reject when the track shows less than this share of the demanded drop
   double max_drift_mm_per_frame = 2.0;   // larger image shifts are not hand drift
   double max_drift_px_per_frame = 10;    // the same when uncalibrated
   bool estimate_motion = true;
@@ -85,6 +99,7 @@ class CineLinker {
   void CloseTrack(Track& track);
   void MergeFragments();
   bool OverlapsLongerTrack(const Track& short_track) const;
+  bool HasFlatProfile(const Track& track) const;
 
   CineLinkOptions options_;
   Calibration calibration_;

@@ -227,6 +227,51 @@ TEST(CineLinkerTest, TwoTouchingFolliclesSeenAsOneBlobInAFrameStayTwo) {
   ExpectOneToOne(Link(sweep), sweep, 0.05);
 }
 
+// A vessel crossing the plane: an 8 mm dark disc that keeps its size for 24
+// frames (over 16 mm of sweep at 0.7 mm a frame), confidently detected in
+// every frame. No 8 mm follicle spans that much sweep at a constant size.
+void AddTube(Sweep& sweep, int first, int frames, double radius_px, double confidence) {
+  for (int k = first; k < first + frames; ++k) {
+    const double wobble = 1.0 + 0.03 * std::sin(1.7 * k);  // outline noise, a few percent
+    sweep.frames[static_cast<size_t>(k)].follicles.push_back(
+        Detection(cv::Point2d(325, 250), radius_px * wobble, 9500, confidence));
+  }
+}
+
+TEST(CineLinkerTest, AShapeOfConstantSizeOverMoreSweepThanAFollicleSpansIsNotCounted) {
+  Sweep sweep = Simulate(kOvary, {});
+  AddTube(sweep, 10, 24, 20, 0.8);  // 20 px = 4 mm radius
+  ExpectOneToOne(Link(sweep), sweep, 0.05);
+  // The same track is counted when the rule is off: the confidence rule alone
+  // keeps it (1 - 0.2^24), so the test above exercises the flat-profile rule.
+  CineLinkOptions off;
+  off.min_sweep_step_mm = 0;
+  EXPECT_EQ(Link(sweep, off).size(), 8u);
+  // Uncalibrated sweeps have no millimetres to judge extents with: kept.
+  EXPECT_EQ(Link(sweep, {}, Calibration::Uncalibrated("none")).size(), 8u);
+}
+
+TEST(CineLinkerTest, AFollicleSweptAtTheSlowestPlausibleStepIsKept) {
+  // The same 8 mm size, but a sphere passing through the plane at 0.5 mm a
+  // frame (the slowest sweep the rule allows for): many frames, yet its
+  // section grows and shrinks as an ellipsoid's must.
+  SweepOptions o;
+  o.spacing_mm = 0.5;
+  o.frames = 40;
+  const Sweep sweep = Simulate({{{40, 30}, 10, 4.0}}, o);
+  const auto found = Link(sweep);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_GE(found[0].appearances.size(), 14u);
+  EXPECT_NEAR(*found[0].at_best_frame.mean_mm, 8.0, 0.05);
+  // A flat track too short (5 frames) or too small (3 mm) to judge is kept.
+  Sweep short_tube = Simulate({}, {});
+  AddTube(short_tube, 10, 5, 20, 0.8);
+  EXPECT_EQ(Link(short_tube).size(), 1u);
+  Sweep small_tube = Simulate({}, {});
+  AddTube(small_tube, 10, 24, 7.5, 0.8);  // 1.5 mm radius
+  EXPECT_EQ(Link(small_tube).size(), 1u);
+}
+
 TEST(CineLinkerTest, UncalibratedSweepLinksInPixelsWithoutCounts) {
   const Sweep sweep = Simulate(kOvary, {});
   const auto found = Link(sweep, {}, Calibration::Uncalibrated("none"));
@@ -245,6 +290,18 @@ TEST(CineLinkerTest, FramesOutOfOrderAreRefusedAndOptionsChecked) {
   bad.min_frames = 0;
   EXPECT_FALSE(bad.Check());
   EXPECT_THROW(CineLinker(bad, Scale()), std::invalid_argument);
+  for (auto spoil : std::vector<void (*)(CineLinkOptions&)>{
+           [](CineLinkOptions& o) { o.min_sweep_step_mm = -0.1; },
+           [](CineLinkOptions& o) { o.max_elongation = 0; },
+           [](CineLinkOptions& o) { o.flat_min_frames = 2; },
+           [](CineLinkOptions& o) { o.flat_min_diameter_mm = -1; },
+           [](CineLinkOptions& o) { o.flat_min_expected_drop = 0; },
+           [](CineLinkOptions& o) { o.flat_drop_tolerance = 1.5; }}) {
+    CineLinkOptions o;
+    spoil(o);
+    EXPECT_FALSE(o.Check());
+  }
+  EXPECT_TRUE(CineLinkOptions{}.Check());
 }
 
 TEST(ProbeMotionTest, RecoversAKnownShift) {
