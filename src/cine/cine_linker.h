@@ -41,6 +41,11 @@ struct CineLinkOptions {
   // fixed artefact. On phantom development sweeps (seeds 4242, 5353, 6464,
   // 7575) such tracks were 24-frame look-alikes with noisy-OR confidence 1.0,
   // which the confidence rule above cannot reject. Calibrated sweeps only.
+  // Real loops can step far less than min_sweep_step_mm per frame; a track
+  // that follows a follicle down to its small end sections still passes
+  // (the 600-frame bench-cine sweep at 0.07 mm a frame scores the same with
+  // the rule on and off), but a fragment cut out of a follicle's middle by a
+  // long run of missed frames could be dropped.
   double min_sweep_step_mm = 0.5;       // slowest plausible sweep (mm of elevation per frame); 0 disables the rule
   double max_elongation = 1.5;          // a follicle's half-extent along the sweep <= this x its largest in-plane radius
   int flat_min_frames = 6;              // shorter tracks: one noisy outline sways the smoothed profile too much

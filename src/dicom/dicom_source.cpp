@@ -23,6 +23,7 @@
 #include <dcmtk/oflog/oflog.h>
 
 #include "dicom/dataset_calibration.h"
+#include "dicom/encapsulated_frames.h"
 #include "dicom/jpeg2000_frames.h"
 #include "dicom/palette.h"
 #include "dicom/pixel_conversion.h"
