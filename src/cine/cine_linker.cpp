@@ -74,6 +74,8 @@ Status CineLinkOptions::Check() const {
   if (!(flat_min_diameter_mm >= 0)) return bad("flat_min_diameter_mm must not be negative");
   if (!(flat_min_expected_drop > 0 && flat_min_expected_drop <= 1)) return bad("flat_min_expected_drop must be in (0, 1]");
   if (!(flat_drop_tolerance > 0 && flat_drop_tolerance <= 1)) return bad("flat_drop_tolerance must be in (0, 1]");
+  if (!(dip_split_ratio >= 0 && dip_split_ratio < 1)) return bad("dip_split_ratio must be in [0, 1)");
+  if (dip_min_side_frames < 1) return bad("dip_min_side_frames must be at least 1");
   if (!(max_drift_mm_per_frame > 0) || !(max_drift_px_per_frame > 0)) return bad("drift limits must be positive");
   return motion.Check();
 }
@@ -198,9 +200,7 @@ Status CineLinker::AddFrame(const FrameAnalysis& frame, const cv::Mat& luma) {
     track.measurements.push_back(frame.follicles[j]);
     tracks_.push_back(std::move(track));
   }
-  for (auto& track : tracks_) {
-    if (!track.closed && frame.index - track.last_frame() > options_.max_gap_frames) CloseTrack(track);
-  }
+  CloseTracks([&](const Track& track) { return frame.index - track.last_frame() > options_.max_gap_frames; });
   return Status::Ok();
 }
 
@@ -214,6 +214,90 @@ void CineLinker::CloseTrack(Track& track) {
   track.measurements.clear();  // full measurements are only kept while in view
   track.measurements.shrink_to_fit();
   track.closed = true;
+}
+
+double CineLinker::FragmentAreaNear(const Track& track, const Observation& at, double near_px) const {
+  double area = 0;
+  for (const auto& other : tracks_) {
+    if (&other == &track || other.observations.empty()) continue;
+    if (other.observations.front().frame > at.frame || other.last_frame() < at.frame) continue;
+    for (const auto& o : other.observations) {
+      if (o.frame == at.frame && cv::norm(o.world - at.world) < near_px) area += o.area_px;
+    }
+  }
+  return area;
+}
+
+std::optional<size_t> CineLinker::DipSplitPoint(const Track& track) const {
+  const auto& obs = track.observations;
+  const size_t side = static_cast<size_t>(options_.dip_min_side_frames);
+  if (options_.dip_split_ratio <= 0 || obs.size() < 2 * side + 1) return std::nullopt;
+  auto diameter = [](double area) { return 2 * std::sqrt(std::max(area, 0.0) / std::numbers::pi); };
+  auto peak_diameter = [&](size_t begin, size_t end) {
+    std::vector<double> areas;
+    for (size_t i = begin; i < end; ++i) areas.push_back(obs[i].area_px);
+    const auto smoothed = SmoothedAreas(areas);
+    return diameter(*std::max_element(smoothed.begin(), smoothed.end()));
+  };
+  std::optional<size_t> split;
+  double deepest = options_.dip_split_ratio;
+  for (size_t j = side; j + side < obs.size(); ++j) {
+    const double peaks = std::min(peak_diameter(0, j), peak_diameter(j + 1, obs.size()));
+    if (!(peaks > 0)) continue;
+    double dip_area = obs[j].area_px;
+    if (diameter(dip_area) / peaks > deepest) continue;
+    // An over-segmented frame (the follicle outlined as two pieces, each its
+    // own detection) also dips; its pieces together are the section.
+    const double near_px =
+        options_.fragment_merge_fraction * std::max(obs[j - 1].radius_px, obs[j + 1].radius_px);
+    dip_area += FragmentAreaNear(track, obs[j], near_px);
+    const double ratio = diameter(dip_area) / peaks;
+    if (ratio <= deepest) {
+      deepest = ratio;
+      split = j;
+    }
+  }
+  return split;
+}
+
+template <typename Pred>
+void CineLinker::CloseTracks(Pred should_close) {
+  std::vector<Track> extra_pieces;
+  for (auto& track : tracks_) {
+    if (track.closed || !should_close(track)) continue;
+    // Split at dips until none is left; the dip section goes with the
+    // neighbour closer to it in size (the end of one follicle or the start of
+    // the next).
+    std::vector<Track> pending{std::move(track)};
+    track.observations.clear();  // moved out: not a neighbour of its own pieces
+    std::vector<Track> pieces;
+    while (!pending.empty()) {
+      Track piece = std::move(pending.back());
+      pending.pop_back();
+      const auto at = DipSplitPoint(piece);
+      if (!at) {
+        pieces.push_back(std::move(piece));
+        continue;
+      }
+      const auto& obs = piece.observations;
+      const double dip = obs[*at].area_px;
+      const bool dip_goes_left = std::abs(obs[*at - 1].area_px - dip) <= std::abs(obs[*at + 1].area_px - dip);
+      const size_t cut = dip_goes_left ? *at + 1 : *at;
+      Track left, right;
+      left.observations.assign(obs.begin(), obs.begin() + static_cast<long>(cut));
+      right.observations.assign(obs.begin() + static_cast<long>(cut), obs.end());
+      left.measurements.assign(piece.measurements.begin(), piece.measurements.begin() + static_cast<long>(cut));
+      right.measurements.assign(piece.measurements.begin() + static_cast<long>(cut), piece.measurements.end());
+      pending.push_back(std::move(left));
+      pending.push_back(std::move(right));
+    }
+    std::sort(pieces.begin(), pieces.end(),
+              [](const Track& a, const Track& b) { return a.observations.front().frame < b.observations.front().frame; });
+    for (auto& piece : pieces) CloseTrack(piece);
+    track = std::move(pieces.front());
+    for (size_t i = 1; i < pieces.size(); ++i) extra_pieces.push_back(std::move(pieces[i]));
+  }
+  for (auto& piece : extra_pieces) tracks_.push_back(std::move(piece));
 }
 
 void CineLinker::MergeFragments() {
@@ -305,9 +389,7 @@ bool CineLinker::HasFlatProfile(const Track& track) const {
 }
 
 std::vector<CineFollicle> CineLinker::Finish() {
-  for (auto& track : tracks_) {
-    if (!track.closed) CloseTrack(track);
-  }
+  CloseTracks([](const Track&) { return true; });
   MergeFragments();
   std::vector<const Track*> kept;
   for (const auto& track : tracks_) {

@@ -52,6 +52,16 @@ struct CineLinkOptions {
   double flat_min_diameter_mm = 4.0;    // smaller sections: outline errors of a few tenths of a mm dominate the area
   double flat_min_expected_drop = 0.15; // judge only when geometry demands at least this fractional area drop
   double flat_drop_tolerance = 0.5;     // reject when the track shows less than this share of the demanded drop
+  // Dip split. An ellipsoid's cross-section grows to one maximum and shrinks
+  // again; it never shrinks and then grows back. A track whose section falls
+  // to at most dip_split_ratio of the peaks on both sides (diameters, the
+  // peaks median-smoothed within each side) follows two follicles lying one
+  // behind the other along the sweep, chained because the second appeared
+  // where the first was vanishing: it is split at the dip. Each side must keep
+  // dip_min_side_frames sections, so one noisy frame at a track's end does not
+  // split it off.
+  double dip_split_ratio = 0.7;          // 0 disables the split
+  int dip_min_side_frames = 2;
   double max_drift_mm_per_frame = 2.0;   // larger image shifts are not hand drift
   double max_drift_px_per_frame = 10;    // the same when uncalibrated
   bool estimate_motion = true;
@@ -103,6 +113,14 @@ class CineLinker {
   cv::Point2d ChooseDrift(std::vector<Observation>& detections, const std::vector<size_t>& open, int frame_index,
                           const std::optional<cv::Point2d>& image_shift) const;
   void CloseTrack(Track& track);
+  // Closes the open tracks that `should_close` picks, split at dips first;
+  // the extra pieces are appended to tracks_.
+  template <typename Pred>
+  void CloseTracks(Pred should_close);
+  // Index (into observations) of the deepest dip that splits the track, if any.
+  std::optional<size_t> DipSplitPoint(const Track& track) const;
+  // Total area of other tracks' detections in `at`'s frame within near_px of it.
+  double FragmentAreaNear(const Track& track, const Observation& at, double near_px) const;
   void MergeFragments();
   bool OverlapsLongerTrack(const Track& short_track) const;
   bool HasFlatProfile(const Track& track) const;

@@ -272,6 +272,59 @@ TEST(CineLinkerTest, AFollicleSweptAtTheSlowestPlausibleStepIsKept) {
   EXPECT_EQ(Link(small_tube).size(), 1u);
 }
 
+// Two spheres at one in-plane position, one behind the other along the sweep.
+// Where both cut the plane they show as one dark disc (the larger section), so
+// the detector reports one follicle per frame throughout: its size grows,
+// shrinks to about 4.7 mm where the two meet, and grows again.
+Sweep OneBehindTheOther(double noise_fraction) {
+  const double r_mm = 4.0, z_a = 15.0, z_b = 21.5, spacing = 0.7;
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> wobble(1 - noise_fraction, 1 + noise_fraction);
+  Sweep sweep;
+  for (int k = 0; k < 45; ++k) {
+    const double z = k * spacing;
+    auto section = [&](double zc) { return std::sqrt(std::max(0.0, r_mm * r_mm - (z - zc) * (z - zc))); };
+    const double radius_mm = std::max(section(z_a), section(z_b)) * wobble(rng);
+    FrameAnalysis frame;
+    frame.index = k;
+    if (2 * radius_mm >= 1.5) frame.follicles.push_back(Detection({150, 150}, radius_mm / kMmPerPx, 100));
+    sweep.frames.push_back(frame);
+    sweep.luma.push_back(cv::Mat(300, 400, CV_8U, cv::Scalar(80)));
+  }
+  return sweep;
+}
+
+TEST(CineLinkerTest, FolliclesOneBehindTheOtherAreSplitAtTheDip) {
+  const auto found = Link(OneBehindTheOther(0.0));
+  ASSERT_EQ(found.size(), 2u);
+  for (const auto& f : found) EXPECT_NEAR(*f.at_best_frame.mean_mm, 8.0, 0.2);
+  EXPECT_NEAR(found[0].best_frame, 15.0 / 0.7, 1.0);
+  EXPECT_NEAR(found[1].best_frame, 21.5 / 0.7, 1.0);
+  // Every frame belongs to exactly one of the two.
+  EXPECT_EQ(found[0].appearances.back().frame + 1, found[1].appearances.front().frame);
+  CineLinkOptions no_split;
+  no_split.dip_split_ratio = 0;
+  EXPECT_EQ(Link(OneBehindTheOther(0.0), no_split).size(), 1u);
+}
+
+TEST(CineLinkerTest, OutlineNoiseDoesNotSplitOneFollicle) {
+  // One 8 mm sphere whose outlines vary by up to +-15 % from frame to frame
+  // (hard scenes): no dip is deep enough to split it.
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<double> wobble(0.85, 1.15);
+  Sweep sweep;
+  for (int k = 0; k < 20; ++k) {
+    const double dz = k * 0.7 - 7.0;
+    const double radius_mm = std::sqrt(std::max(0.0, 16 - dz * dz)) * wobble(rng);
+    FrameAnalysis frame;
+    frame.index = k;
+    if (2 * radius_mm >= 1.5) frame.follicles.push_back(Detection({150, 150}, radius_mm / kMmPerPx, 100));
+    sweep.frames.push_back(frame);
+    sweep.luma.push_back(cv::Mat(300, 400, CV_8U, cv::Scalar(80)));
+  }
+  EXPECT_EQ(Link(sweep).size(), 1u);
+}
+
 TEST(CineLinkerTest, UncalibratedSweepLinksInPixelsWithoutCounts) {
   const Sweep sweep = Simulate(kOvary, {});
   const auto found = Link(sweep, {}, Calibration::Uncalibrated("none"));
@@ -296,7 +349,9 @@ TEST(CineLinkerTest, FramesOutOfOrderAreRefusedAndOptionsChecked) {
            [](CineLinkOptions& o) { o.flat_min_frames = 2; },
            [](CineLinkOptions& o) { o.flat_min_diameter_mm = -1; },
            [](CineLinkOptions& o) { o.flat_min_expected_drop = 0; },
-           [](CineLinkOptions& o) { o.flat_drop_tolerance = 1.5; }}) {
+           [](CineLinkOptions& o) { o.flat_drop_tolerance = 1.5; },
+           [](CineLinkOptions& o) { o.dip_split_ratio = 1.0; },
+           [](CineLinkOptions& o) { o.dip_min_side_frames = 0; }}) {
     CineLinkOptions o;
     spoil(o);
     EXPECT_FALSE(o.Check());
