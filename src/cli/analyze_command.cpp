@@ -1,9 +1,10 @@
 // antra analyze FILE... [--json OUT] [--overlay OUT.png] [--mm-per-pixel X]
 //                       [--frame N] [--preset NAME | --params FILE]
 // Finds, outlines and measures follicles on every frame. With one input,
-// --json and --overlay name files; with several, they name folders that get
-// <input stem>.json and <input stem>.png. Results identify images by SOP
-// Instance UID and path only.
+// --json and --overlay name files; with several, or when the name is an
+// existing folder or ends in '/', they name folders that get <input
+// stem>.json and <input stem>.png. Results identify images by SOP Instance
+// UID and path only.
 
 #include <filesystem>
 #include <iomanip>
@@ -40,6 +41,12 @@ struct AnalyzeCliOptions {
   bool no_ruler = false;
   bool show_rejected = false;
 };
+
+// A name the user clearly meant as a folder, even for one input.
+bool NamesAFolder(const std::string& target) {
+  if (target.empty() || target == "-") return false;
+  return target.back() == '/' || fs::is_directory(target);
+}
 
 // Output path for one input: the named file (one input) or <folder>/<stem><ext>.
 class OutputNamer {
@@ -143,16 +150,18 @@ int RunAnalyze(const AnalyzeCliOptions& o) {
     }
   }
   const bool many = o.files.size() > 1;
-  for (const auto& folder : {o.json_out, o.overlay_out}) {
-    if (many && !folder.empty() && folder != "-") {
+  const bool json_folder = many || NamesAFolder(o.json_out);
+  const bool overlay_folder = many || NamesAFolder(o.overlay_out);
+  for (const auto& [folder, is_folder] : {std::pair{o.json_out, json_folder}, std::pair{o.overlay_out, overlay_folder}}) {
+    if (is_folder && !folder.empty() && folder != "-") {
       if (Status s = PrepareFolder(folder); !s) {
         std::cerr << "antra: error: " << s.error().message << "\n";
         return kExitUsage;
       }
     }
   }
-  OutputNamer json_names(o.json_out == "-" ? "" : o.json_out, many, ".json");
-  OutputNamer overlay_names(o.overlay_out, many, ".png");
+  OutputNamer json_names(o.json_out == "-" ? "" : o.json_out, json_folder, ".json");
+  OutputNamer overlay_names(o.overlay_out, overlay_folder, ".png");
   const int overlay_frame = o.frame.value_or(0);
   int failures = 0;
   for (const auto& file : o.files) {
@@ -216,10 +225,10 @@ CommandRunner RegisterAnalyzeCommand(CLI::App& app) {
   cmd->add_option("files", o->files, "DICOM files or PNG/JPEG screen exports")->required();
   cmd->add_option("--json", o->json_out,
                   "Write the analysis JSON (docs/schemas/analysis.schema.json): a file for one input, a folder for "
-                  "several, '-' for standard output");
+                  "several (or when OUT is an existing folder or ends in '/'), '-' for standard output");
   cmd->add_option("--overlay", o->overlay_out,
                   "Write a PNG of the analysed frame with outlines, calipers and sizes: a file for one input, a "
-                  "folder for several (shows --frame, else frame 0). A multi-frame file gets a folder of "
+                  "folder for several or when OUT is an existing folder or ends in '/' (shows --frame, else frame 0). A multi-frame file gets a folder of "
                   "frame-NNNN.png, each follicle labelled with its unique id (<folder>/<stem>/ for several inputs)");
   cmd->add_option("--mm-per-pixel", o->mm_per_pixel, "Override the calibration with this scale");
   cmd->add_option("--frame", o->frame, "Analyse only this frame (0-based)");

@@ -124,6 +124,20 @@ TEST(AnalyzeCommand, ManyFilesWriteFoldersAndScreensUseTheRuler) {
   EXPECT_NEAR(screen.at("calibration").at("mm_per_pixel").at("x").get<double>(), dicom_mm, 0.03 * dicom_mm);
 }
 
+TEST(AnalyzeCommand, OneFileIntoAnExistingOrSlashEndedFolderGetsItsStem) {
+  // `--json results/` for one file means "into that folder", as it does for several.
+  test::TempDir dir("analyze-cli-folder");
+  const Inputs in = MakeInputs(dir);
+  fs::create_directories(dir / "existing");
+  ASSERT_EQ(RunAntra("analyze " + in.dicom.string() + " --json " + (dir / "existing").string() + " --overlay " +
+                         (dir / "new").string() + "/",
+                     dir / "log"),
+            0)
+      << test::ReadBytes(dir / "log");
+  EXPECT_TRUE(fs::exists(dir / "existing" / "cli-still.json"));
+  EXPECT_TRUE(fs::exists(dir / "new" / "cli-still.png"));
+}
+
 TEST(AnalyzeCommand, UncalibratedScreensSaySoAndGiveNoMillimetres) {
   test::TempDir dir("analyze-cli-uncal");
   const Inputs in = MakeInputs(dir);
