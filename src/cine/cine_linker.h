@@ -5,7 +5,9 @@
 // the hand's in-plane drift), tolerates a follicle missed for a frame or two,
 // joins fragments of one follicle, drops one-frame speckle and shapes that keep
 // one size over more sweep than a follicle of that size could span (vessels,
-// bowel loops), and measures each follicle at its largest cross-section.
+// bowel loops), splits tracks whose size dips and grows again (two follicles
+// one behind the other), and measures each follicle at its largest
+// cross-section.
 //
 // Streaming: frames are added one at a time in increasing order; the linker
 // keeps full measurements only for follicles still in view, so memory does not
