@@ -260,6 +260,39 @@ struct Blob {
   double response;
 };
 
+// The difference of two blurs relative to the tissue level, in one pass:
+// (outer - inner) / level_floor, and 0 where the blob's centre is not
+// fluid-dark (inner >= centre_threshold) or lies outside the image area.
+void DogResponse(const cv::Mat& inner, const cv::Mat& outer, const cv::Mat& level_floor,
+                 const cv::Mat& centre_threshold, const cv::Mat& usable, cv::Mat& response) {
+  for (int y = 0; y < response.rows; ++y) {
+    const uchar* in = inner.ptr<uchar>(y);
+    const uchar* out = outer.ptr<uchar>(y);
+    const float* level = level_floor.ptr<float>(y);
+    const uchar* threshold = centre_threshold.ptr<uchar>(y);
+    const uchar* use = usable.ptr<uchar>(y);
+    float* r = response.ptr<float>(y);
+    for (int x = 0; x < response.cols; ++x) {
+      const bool counts = in[x] < threshold[x] && use[x] != 0;
+      r[x] = counts ? (float(out[x]) - float(in[x])) / level[x] : 0.0f;
+    }
+  }
+}
+
+// Whether response(x, y) is at least each of its 8 neighbours inside the
+// image (what comparing with a 3 x 3 dilation gives), checked only for the
+// few pixels above the contrast gate rather than dilating the whole image.
+bool IsLocalMaximum(const cv::Mat& response, int x, int y) {
+  const float v = response.at<float>(y, x);
+  for (int ny = std::max(0, y - 1); ny <= std::min(response.rows - 1, y + 1); ++ny) {
+    const float* row = response.ptr<float>(ny);
+    for (int nx = std::max(0, x - 1); nx <= std::min(response.cols - 1, x + 1); ++nx) {
+      if (row[nx] > v) return false;
+    }
+  }
+  return true;
+}
+
 // Dark blobs of diameter blob_min_mm..blob_max_mm: maxima over space and
 // scale of the difference of Gaussians (1.6 ratio, close to the scale-
 // normalised Laplacian), relative to the tissue level. Run on a copy at about
@@ -276,9 +309,7 @@ std::vector<Blob> FindDarkBlobs(const cv::Mat& despeckled, const cv::Mat& tissue
   const double mm_per_px = grid.mm_per_px / shrink;
   cv::Mat centre_threshold;
   level.convertTo(centre_threshold, CV_8U, co.blob_max_darkness);
-  cv::Mat level_floor = cv::max(level, 1.0f);
-  const cv::Mat outside = usable == 0;  // the same at every scale
-  const cv::Mat kernel = cv::getStructuringElement(cv::MORPH_RECT, {3, 3});
+  const cv::Mat level_floor = cv::max(level, 1.0f);
   // A ladder of Gaussian blurs 1.6 apart (8-bit: fast); each neighbouring pair
   // is one difference-of-Gaussians scale, so every blur is computed once.
   constexpr double kRatio = 1.6;
@@ -290,23 +321,15 @@ std::vector<Blob> FindDarkBlobs(const cv::Mat& despeckled, const cv::Mat& tissue
     const double sigma = d / 2.0 / std::sqrt(2.0) / mm_per_px;
     cv::GaussianBlur(image, blurred[k], {}, sigma, sigma, cv::BORDER_REPLICATE);
   }
+  cv::Mat response(image.size(), CV_32F);
   for (size_t k = 0; k < diameters.size(); ++k) {
-    const cv::Mat& inner = blurred[k];
-    cv::Mat difference;
-    cv::subtract(blurred[k + 1], inner, difference, cv::noArray(), CV_32F);
-    cv::Mat response;
-    cv::divide(difference, level_floor, response);
-    // Only where the blob's centre is fluid-dark, inside the image area.
-    response.setTo(0, (inner >= centre_threshold) | outside);
+    DogResponse(blurred[k], blurred[k + 1], level_floor, centre_threshold, usable, response);
     // Maxima at this scale (each scale separately, so that a small follicle
     // beside a large one is not drowned by the large one's response).
-    cv::Mat dilated;
-    cv::dilate(response, dilated, kernel);
     for (int y = 0; y < response.rows; ++y) {
       const float* r = response.ptr<float>(y);
-      const float* m = dilated.ptr<float>(y);
       for (int x = 0; x < response.cols; ++x) {
-        if (r[x] < co.blob_contrast || r[x] < m[x]) continue;
+        if (r[x] < co.blob_contrast || !IsLocalMaximum(response, x, y)) continue;
         blobs.push_back({{(x + 0.5) / shrink - 0.5, (y + 0.5) / shrink - 0.5}, diameters[k] / grid.mm_per_px, double(r[x])});
       }
     }
