@@ -362,8 +362,12 @@ std::vector<Saddle> FloodFromSeeds(const cv::Mat& level, const cv::Mat& allowed,
   CV_Assert(level.type() == CV_8UC1 && allowed.type() == CV_8UC1 && labels.type() == CV_32SC1);
   CV_Assert(level.size() == allowed.size() && level.size() == labels.size());
   const int w = level.cols, h = level.rows;
-  // Pixels queued as (x, y): no division per pixel to recover them.
-  std::vector<std::vector<cv::Point>> buckets(256);
+  // Pixels queued as (x, y): no division per pixel to recover them. The
+  // buckets are kept per thread between calls (emptied, capacity kept): a
+  // frame floods dozens of small regions, and 256 freshly grown vectors per
+  // flood cost about as much as the flooding.
+  thread_local std::vector<std::vector<cv::Point>> buckets(256);
+  for (auto& bucket : buckets) bucket.clear();
   int max_label = 0;
   for (int y = 0; y < h; ++y) {
     const int* l = labels.ptr<int>(y);
@@ -417,7 +421,7 @@ std::vector<Saddle> FloodFromSeeds(const cv::Mat& level, const cv::Mat& allowed,
         }
       }
     }
-    std::vector<cv::Point>().swap(bucket);
+    bucket.clear();
   }
   // In order of (a, b), as the map orders them.
   std::vector<Saddle> out;
