@@ -123,15 +123,25 @@ cv::Mat AnyDownsample(const cv::Mat& mask, cv::Size size) {
   const AreaTaps cols = MakeAreaTaps(mask.cols, size.width);
   cv::Mat out(size, CV_8UC1);
   std::vector<uchar> line(size_t(mask.cols));
+  // Graphics cover a few per cent of a frame: most source rows are empty,
+  // and an output row whose source rows are all empty is simply cleared.
+  std::vector<bool> row_set(size_t(mask.rows));
+  for (int y = 0; y < mask.rows; ++y) row_set[size_t(y)] = cv::countNonZero(mask.row(y)) > 0;
   for (int y = 0; y < size.height; ++y) {
+    uchar* o = out.ptr<uchar>(y);
+    bool any_row = false;
     std::fill(line.begin(), line.end(), uchar(0));
     for (int k = 0; k < rows.taps; ++k) {
       const size_t tap = size_t(y) * size_t(rows.taps) + size_t(k);
-      if (rows.weight[tap] == 0.0f) continue;
+      if (rows.weight[tap] == 0.0f || !row_set[size_t(rows.source[tap])]) continue;
+      any_row = true;
       const uchar* in = mask.ptr<uchar>(rows.source[tap]);
       for (int x = 0; x < mask.cols; ++x) line[size_t(x)] |= in[x];
     }
-    uchar* o = out.ptr<uchar>(y);
+    if (!any_row) {
+      std::fill(o, o + size.width, uchar(0));
+      continue;
+    }
     for (int x = 0; x < size.width; ++x) {
       const size_t first = size_t(x) * size_t(cols.taps);
       uchar any = 0;
