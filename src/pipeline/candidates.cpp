@@ -94,7 +94,8 @@ double Solidity(const std::vector<cv::Point>& contour) {
 
 std::vector<cv::Point> OuterContour(const cv::Mat& mask, cv::Point offset) {
   std::vector<std::vector<cv::Point>> contours;
-  cv::findContours(mask.clone(), contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_NONE, offset);
+  // (No copy: findContours leaves its input alone since OpenCV 3.2.)
+  cv::findContours(mask, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_NONE, offset);
   if (contours.empty()) return {};
   return *std::max_element(contours.begin(), contours.end(), [](const auto& a, const auto& b) {
     return cv::contourArea(a) < cv::contourArea(b);
@@ -544,19 +545,24 @@ CandidateMap FindDarkCandidates(const cv::Mat& despeckled, const cv::Mat& tissue
     const int n_local = n_seeds + 1;
     std::vector<int> global(size_t(n_local), 0);
     std::vector<int> region_areas(size_t(n_local), 0);
-    std::vector<cv::Rect> region_boxes(static_cast<size_t>(n_local));  // full working coordinates
+    // Each region's box (local coordinates) as running bounds: a cv::Rect
+    // union per pixel cost more than the rest of this loop.
+    std::vector<int> x0(size_t(n_local), INT_MAX), y0(size_t(n_local), INT_MAX), x1(size_t(n_local), -1),
+        y1(size_t(n_local), -1);
     for (int y = 0; y < box.height; ++y) {
       const int* s = seeds.ptr<int>(y);
       int* out = map.labels.ptr<int>(box.y + y) + box.x;
       for (int x = 0; x < box.width; ++x) {
         if (s[x] <= 0) continue;
-        int& id = global[size_t(s[x])];
+        const size_t local = size_t(s[x]);
+        int& id = global[local];
         if (id == 0) id = next_label++;
         out[x] = id;
-        ++region_areas[size_t(s[x])];
-        cv::Rect& r = region_boxes[size_t(s[x])];
-        const cv::Rect pixel(box.x + x, box.y + y, 1, 1);
-        r = r.empty() ? pixel : (r | pixel);
+        ++region_areas[local];
+        x0[local] = std::min(x0[local], x);
+        x1[local] = std::max(x1[local], x);
+        y0[local] = std::min(y0[local], y);
+        y1[local] = y;
       }
     }
     for (int local = 1; local < n_local; ++local) {
@@ -567,8 +573,9 @@ CandidateMap FindDarkCandidates(const cv::Mat& despeckled, const cv::Mat& tissue
       if (region_area < 2.0 * min_area || region_area > max_area || depth_px <= 0) continue;
       // Work inside the region's own box (plus a margin): SplitAtNecks costs
       // a distance transform and a flood over whatever it is given.
-      const cv::Rect region_box = (region_boxes[size_t(local)] + cv::Size(2, 2) - cv::Point(1, 1)) &
-                                  cv::Rect(0, 0, map.labels.cols, map.labels.rows);
+      const size_t l = size_t(local);
+      const cv::Rect bounds(box.x + x0[l], box.y + y0[l], x1[l] - x0[l] + 1, y1[l] - y0[l] + 1);  // full working coordinates
+      const cv::Rect region_box = (bounds + cv::Size(2, 2) - cv::Point(1, 1)) & cv::Rect(0, 0, map.labels.cols, map.labels.rows);
       cv::Mat roi = map.labels(region_box);
       cv::Mat region = roi == id;
       const auto contour = OuterContour(region, {});
@@ -597,20 +604,11 @@ CandidateMap FindDarkCandidates(const cv::Mat& despeckled, const cv::Mat& tissue
 
   // Describe each final region; drop those outside the size range.
   const int n_labels = next_label;
-  std::vector<cv::Rect> boxes(static_cast<size_t>(n_labels));
-  std::vector<int> areas(size_t(n_labels), 0);
-  for (int y = 0; y < map.labels.rows; ++y) {
-    const int* l = map.labels.ptr<int>(y);
-    for (int x = 0; x < map.labels.cols; ++x) {
-      if (!l[x]) continue;
-      auto& b = boxes[size_t(l[x])];
-      b = b.empty() ? cv::Rect(x, y, 1, 1) : (b | cv::Rect(x, y, 1, 1));
-      ++areas[size_t(l[x])];
-    }
-  }
+  const std::vector<LabelStats> final_stats = StatsByLabel(map.labels, n_labels);
   for (int id = 1; id < n_labels; ++id) {
-    const cv::Rect& box = boxes[size_t(id)];
-    if (areas[size_t(id)] < min_area || areas[size_t(id)] > max_area || box.empty()) {
+    const cv::Rect& box = final_stats[size_t(id)].box;
+    const int region_area = final_stats[size_t(id)].area;
+    if (region_area < min_area || region_area > max_area || box.empty()) {
       if (!box.empty()) map.labels(box).setTo(0, map.labels(box) == id);
       continue;
     }
