@@ -5,6 +5,7 @@
 #include <opencv2/core/utils/logger.hpp>
 
 #include "cli/command.h"
+#include "core/allocator.h"
 #include "core/version.h"
 
 int main(int argc, char** argv) {
@@ -13,6 +14,8 @@ int main(int argc, char** argv) {
   // Past a file-size limit the kernel would kill the process mid-run with
   // SIGXFSZ; ignored, the write fails with EFBIG and is reported like a full disk.
   std::signal(SIGXFSZ, SIG_IGN);
+  // Frame buffers stay in the heap from frame to frame (core/allocator.h).
+  antra::KeepFrameBuffersInHeap();
   CLI::App app{"Antra: finds, outlines and measures ovarian follicles on transvaginal ultrasound"};
   app.set_version_flag("--version", std::string("antra ") + antra::kVersion);
   app.require_subcommand(1);

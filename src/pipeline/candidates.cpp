@@ -94,7 +94,8 @@ double Solidity(const std::vector<cv::Point>& contour) {
 
 std::vector<cv::Point> OuterContour(const cv::Mat& mask, cv::Point offset) {
   std::vector<std::vector<cv::Point>> contours;
-  cv::findContours(mask.clone(), contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_NONE, offset);
+  // (No copy: findContours leaves its input alone since OpenCV 3.2.)
+  cv::findContours(mask, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_NONE, offset);
   if (contours.empty()) return {};
   return *std::max_element(contours.begin(), contours.end(), [](const auto& a, const auto& b) {
     return cv::contourArea(a) < cv::contourArea(b);
@@ -260,6 +261,39 @@ struct Blob {
   double response;
 };
 
+// The difference of two blurs relative to the tissue level, in one pass:
+// (outer - inner) / level_floor, and 0 where the blob's centre is not
+// fluid-dark (inner >= centre_threshold) or lies outside the image area.
+void DogResponse(const cv::Mat& inner, const cv::Mat& outer, const cv::Mat& level_floor,
+                 const cv::Mat& centre_threshold, const cv::Mat& usable, cv::Mat& response) {
+  for (int y = 0; y < response.rows; ++y) {
+    const uchar* in = inner.ptr<uchar>(y);
+    const uchar* out = outer.ptr<uchar>(y);
+    const float* level = level_floor.ptr<float>(y);
+    const uchar* threshold = centre_threshold.ptr<uchar>(y);
+    const uchar* use = usable.ptr<uchar>(y);
+    float* r = response.ptr<float>(y);
+    for (int x = 0; x < response.cols; ++x) {
+      const bool counts = in[x] < threshold[x] && use[x] != 0;
+      r[x] = counts ? (float(out[x]) - float(in[x])) / level[x] : 0.0f;
+    }
+  }
+}
+
+// Whether response(x, y) is at least each of its 8 neighbours inside the
+// image (what comparing with a 3 x 3 dilation gives), checked only for the
+// few pixels above the contrast gate rather than dilating the whole image.
+bool IsLocalMaximum(const cv::Mat& response, int x, int y) {
+  const float v = response.at<float>(y, x);
+  for (int ny = std::max(0, y - 1); ny <= std::min(response.rows - 1, y + 1); ++ny) {
+    const float* row = response.ptr<float>(ny);
+    for (int nx = std::max(0, x - 1); nx <= std::min(response.cols - 1, x + 1); ++nx) {
+      if (row[nx] > v) return false;
+    }
+  }
+  return true;
+}
+
 // Dark blobs of diameter blob_min_mm..blob_max_mm: maxima over space and
 // scale of the difference of Gaussians (1.6 ratio, close to the scale-
 // normalised Laplacian), relative to the tissue level. Run on a copy at about
@@ -276,9 +310,7 @@ std::vector<Blob> FindDarkBlobs(const cv::Mat& despeckled, const cv::Mat& tissue
   const double mm_per_px = grid.mm_per_px / shrink;
   cv::Mat centre_threshold;
   level.convertTo(centre_threshold, CV_8U, co.blob_max_darkness);
-  cv::Mat level_floor = cv::max(level, 1.0f);
-  const cv::Mat outside = usable == 0;  // the same at every scale
-  const cv::Mat kernel = cv::getStructuringElement(cv::MORPH_RECT, {3, 3});
+  const cv::Mat level_floor = cv::max(level, 1.0f);
   // A ladder of Gaussian blurs 1.6 apart (8-bit: fast); each neighbouring pair
   // is one difference-of-Gaussians scale, so every blur is computed once.
   constexpr double kRatio = 1.6;
@@ -290,23 +322,15 @@ std::vector<Blob> FindDarkBlobs(const cv::Mat& despeckled, const cv::Mat& tissue
     const double sigma = d / 2.0 / std::sqrt(2.0) / mm_per_px;
     cv::GaussianBlur(image, blurred[k], {}, sigma, sigma, cv::BORDER_REPLICATE);
   }
+  cv::Mat response(image.size(), CV_32F);
   for (size_t k = 0; k < diameters.size(); ++k) {
-    const cv::Mat& inner = blurred[k];
-    cv::Mat difference;
-    cv::subtract(blurred[k + 1], inner, difference, cv::noArray(), CV_32F);
-    cv::Mat response;
-    cv::divide(difference, level_floor, response);
-    // Only where the blob's centre is fluid-dark, inside the image area.
-    response.setTo(0, (inner >= centre_threshold) | outside);
+    DogResponse(blurred[k], blurred[k + 1], level_floor, centre_threshold, usable, response);
     // Maxima at this scale (each scale separately, so that a small follicle
     // beside a large one is not drowned by the large one's response).
-    cv::Mat dilated;
-    cv::dilate(response, dilated, kernel);
     for (int y = 0; y < response.rows; ++y) {
       const float* r = response.ptr<float>(y);
-      const float* m = dilated.ptr<float>(y);
       for (int x = 0; x < response.cols; ++x) {
-        if (r[x] < co.blob_contrast || r[x] < m[x]) continue;
+        if (r[x] < co.blob_contrast || !IsLocalMaximum(response, x, y)) continue;
         blobs.push_back({{(x + 0.5) / shrink - 0.5, (y + 0.5) / shrink - 0.5}, diameters[k] / grid.mm_per_px, double(r[x])});
       }
     }
@@ -339,8 +363,12 @@ std::vector<Saddle> FloodFromSeeds(const cv::Mat& level, const cv::Mat& allowed,
   CV_Assert(level.type() == CV_8UC1 && allowed.type() == CV_8UC1 && labels.type() == CV_32SC1);
   CV_Assert(level.size() == allowed.size() && level.size() == labels.size());
   const int w = level.cols, h = level.rows;
-  // Pixels queued as (x, y): no division per pixel to recover them.
-  std::vector<std::vector<cv::Point>> buckets(256);
+  // Pixels queued as (x, y): no division per pixel to recover them. The
+  // buckets are kept per thread between calls (emptied, capacity kept): a
+  // frame floods dozens of small regions, and 256 freshly grown vectors per
+  // flood cost about as much as the flooding.
+  thread_local std::vector<std::vector<cv::Point>> buckets(256);
+  for (auto& bucket : buckets) bucket.clear();
   int max_label = 0;
   for (int y = 0; y < h; ++y) {
     const int* l = labels.ptr<int>(y);
@@ -394,7 +422,7 @@ std::vector<Saddle> FloodFromSeeds(const cv::Mat& level, const cv::Mat& allowed,
         }
       }
     }
-    std::vector<cv::Point>().swap(bucket);
+    bucket.clear();
   }
   // In order of (a, b), as the map orders them.
   std::vector<Saddle> out;
@@ -517,19 +545,24 @@ CandidateMap FindDarkCandidates(const cv::Mat& despeckled, const cv::Mat& tissue
     const int n_local = n_seeds + 1;
     std::vector<int> global(size_t(n_local), 0);
     std::vector<int> region_areas(size_t(n_local), 0);
-    std::vector<cv::Rect> region_boxes(static_cast<size_t>(n_local));  // full working coordinates
+    // Each region's box (local coordinates) as running bounds: a cv::Rect
+    // union per pixel cost more than the rest of this loop.
+    std::vector<int> x0(size_t(n_local), INT_MAX), y0(size_t(n_local), INT_MAX), x1(size_t(n_local), -1),
+        y1(size_t(n_local), -1);
     for (int y = 0; y < box.height; ++y) {
       const int* s = seeds.ptr<int>(y);
       int* out = map.labels.ptr<int>(box.y + y) + box.x;
       for (int x = 0; x < box.width; ++x) {
         if (s[x] <= 0) continue;
-        int& id = global[size_t(s[x])];
+        const size_t local = size_t(s[x]);
+        int& id = global[local];
         if (id == 0) id = next_label++;
         out[x] = id;
-        ++region_areas[size_t(s[x])];
-        cv::Rect& r = region_boxes[size_t(s[x])];
-        const cv::Rect pixel(box.x + x, box.y + y, 1, 1);
-        r = r.empty() ? pixel : (r | pixel);
+        ++region_areas[local];
+        x0[local] = std::min(x0[local], x);
+        x1[local] = std::max(x1[local], x);
+        y0[local] = std::min(y0[local], y);
+        y1[local] = y;
       }
     }
     for (int local = 1; local < n_local; ++local) {
@@ -540,8 +573,9 @@ CandidateMap FindDarkCandidates(const cv::Mat& despeckled, const cv::Mat& tissue
       if (region_area < 2.0 * min_area || region_area > max_area || depth_px <= 0) continue;
       // Work inside the region's own box (plus a margin): SplitAtNecks costs
       // a distance transform and a flood over whatever it is given.
-      const cv::Rect region_box = (region_boxes[size_t(local)] + cv::Size(2, 2) - cv::Point(1, 1)) &
-                                  cv::Rect(0, 0, map.labels.cols, map.labels.rows);
+      const size_t l = size_t(local);
+      const cv::Rect bounds(box.x + x0[l], box.y + y0[l], x1[l] - x0[l] + 1, y1[l] - y0[l] + 1);  // full working coordinates
+      const cv::Rect region_box = (bounds + cv::Size(2, 2) - cv::Point(1, 1)) & cv::Rect(0, 0, map.labels.cols, map.labels.rows);
       cv::Mat roi = map.labels(region_box);
       cv::Mat region = roi == id;
       const auto contour = OuterContour(region, {});
@@ -570,20 +604,11 @@ CandidateMap FindDarkCandidates(const cv::Mat& despeckled, const cv::Mat& tissue
 
   // Describe each final region; drop those outside the size range.
   const int n_labels = next_label;
-  std::vector<cv::Rect> boxes(static_cast<size_t>(n_labels));
-  std::vector<int> areas(size_t(n_labels), 0);
-  for (int y = 0; y < map.labels.rows; ++y) {
-    const int* l = map.labels.ptr<int>(y);
-    for (int x = 0; x < map.labels.cols; ++x) {
-      if (!l[x]) continue;
-      auto& b = boxes[size_t(l[x])];
-      b = b.empty() ? cv::Rect(x, y, 1, 1) : (b | cv::Rect(x, y, 1, 1));
-      ++areas[size_t(l[x])];
-    }
-  }
+  const std::vector<LabelStats> final_stats = StatsByLabel(map.labels, n_labels);
   for (int id = 1; id < n_labels; ++id) {
-    const cv::Rect& box = boxes[size_t(id)];
-    if (areas[size_t(id)] < min_area || areas[size_t(id)] > max_area || box.empty()) {
+    const cv::Rect& box = final_stats[size_t(id)].box;
+    const int region_area = final_stats[size_t(id)].area;
+    if (region_area < min_area || region_area > max_area || box.empty()) {
       if (!box.empty()) map.labels(box).setTo(0, map.labels(box) == id);
       continue;
     }

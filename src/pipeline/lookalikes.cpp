@@ -117,7 +117,7 @@ CandidateFeatures DescribeCandidate(const RefinedOutline& outline, const cv::Mat
     for (double t = 0; t <= 0.6 * r; t += 1.0) inside.push_back(SampleBilinear(image, outline.center + t * u));
     for (double t = r + ring_from; t <= r + ring_to; t += 0.5) {
       const cv::Point2d p = outline.center + t * u;
-      const cv::Point q(int(std::lround(p.x)), int(std::lround(p.y)));
+      const cv::Point q(RoundToInt(p.x), RoundToInt(p.y));
       ++ring_total;
       if (!Inside(valid, q) || !valid.at<uchar>(q)) {
         ++ring_outside;
@@ -128,7 +128,7 @@ CandidateFeatures DescribeCandidate(const RefinedOutline& outline, const cv::Mat
     const double surround_to = r + surround_from + std::max(grid.Px(1.5), r);
     for (double t = r + surround_from; t <= surround_to; t += 1.0) {
       const cv::Point2d p = outline.center + t * u;
-      const cv::Point q(int(std::lround(p.x)), int(std::lround(p.y)));
+      const cv::Point q(RoundToInt(p.x), RoundToInt(p.y));
       if (!Inside(valid, q) || !valid.at<uchar>(q)) continue;
       surround_sum += image.at<uchar>(q);
       ++surround_n;
@@ -142,13 +142,18 @@ CandidateFeatures DescribeCandidate(const RefinedOutline& outline, const cv::Mat
     std::nth_element(sorted.begin(), upper, sorted.end());
     std::nth_element(sorted.begin(), lower, upper);
     f.lumen_spread = *upper - *lower;
+    // The median lies between the quartiles: select it there (the same value
+    // as Median(inside), on the middle half of the values).
+    const auto middle = sorted.begin() + long(sorted.size() / 2);
+    std::nth_element(lower, middle, upper);
+    f.lumen = *middle;
   }
   double inside_sum = 0;
   for (double v : inside) inside_sum += v;
+  if (inside.size() < 4) f.lumen = Median(inside);  // (after the sum: Median reorders)
   if (!inside.empty() && surround_n > 0 && surround_sum > 0) {
     f.surround_darkness = (inside_sum / double(inside.size())) / (surround_sum / surround_n);
   }
-  f.lumen = Median(inside);
   f.ring = Median(ring);
   f.border_fraction = ring_total ? double(ring_outside) / ring_total : 1.0;
   const cv::Point c(int(std::lround(outline.center.x)), int(std::lround(outline.center.y)));

@@ -117,28 +117,38 @@ cv::Mat FindOverlayMask(const cv::Mat& rgb, const cv::Mat& luma, const cv::Mat& 
   return mask;
 }
 
-cv::Mat FillMasked(const cv::Mat& image, const cv::Mat& mask, double sigma_px, const cv::Mat& valid) {
-  CV_Assert(image.type() == CV_8UC1 && mask.size() == image.size());
-  if (cv::countNonZero(mask) == 0) return image.clone();
+namespace {
+
+// Normalised-convolution inputs over one region: weight 1 where a pixel may
+// lend its value (not masked, and valid), else 0; value = grey x weight.
+void SourceWeights(const cv::Mat& image, const cv::Mat& mask, const cv::Mat& valid, cv::Mat& weight, cv::Mat& value) {
   cv::Mat source = ~mask;
   if (!valid.empty()) source &= valid;
-  cv::Mat weight, value;
   source.convertTo(weight, CV_32F, 1.0 / 255.0);
   image.convertTo(value, CV_32F);
   value = value.mul(weight);
-  cv::Mat filled;
-  image.convertTo(filled, CV_32F);
+}
+
+}  // namespace
+
+cv::Mat FillMasked(const cv::Mat& image, const cv::Mat& mask, double sigma_px, const cv::Mat& valid) {
+  CV_Assert(image.type() == CV_8UC1 && mask.size() == image.size());
+  if (cv::countNonZero(mask) == 0) return image.clone();
+  cv::Mat out = image.clone();
   cv::Mat todo = mask.clone();
   // Each pass reaches three times further than the last, on a copy three
   // times smaller and only around what is still unfilled, so the cost stays
-  // that of one small blur.
+  // that of one small blur. Weights and values are made for each pass's
+  // region only (burned-in text is a few per cent of the frame; whole-frame
+  // float copies cost more than the filling itself).
   const double base_sigma = std::max(0.8, sigma_px);
   const cv::Rect whole(0, 0, image.cols, image.rows);
   for (double shrink = 1.0; shrink < 2.0 * std::max(image.cols, image.rows); shrink *= 3.0) {
     const int reach = int(std::ceil(4.0 * base_sigma * shrink)) + 1;
     cv::Rect roi = cv::boundingRect(todo);
     roi = cv::Rect(roi.x - reach, roi.y - reach, roi.width + 2 * reach, roi.height + 2 * reach) & whole;
-    cv::Mat w = weight(roi), v = value(roi);
+    cv::Mat w, v;
+    SourceWeights(image(roi), mask(roi), valid.empty() ? cv::Mat() : valid(roi), w, v);
     const cv::Size full_size = roi.size();
     if (shrink > 1.0) {
       const cv::Size small(std::max(1, int(full_size.width / shrink)), std::max(1, int(full_size.height / shrink)));
@@ -153,16 +163,15 @@ cv::Mat FillMasked(const cv::Mat& image, const cv::Mat& mask, double sigma_px, c
       cv::resize(vsum, vsum, full_size, 0, 0, cv::INTER_LINEAR);
     }
     cv::Mat supported = (wsum > 0.05f) & todo(roi);
-    cv::Mat mean;
+    cv::Mat mean, mean8;
     cv::divide(vsum, cv::max(wsum, 1e-6f), mean);
-    mean.copyTo(filled(roi), supported);
+    mean.convertTo(mean8, CV_8U);
+    mean8.copyTo(out(roi), supported);
     cv::Mat todo_roi = todo(roi);
     todo_roi &= ~supported;
     if (cv::countNonZero(todo) == 0) break;
   }
-  filled.setTo(0, todo);
-  cv::Mat out;
-  filled.convertTo(out, CV_8U);
+  out.setTo(0, todo);
   return out;
 }
 

@@ -129,7 +129,7 @@ FrameAnalysis FramePipeline::Analyze(const Frame& frame, const Calibration& cali
   const cv::Mat working = ToWorking(frame.luma, grid);
   const cv::Mat area_w = area.MaskAt(grid.size);
   // A frame without burned-in graphics: skip resampling an empty mask.
-  const cv::Mat overlay_w = cv::countNonZero(overlay) > 0 ? cv::Mat((ToWorking(overlay, grid) > 0) & area_w)
+  const cv::Mat overlay_w = cv::countNonZero(overlay) > 0 ? cv::Mat(MaskToWorking(overlay, grid) & area_w)
                                                           : cv::Mat::zeros(grid.size, CV_8UC1);
   const cv::Mat filled = FillMasked(working, overlay_w, 1.2, area_w & ~overlay_w);
   clock.Mark("working_and_fill");

@@ -30,7 +30,7 @@ constexpr double kStep = 0.5;  // ray sampling step, working pixels
 double CandidateRadius(const cv::Mat& labels, int id, cv::Point2d c, cv::Point2d dir, double limit) {
   double r = 0;
   for (; r < limit; r += kStep) {
-    const int x = int(std::lround(c.x + r * dir.x)), y = int(std::lround(c.y + r * dir.y));
+    const int x = RoundToInt(c.x + r * dir.x), y = RoundToInt(c.y + r * dir.y);
     if (x < 0 || y < 0 || x >= labels.cols || y >= labels.rows || labels.at<int>(y, x) != id) break;
   }
   return std::max(r, 1.0);

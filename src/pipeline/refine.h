@@ -42,6 +42,17 @@ struct RefinedOutline {
 RefinedOutline RefineOutline(const cv::Mat& image, const cv::Mat& tissue, const cv::Mat& labels,
                              const Candidate& candidate, const WorkingGrid& grid, const RefineOptions& options);
 
+// std::lround(v) without the library call (libm's is not inlined, and
+// refinement and features round millions of sample positions a frame): the
+// same result for every finite v in int range, halves away from zero. The
+// remainder v - trunc(v) is exact in floating point, so no case differs.
+inline int RoundToInt(double v) {
+  const long whole = long(v);  // toward zero
+  const double rest = v - double(whole);
+  // Branch-free: the side of the half is a coin toss for sample positions.
+  return int(whole + long(rest >= 0.5) - long(rest <= -0.5));
+}
+
 // Bilinear sample of a CV_8UC1 image (clamped at the border). Inline: it is
 // called hundreds of thousands of times a frame by refinement and features.
 inline double SampleBilinear(const cv::Mat& image, cv::Point2d p) {

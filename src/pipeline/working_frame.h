@@ -45,8 +45,13 @@ struct WorkingGrid {
 WorkingGrid MakeWorkingGrid(cv::Size full, const std::optional<PixelScale>& scale, int area_height_px,
                             const WorkingOptions& options);
 
-// Resamples a full-image CV_8UC1 to the working grid (area averaging).
+// Resamples a full-image CV_8UC1 to the working grid (area averaging when
+// shrinking, the usual case; bilinear when enlarging).
 cv::Mat ToWorking(const cv::Mat& full, const WorkingGrid& grid);
+
+// A full-image CV_8UC1 mask on the working grid: 255 where the working pixel
+// covers any set full-image pixel (when shrinking; bilinear > 0 when enlarging).
+cv::Mat MaskToWorking(const cv::Mat& mask, const WorkingGrid& grid);
 
 struct DespeckleOptions {
   double median_mm = 0.6;          // median kernel width

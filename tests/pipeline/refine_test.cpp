@@ -1,5 +1,9 @@
 #include "pipeline/refine.h"
 
+#include <cmath>
+#include <limits>
+#include <vector>
+
 #include <gtest/gtest.h>
 #include <opencv2/imgproc.hpp>
 
@@ -77,6 +81,21 @@ TEST(RefineOutline, FlatImageFindsNoEdge) {
   d.image.setTo(60);
   const RefinedOutline out = RefineOutline(d.image, d.tissue, d.labels, d.candidate, d.grid, {});
   EXPECT_EQ(out.edge_rays_fraction, 0.0);
+}
+
+// RoundToInt replaces std::lround in the hot loops: it must agree everywhere,
+// above all at halves (away from zero), just beside them, and for negatives.
+TEST(RoundToInt, AgreesWithLround) {
+  std::vector<double> values = {0.0, -0.0, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.49999999999999994,
+                                -0.49999999999999994, 1e6 + 0.5, -1e6 - 0.5, 123456.49999999999};
+  for (double v : std::vector<double>(values)) {
+    values.push_back(std::nextafter(v, 1e9));
+    values.push_back(std::nextafter(v, -1e9));
+  }
+  cv::RNG rng(5);
+  for (int i = 0; i < 200000; ++i) values.push_back(rng.uniform(-5000.0, 5000.0));
+  for (int i = -4000; i <= 4000; ++i) values.push_back(i * 0.25);
+  for (double v : values) EXPECT_EQ(RoundToInt(v), std::lround(v)) << std::hexfloat << v;
 }
 
 TEST(RefineOptions, Check) {

@@ -18,6 +18,7 @@
 #include <opencv2/core/utils/logger.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "core/allocator.h"
 #include "io/open_image.h"
 #include "pipeline/pipeline.h"
 
@@ -111,6 +112,7 @@ BENCHMARK(BM_RealScreen959x528)->Unit(benchmark::kMillisecond);
 }  // namespace
 
 int main(int argc, char** argv) {
+  antra::KeepFrameBuffersInHeap();  // as the antra CLI does (core/allocator.h)
   cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();

@@ -14,6 +14,7 @@
 
 #include <opencv2/core.hpp>
 
+#include "core/allocator.h"
 #include "core/version.h"
 #include "io/open_image.h"
 #include "pipeline/analyze_image.h"
@@ -38,6 +39,7 @@ long PeakRssKiB() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  antra::KeepFrameBuffersInHeap();  // as the antra CLI does (core/allocator.h)
   if (argc != 2) {
     std::fprintf(stderr, "usage: antra-cine-bench FILE\n");
     return 2;

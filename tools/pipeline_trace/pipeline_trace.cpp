@@ -24,6 +24,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/core/utils/logger.hpp>
 
+#include "core/allocator.h"
 #include "io/open_image.h"
 #include "pipeline/analyze_image.h"
 #include "pipeline/pipeline.h"
@@ -143,6 +144,7 @@ bool TraceFile(const std::string& path, const pipeline::FramePipeline& frame_pip
 }  // namespace
 
 int main(int argc, char** argv) {
+  antra::KeepFrameBuffersInHeap();  // as the antra CLI does (core/allocator.h)
   cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
   cv::setNumThreads(1);
   auto frame_pipeline = pipeline::FramePipeline::Create(pipeline::PipelineOptions{});

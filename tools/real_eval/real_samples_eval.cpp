@@ -28,6 +28,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "core/allocator.h"
 #include "io/open_image.h"
 #include "pipeline/analyze_image.h"
 #include "pipeline/measure.h"
@@ -76,6 +77,7 @@ double ChordAlong(const Follicle& f, cv::Point2d dir, const Calibration& calibra
 }  // namespace
 
 int main(int argc, char** argv) {
+  antra::KeepFrameBuffersInHeap();  // as the antra CLI does (core/allocator.h)
   cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
   CLI::App app{"Pipeline metrics on the real development images (expert ovary masks)"};
   std::string images_dir = std::string(ANTRA_SOURCE_DIR) + "/../shared/real-samples/mmotu-normal-ovary";
