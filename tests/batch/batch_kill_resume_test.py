@@ -12,6 +12,7 @@ Exit status 0 when every check passes; each failed check is printed.
 import glob
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -35,6 +36,12 @@ def run(*args, expect=(0,)):
         print(p.stdout, p.stderr)
         raise SystemExit(f"{' '.join(args[:2])} exited {p.returncode}, expected {expect}")
     return p
+
+
+def analysed(stdout):
+    """The summary's "N analysed" count (a substring test would take "10 analysed" for "0 analysed")."""
+    m = re.search(r"; (\d+) analysed", stdout)
+    return int(m.group(1)) if m else -1
 
 
 def snapshot(root):
@@ -115,7 +122,7 @@ reference = os.path.join(work, "reference")
 resumed = os.path.join(work, "resumed")
 ref_run = run(antra, "batch", archive, "--out", reference, "--jobs", "2", "--quiet", expect=(1,))
 n_images = len(dicoms)
-check(f"{n_images} analysed" in ref_run.stdout, f"reference analysed {n_images} images: {ref_run.stdout}")
+check(analysed(ref_run.stdout) == n_images, f"reference analysed {n_images} images: {ref_run.stdout}")
 
 args = [antra, "batch", archive, "--out", resumed, "--quiet"]
 killed_early = kill_when(args + ["--jobs", "2"], lambda: cache_entries(resumed) >= 4, "after 4 analyses")
@@ -130,7 +137,10 @@ for delay in (0.25, 0.6):
     kill_when(args + ["--jobs", "2"], lambda: time.time() - start >= delay, f"after {delay} s")
 print(f"temporary files left by the kills: {len(temporaries(resumed))}")
 last = run(*args, "--jobs", "1", expect=(1,))
-check("0 analysed" not in last.stdout, "the resumed run had work left")
+# Whether work was left for this run depends on where the timed kills above
+# landed (the run killed after 0.6 s may have finished every analysis), so it
+# is reported, not checked; the kills after 4 analyses and while saving are.
+print(f"the resumed run analysed {analysed(last.stdout)} file(s)")
 check(" reused " in last.stdout, f"the resumed run reused earlier analyses: {last.stdout}")
 
 left = temporaries(resumed) + temporaries(reference)
@@ -148,7 +158,7 @@ check(errors.count("\n") == 3 and "broken" in errors and "cut-short.dcm" in erro
 
 # A third, uninterrupted rerun changes nothing and analyses nothing.
 again = run(*args, "--jobs", "2", expect=(1,))
-check("0 analysed" in again.stdout, f"rerun analysed nothing: {again.stdout}")
+check(analysed(again.stdout) == 0, f"rerun analysed nothing: {again.stdout}")
 check(snapshot(resumed) == b, "rerun left every file as it was")
 
 if failures:
