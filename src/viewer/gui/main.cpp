@@ -6,11 +6,14 @@
 #include <CLI/CLI.hpp>
 #include <opencv2/core/utils/logger.hpp>
 
+#include "core/allocator.h"
 #include "core/version.h"
 #include "viewer/gui/app.h"
 
 int main(int argc, char** argv) {
   cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
+  // Analysis workers reuse frame buffers from frame to frame, as in `antra` (core/allocator.h).
+  antra::KeepFrameBuffersInHeap();
   CLI::App cli{"antra-view: review ultrasound follicle measurements (Antra)"};
   cli.set_version_flag("--version", std::string("antra-view ") + antra::kVersion);
   antra::viewer::gui::AppOptions options;
