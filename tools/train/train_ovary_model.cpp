@@ -223,7 +223,8 @@ int main(int argc, char** argv) {
   int phantom_half = -1;
   app.add_option("--phantom", phantom_dir, "Also train on these phantom stills (antra-phantom output, truth ovaries)");
   app.add_option("--phantom-half", phantom_half, "Use only even (0) or odd (1) phantom images in name order");
-  app.add_flag("--evaluate", evaluate, "Do not train: report how well --out finds the ovary on the left-out fold");
+  app.add_flag("--evaluate", evaluate,
+               "Do not train: report how well --out finds the ovary on the left-out fold (and on --phantom)");
   CLI11_PARSE(app, argc, argv);
 
   pipeline::AnalyzeOptions options;
@@ -234,7 +235,7 @@ int main(int argc, char** argv) {
     std::cerr << "antra-train-ovary: " << frame_pipeline.error().message << "\n";
     return 2;
   }
-  if (images_dir.empty() && (phantom_dir.empty() || evaluate)) {
+  if (images_dir.empty() && phantom_dir.empty()) {
     std::cerr << "antra-train-ovary: give --images (and/or --phantom for training)\n";
     return 2;
   }
@@ -249,7 +250,7 @@ int main(int argc, char** argv) {
     if (left_out == evaluate) files.push_back(all[i]);
   }
   std::vector<ImageCells> images = LoadImages(images_dir, files, options, *frame_pipeline);
-  if (!phantom_dir.empty() && !evaluate) {
+  if (!phantom_dir.empty()) {  // training images, or with --evaluate the images scored
     std::vector<fs::path> phantom;
     for (const auto& e : fs::directory_iterator(phantom_dir)) {
       if (e.path().extension() == ".dcm") phantom.push_back(e.path());
