@@ -157,7 +157,19 @@ void SplitAtNecks(cv::Mat& labels, int id, double depth_px, int& next_label) {
   if (max_dist < 2.0 * depth_px) return;
   cv::Mat dilated;
   cv::dilate(dist, dilated, Disk(3));
-  cv::Mat peaks = (dist >= dilated) & (dist > depth_px) & mask;
+  // Peaks: plateau-or-top of the distance (at least its 3 x 3 neighbourhood's
+  // dilation), deeper than depth_px, inside the region; one pass rather than
+  // three whole-box comparisons and two ANDs.
+  // (OpenCV compared a float image with the scalar converted to float.)
+  const float depth_f = static_cast<float>(depth_px);
+  cv::Mat peaks(mask.size(), CV_8UC1);
+  for (int y = 0; y < mask.rows; ++y) {
+    const float* d = dist.ptr<float>(y);
+    const float* top = dilated.ptr<float>(y);
+    const uchar* inside = mask.ptr<uchar>(y);
+    uchar* out = peaks.ptr<uchar>(y);
+    for (int x = 0; x < mask.cols; ++x) out[x] = (d[x] >= top[x] && d[x] > depth_f && inside[x]) ? 255 : 0;
+  }
   cv::Mat seeds;
   const int n = cv::connectedComponents(peaks, seeds, 8, CV_32S);
   if (n <= 2) return;  // one peak (or none): nothing to split
@@ -167,9 +179,11 @@ void SplitAtNecks(cv::Mat& labels, int id, double depth_px, int& next_label) {
   inverted.convertTo(level, CV_8U, scale);
   std::vector<double> peak(size_t(n), 0.0);
   for (int y = 0; y < seeds.rows; ++y) {
+    const int* seed = seeds.ptr<int>(y);
+    const float* d = dist.ptr<float>(y);
     for (int x = 0; x < seeds.cols; ++x) {
-      const int s = seeds.at<int>(y, x);
-      if (s > 0) peak[size_t(s)] = std::max(peak[size_t(s)], double(dist.at<float>(y, x)));
+      const int s = seed[x];
+      if (s > 0) peak[size_t(s)] = std::max(peak[size_t(s)], double(d[x]));
     }
   }
   auto saddles = FloodFromSeeds(level, mask, seeds);
@@ -185,15 +199,21 @@ void SplitAtNecks(cv::Mat& labels, int id, double depth_px, int& next_label) {
       peak[size_t(ra)] = std::max(peak[size_t(ra)], peak[size_t(rb)]);
     }
   }
-  std::map<int, int> new_id;
+  // Merged regions numbered in order of first appearance: the first keeps `id`.
+  std::vector<int> new_id(size_t(n), 0);
+  bool first = true;
   for (int y = 0; y < seeds.rows; ++y) {
+    const int* seed = seeds.ptr<int>(y);
+    int* out = labels.ptr<int>(y);
     for (int x = 0; x < seeds.cols; ++x) {
-      const int s = seeds.at<int>(y, x);
+      const int s = seed[x];
       if (s <= 0) continue;
-      const int root = merger.Find(s);
-      auto it = new_id.find(root);
-      if (it == new_id.end()) it = new_id.emplace(root, new_id.empty() ? id : next_label++).first;
-      labels.at<int>(y, x) = it->second;
+      int& assigned = new_id[size_t(merger.Find(s))];
+      if (assigned == 0) {
+        assigned = first ? id : next_label++;
+        first = false;
+      }
+      out[x] = assigned;
     }
   }
 }
