@@ -418,29 +418,40 @@ std::vector<Saddle> FloodFromSeeds(const cv::Mat& level, const cv::Mat& allowed,
     if (it == met_sparse.end()) met_sparse.emplace(key, priority);
     else it->second = std::min(it->second, priority);
   };
-  const int dx[4] = {1, -1, 0, 0}, dy[4] = {0, 0, 1, -1};
   int* label = labels.ptr<int>(0);
   const uchar* levels = level.ptr<uchar>(0);
   const uchar* allow = allowed.ptr<uchar>(0);
   const size_t label_step = labels.step1(), level_step = level.step1(), allow_step = allowed.step1();
+  // The buckets through a plain pointer: a thread_local's address is looked
+  // up again at every use, and this loop pushes once per pixel.
+  std::vector<cv::Point>* const bucket_at = buckets.data();
+  // One neighbour q of a pixel labelled lp, popped at `current`: claim it or
+  // note where two labels meet. (Neighbours in the order +x, -x, +y, -y.)
+  const auto visit = [&](int current, int lp, int qx, int qy, size_t label_at, size_t level_at,
+                          size_t allow_at) __attribute__((always_inline)) {
+    if (!allow[allow_at]) return;
+    int& lq = label[label_at];
+    const int priority = std::max(current, int(levels[level_at]));
+    if (lq == 0) {
+      lq = lp;
+      bucket_at[priority].emplace_back(qx, qy);
+    } else if (lq != lp) {
+      meet(lp, lq, priority);
+    }
+  };
   for (int current = 0; current < 256; ++current) {
-    auto& bucket = buckets[size_t(current)];
+    auto& bucket = bucket_at[current];
     // The bucket may grow while it is processed (neighbours at or below `current`).
     for (size_t i = 0; i < bucket.size(); ++i) {
       const int px = bucket[i].x, py = bucket[i].y;
-      const int lp = label[size_t(py) * label_step + size_t(px)];
-      for (int k = 0; k < 4; ++k) {
-        const int qx = px + dx[k], qy = py + dy[k];
-        if (qx < 0 || qy < 0 || qx >= w || qy >= h || !allow[size_t(qy) * allow_step + size_t(qx)]) continue;
-        int& lq = label[size_t(qy) * label_step + size_t(qx)];
-        const int priority = std::max(current, int(levels[size_t(qy) * level_step + size_t(qx)]));
-        if (lq == 0) {
-          lq = lp;
-          buckets[size_t(priority)].emplace_back(qx, qy);
-        } else if (lq != lp) {
-          meet(lp, lq, priority);
-        }
-      }
+      const size_t label_at = size_t(py) * label_step + size_t(px);
+      const size_t level_at = size_t(py) * level_step + size_t(px);
+      const size_t allow_at = size_t(py) * allow_step + size_t(px);
+      const int lp = label[label_at];
+      if (px + 1 < w) visit(current, lp, px + 1, py, label_at + 1, level_at + 1, allow_at + 1);
+      if (px > 0) visit(current, lp, px - 1, py, label_at - 1, level_at - 1, allow_at - 1);
+      if (py + 1 < h) visit(current, lp, px, py + 1, label_at + label_step, level_at + level_step, allow_at + allow_step);
+      if (py > 0) visit(current, lp, px, py - 1, label_at - label_step, level_at - level_step, allow_at - allow_step);
     }
     bucket.clear();
   }
