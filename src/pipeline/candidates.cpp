@@ -336,20 +336,40 @@ std::vector<Blob> FindDarkBlobs(const cv::Mat& despeckled, const cv::Mat& tissue
   constexpr double kRatio = 1.6;
   std::vector<double> diameters;
   for (double d = co.blob_min_mm; d <= co.blob_max_mm * 1.001; d *= kRatio) diameters.push_back(d);
+  // Only pixels inside the image area can respond (DogResponse gives 0
+  // elsewhere), so each blur is made for the area's bounding box plus the
+  // kernel's reach, on a copy of that part (a copy, not a submatrix view:
+  // OpenCV blurs views by another, floating-point, path). Inside the box
+  // every pixel's kernel then sees the same pixels as on the whole image,
+  // and where the box meets the image's edge the same replicated border.
+  const cv::Rect area_box = cv::boundingRect(usable);
+  if (area_box.empty()) return blobs;
+  const cv::Rect whole(0, 0, image.cols, image.rows);
   std::vector<cv::Mat> blurred(diameters.size() + 1);
   for (size_t k = 0; k <= diameters.size(); ++k) {
     const double d = co.blob_min_mm * std::pow(kRatio, double(k));
     const double sigma = d / 2.0 / std::sqrt(2.0) / mm_per_px;
-    cv::GaussianBlur(image, blurred[k], {}, sigma, sigma, cv::BORDER_REPLICATE);
+    // OpenCV's 8-bit kernel is cvRound(6 sigma + 1) | 1 wide: half of it
+    // is at most 3 sigma + 1.5; a margin of 4 sigma + 2 covers it.
+    const int margin = int(std::ceil(4.0 * sigma)) + 2;
+    const cv::Rect padded = (area_box - cv::Point(margin, margin) + cv::Size(2 * margin, 2 * margin)) & whole;
+    cv::Mat part = image(padded).clone();
+    cv::Mat part_blurred;
+    cv::GaussianBlur(part, part_blurred, {}, sigma, sigma, cv::BORDER_REPLICATE);
+    blurred[k] = part_blurred(area_box - padded.tl());
   }
-  cv::Mat response(image.size(), CV_32F);
+  cv::Mat response(image.size(), CV_32F, cv::Scalar(0));  // 0 outside the box, as DogResponse gives there
+  cv::Mat response_in_box = response(area_box);
   for (size_t k = 0; k < diameters.size(); ++k) {
-    DogResponse(blurred[k], blurred[k + 1], level_floor, centre_threshold, usable, response);
+    DogResponse(blurred[k], blurred[k + 1], level_floor(area_box), centre_threshold(area_box), usable(area_box),
+                response_in_box);
     // Maxima at this scale (each scale separately, so that a small follicle
     // beside a large one is not drowned by the large one's response).
-    for (int y = 0; y < response.rows; ++y) {
+    // (Row by row over the box: the same maxima in the same order as over
+    // the whole image, where nothing outside the box passes the gate.)
+    for (int y = area_box.y; y < area_box.br().y; ++y) {
       const float* r = response.ptr<float>(y);
-      for (int x = 0; x < response.cols; ++x) {
+      for (int x = area_box.x; x < area_box.br().x; ++x) {
         if (r[x] < co.blob_contrast || !IsLocalMaximum(response, x, y)) continue;
         blobs.push_back({{(x + 0.5) / shrink - 0.5, (y + 0.5) / shrink - 0.5}, diameters[k] / grid.mm_per_px, double(r[x])});
       }
