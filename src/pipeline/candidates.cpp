@@ -157,7 +157,19 @@ void SplitAtNecks(cv::Mat& labels, int id, double depth_px, int& next_label) {
   if (max_dist < 2.0 * depth_px) return;
   cv::Mat dilated;
   cv::dilate(dist, dilated, Disk(3));
-  cv::Mat peaks = (dist >= dilated) & (dist > depth_px) & mask;
+  // Peaks: plateau-or-top of the distance (at least its 3 x 3 neighbourhood's
+  // dilation), deeper than depth_px, inside the region; one pass rather than
+  // three whole-box comparisons and two ANDs.
+  // (OpenCV compared a float image with the scalar converted to float.)
+  const float depth_f = static_cast<float>(depth_px);
+  cv::Mat peaks(mask.size(), CV_8UC1);
+  for (int y = 0; y < mask.rows; ++y) {
+    const float* d = dist.ptr<float>(y);
+    const float* top = dilated.ptr<float>(y);
+    const uchar* inside = mask.ptr<uchar>(y);
+    uchar* out = peaks.ptr<uchar>(y);
+    for (int x = 0; x < mask.cols; ++x) out[x] = (d[x] >= top[x] && d[x] > depth_f && inside[x]) ? 255 : 0;
+  }
   cv::Mat seeds;
   const int n = cv::connectedComponents(peaks, seeds, 8, CV_32S);
   if (n <= 2) return;  // one peak (or none): nothing to split
@@ -167,9 +179,11 @@ void SplitAtNecks(cv::Mat& labels, int id, double depth_px, int& next_label) {
   inverted.convertTo(level, CV_8U, scale);
   std::vector<double> peak(size_t(n), 0.0);
   for (int y = 0; y < seeds.rows; ++y) {
+    const int* seed = seeds.ptr<int>(y);
+    const float* d = dist.ptr<float>(y);
     for (int x = 0; x < seeds.cols; ++x) {
-      const int s = seeds.at<int>(y, x);
-      if (s > 0) peak[size_t(s)] = std::max(peak[size_t(s)], double(dist.at<float>(y, x)));
+      const int s = seed[x];
+      if (s > 0) peak[size_t(s)] = std::max(peak[size_t(s)], double(d[x]));
     }
   }
   auto saddles = FloodFromSeeds(level, mask, seeds);
@@ -185,15 +199,21 @@ void SplitAtNecks(cv::Mat& labels, int id, double depth_px, int& next_label) {
       peak[size_t(ra)] = std::max(peak[size_t(ra)], peak[size_t(rb)]);
     }
   }
-  std::map<int, int> new_id;
+  // Merged regions numbered in order of first appearance: the first keeps `id`.
+  std::vector<int> new_id(size_t(n), 0);
+  bool first = true;
   for (int y = 0; y < seeds.rows; ++y) {
+    const int* seed = seeds.ptr<int>(y);
+    int* out = labels.ptr<int>(y);
     for (int x = 0; x < seeds.cols; ++x) {
-      const int s = seeds.at<int>(y, x);
+      const int s = seed[x];
       if (s <= 0) continue;
-      const int root = merger.Find(s);
-      auto it = new_id.find(root);
-      if (it == new_id.end()) it = new_id.emplace(root, new_id.empty() ? id : next_label++).first;
-      labels.at<int>(y, x) = it->second;
+      int& assigned = new_id[size_t(merger.Find(s))];
+      if (assigned == 0) {
+        assigned = first ? id : next_label++;
+        first = false;
+      }
+      out[x] = assigned;
     }
   }
 }
@@ -316,20 +336,40 @@ std::vector<Blob> FindDarkBlobs(const cv::Mat& despeckled, const cv::Mat& tissue
   constexpr double kRatio = 1.6;
   std::vector<double> diameters;
   for (double d = co.blob_min_mm; d <= co.blob_max_mm * 1.001; d *= kRatio) diameters.push_back(d);
+  // Only pixels inside the image area can respond (DogResponse gives 0
+  // elsewhere), so each blur is made for the area's bounding box plus the
+  // kernel's reach, on a copy of that part (a copy, not a submatrix view:
+  // OpenCV blurs views by another, floating-point, path). Inside the box
+  // every pixel's kernel then sees the same pixels as on the whole image,
+  // and where the box meets the image's edge the same replicated border.
+  const cv::Rect area_box = cv::boundingRect(usable);
+  if (area_box.empty()) return blobs;
+  const cv::Rect whole(0, 0, image.cols, image.rows);
   std::vector<cv::Mat> blurred(diameters.size() + 1);
   for (size_t k = 0; k <= diameters.size(); ++k) {
     const double d = co.blob_min_mm * std::pow(kRatio, double(k));
     const double sigma = d / 2.0 / std::sqrt(2.0) / mm_per_px;
-    cv::GaussianBlur(image, blurred[k], {}, sigma, sigma, cv::BORDER_REPLICATE);
+    // OpenCV's 8-bit kernel is cvRound(6 sigma + 1) | 1 wide: half of it
+    // is at most 3 sigma + 1.5; a margin of 4 sigma + 2 covers it.
+    const int margin = int(std::ceil(4.0 * sigma)) + 2;
+    const cv::Rect padded = (area_box - cv::Point(margin, margin) + cv::Size(2 * margin, 2 * margin)) & whole;
+    cv::Mat part = image(padded).clone();
+    cv::Mat part_blurred;
+    cv::GaussianBlur(part, part_blurred, {}, sigma, sigma, cv::BORDER_REPLICATE);
+    blurred[k] = part_blurred(area_box - padded.tl());
   }
-  cv::Mat response(image.size(), CV_32F);
+  cv::Mat response(image.size(), CV_32F, cv::Scalar(0));  // 0 outside the box, as DogResponse gives there
+  cv::Mat response_in_box = response(area_box);
   for (size_t k = 0; k < diameters.size(); ++k) {
-    DogResponse(blurred[k], blurred[k + 1], level_floor, centre_threshold, usable, response);
+    DogResponse(blurred[k], blurred[k + 1], level_floor(area_box), centre_threshold(area_box), usable(area_box),
+                response_in_box);
     // Maxima at this scale (each scale separately, so that a small follicle
     // beside a large one is not drowned by the large one's response).
-    for (int y = 0; y < response.rows; ++y) {
+    // (Row by row over the box: the same maxima in the same order as over
+    // the whole image, where nothing outside the box passes the gate.)
+    for (int y = area_box.y; y < area_box.br().y; ++y) {
       const float* r = response.ptr<float>(y);
-      for (int x = 0; x < response.cols; ++x) {
+      for (int x = area_box.x; x < area_box.br().x; ++x) {
         if (r[x] < co.blob_contrast || !IsLocalMaximum(response, x, y)) continue;
         blobs.push_back({{(x + 0.5) / shrink - 0.5, (y + 0.5) / shrink - 0.5}, diameters[k] / grid.mm_per_px, double(r[x])});
       }
@@ -398,29 +438,40 @@ std::vector<Saddle> FloodFromSeeds(const cv::Mat& level, const cv::Mat& allowed,
     if (it == met_sparse.end()) met_sparse.emplace(key, priority);
     else it->second = std::min(it->second, priority);
   };
-  const int dx[4] = {1, -1, 0, 0}, dy[4] = {0, 0, 1, -1};
   int* label = labels.ptr<int>(0);
   const uchar* levels = level.ptr<uchar>(0);
   const uchar* allow = allowed.ptr<uchar>(0);
   const size_t label_step = labels.step1(), level_step = level.step1(), allow_step = allowed.step1();
+  // The buckets through a plain pointer: a thread_local's address is looked
+  // up again at every use, and this loop pushes once per pixel.
+  std::vector<cv::Point>* const bucket_at = buckets.data();
+  // One neighbour q of a pixel labelled lp, popped at `current`: claim it or
+  // note where two labels meet. (Neighbours in the order +x, -x, +y, -y.)
+  const auto visit = [&](int current, int lp, int qx, int qy, size_t label_at, size_t level_at,
+                          size_t allow_at) __attribute__((always_inline)) {
+    if (!allow[allow_at]) return;
+    int& lq = label[label_at];
+    const int priority = std::max(current, int(levels[level_at]));
+    if (lq == 0) {
+      lq = lp;
+      bucket_at[priority].emplace_back(qx, qy);
+    } else if (lq != lp) {
+      meet(lp, lq, priority);
+    }
+  };
   for (int current = 0; current < 256; ++current) {
-    auto& bucket = buckets[size_t(current)];
+    auto& bucket = bucket_at[current];
     // The bucket may grow while it is processed (neighbours at or below `current`).
     for (size_t i = 0; i < bucket.size(); ++i) {
       const int px = bucket[i].x, py = bucket[i].y;
-      const int lp = label[size_t(py) * label_step + size_t(px)];
-      for (int k = 0; k < 4; ++k) {
-        const int qx = px + dx[k], qy = py + dy[k];
-        if (qx < 0 || qy < 0 || qx >= w || qy >= h || !allow[size_t(qy) * allow_step + size_t(qx)]) continue;
-        int& lq = label[size_t(qy) * label_step + size_t(qx)];
-        const int priority = std::max(current, int(levels[size_t(qy) * level_step + size_t(qx)]));
-        if (lq == 0) {
-          lq = lp;
-          buckets[size_t(priority)].emplace_back(qx, qy);
-        } else if (lq != lp) {
-          meet(lp, lq, priority);
-        }
-      }
+      const size_t label_at = size_t(py) * label_step + size_t(px);
+      const size_t level_at = size_t(py) * level_step + size_t(px);
+      const size_t allow_at = size_t(py) * allow_step + size_t(px);
+      const int lp = label[label_at];
+      if (px + 1 < w) visit(current, lp, px + 1, py, label_at + 1, level_at + 1, allow_at + 1);
+      if (px > 0) visit(current, lp, px - 1, py, label_at - 1, level_at - 1, allow_at - 1);
+      if (py + 1 < h) visit(current, lp, px, py + 1, label_at + label_step, level_at + level_step, allow_at + allow_step);
+      if (py > 0) visit(current, lp, px, py - 1, label_at - label_step, level_at - level_step, allow_at - allow_step);
     }
     bucket.clear();
   }

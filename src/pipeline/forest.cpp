@@ -37,6 +37,25 @@ cv::Mat ProbeRows(const std::vector<std::vector<float>>& thresholds, int count) 
 
 }  // namespace
 
+// The longest path from `node` to a leaf, in steps (iterative: no recursion
+// depth limit on deep trees).
+int TreeDepth(const std::vector<cv::ml::DTrees::Node>& nodes, int root) {
+  int deepest = 0;
+  std::vector<std::pair<int, int>> stack{{root, 0}};
+  while (!stack.empty()) {
+    const auto [index, depth] = stack.back();
+    stack.pop_back();
+    const auto& n = nodes[size_t(index)];
+    if (n.split < 0) {
+      deepest = std::max(deepest, depth);
+      continue;
+    }
+    stack.emplace_back(n.left, depth + 1);
+    stack.emplace_back(n.right, depth + 1);
+  }
+  return deepest;
+}
+
 std::optional<CompiledForest> CompiledForest::Compile(const cv::ml::StatModel& model) {
   const auto* trees = dynamic_cast<const cv::ml::RTrees*>(&model);
   if (!trees || !trees->isTrained() || trees->isClassifier()) return std::nullopt;
@@ -44,27 +63,36 @@ std::optional<CompiledForest> CompiledForest::Compile(const cv::ml::StatModel& m
   forest.var_count_ = trees->getVarCount();
   const auto& nodes = trees->getNodes();
   const auto& splits = trees->getSplits();
-  forest.roots_ = trees->getRoots();
-  if (forest.roots_.empty() || forest.var_count_ <= 0) return std::nullopt;
+  const std::vector<int>& roots = trees->getRoots();
+  if (roots.empty() || forest.var_count_ <= 0) return std::nullopt;
   forest.nodes_.resize(nodes.size());
+  forest.values_.assign(nodes.size(), 0.0);
   std::vector<std::vector<float>> thresholds(size_t(forest.var_count_));
   for (size_t i = 0; i < nodes.size(); ++i) {
     const auto& n = nodes[i];
     Node& out = forest.nodes_[i];
-    out.value = n.value;
-    if (n.split < 0) continue;
+    if (n.split < 0) {
+      out.child[0] = out.child[1] = int(i);  // a leaf: stay
+      forest.values_[i] = n.value;
+      continue;
+    }
     const auto& s = splits[size_t(n.split)];
     // Inverted splits and missing children are not reproduced. (Categorical
     // splits cannot be told from the public API: the self-check below
     // refuses them, OpenCV throwing on its non-integer probe values.)
-    if (s.inversed || s.varIdx < 0 || s.varIdx >= forest.var_count_ || n.left < 0 || n.right < 0) {
+    if (s.inversed || s.varIdx < 0 || s.varIdx >= forest.var_count_ || n.left < 0 || n.right < 0 ||
+        size_t(n.left) >= nodes.size() || size_t(n.right) >= nodes.size()) {
       return std::nullopt;
     }
     out.var = s.varIdx;
     out.threshold = s.c;
-    out.left = n.left;
-    out.right = n.right;
+    out.child[0] = n.left;
+    out.child[1] = n.right;
     thresholds[size_t(s.varIdx)].push_back(s.c);
+  }
+  for (const int root : roots) {
+    if (root < 0 || size_t(root) >= nodes.size()) return std::nullopt;
+    forest.trees_.push_back({root, TreeDepth(nodes, root)});
   }
   // The self-check: the same values as OpenCV, bit for bit, or not used.
   const cv::Mat probe = ProbeRows(thresholds, 512);
@@ -91,16 +119,33 @@ bool CompiledForest::Predict(const cv::Mat& rows, std::vector<float>& out) const
   }
   std::vector<double> sum(size_t(rows.rows), 0.0);
   // Tree by tree: one tree's nodes stay in cache while every row walks it.
-  for (const int root : roots_) {
-    for (int r = 0; r < rows.rows; ++r) {
-      const float* row = rows.ptr<float>(r);
-      const Node* node = &nodes_[size_t(root)];
-      while (node->var >= 0) node = &nodes_[size_t(row[node->var] <= node->threshold ? node->left : node->right)];
-      sum[size_t(r)] += node->value;
+  // Rows walk in blocks, interleaved and without branches (a split's side is
+  // a coin toss for the branch predictor): the block's independent chains of
+  // loads overlap. Each row still adds its leaf's value in tree order, so
+  // the sums are the same doubles as before.
+  constexpr int kBlock = 16;
+  const Node* nodes = nodes_.data();
+  for (const Tree& tree : trees_) {
+    for (int first = 0; first < rows.rows; first += kBlock) {
+      const int count = std::min(kBlock, rows.rows - first);
+      int at[kBlock];
+      const float* row[kBlock];
+      for (int k = 0; k < kBlock; ++k) {
+        // A short last block repeats its last row (its results are not used).
+        row[k] = rows.ptr<float>(first + std::min(k, count - 1));
+        at[k] = tree.root;
+      }
+      for (int step = 0; step < tree.depth; ++step) {
+        for (int k = 0; k < kBlock; ++k) {
+          const Node& n = nodes[at[k]];
+          at[k] = n.child[!(row[k][n.var] <= n.threshold)];
+        }
+      }
+      for (int k = 0; k < count; ++k) sum[size_t(first + k)] += values_[size_t(at[k])];
     }
   }
   // OpenCV: (float)sum, times the float 1 / number of trees.
-  const float scale = 1.f / float(int(roots_.size()));
+  const float scale = 1.f / float(int(trees_.size()));
   out.resize(size_t(rows.rows));
   for (int r = 0; r < rows.rows; ++r) out[size_t(r)] = float(sum[size_t(r)]) * scale;
   return true;

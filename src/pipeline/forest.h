@@ -38,14 +38,21 @@ class CompiledForest {
   int var_count() const { return var_count_; }
 
  private:
+  // 16 bytes. A leaf points to itself on both sides (and tests variable 0),
+  // so a walk that has reached its leaf stays there: rows can take a tree's
+  // full depth of steps with no per-step test for "at a leaf yet".
   struct Node {
-    float threshold = 0;  // go left when value <= threshold
-    int var = -1;         // -1: leaf
-    int left = -1, right = -1;
-    double value = 0;     // leaf value
+    float threshold = 0;  // go to child[0] when value <= threshold, else child[1]
+    int var = 0;
+    int child[2] = {0, 0};
+  };
+  struct Tree {
+    int root = 0;
+    int depth = 0;  // the longest root-to-leaf path, in steps
   };
   std::vector<Node> nodes_;
-  std::vector<int> roots_;
+  std::vector<double> values_;  // leaf value of each node (0 for splits)
+  std::vector<Tree> trees_;
   int var_count_ = 0;
 };
 

@@ -36,6 +36,20 @@ double Median(std::vector<double>& v) {
   return v[v.size() / 2];
 }
 
+// Median() of whole grey levels given as a histogram of `count` values: the
+// value at rank count / 2 (0-based) of the sorted values, as nth_element
+// there gives; 0 when there are none.
+double RingMedian(const int (&histogram)[256], int count) {
+  if (count == 0) return 0;
+  const int rank = count / 2;
+  int seen = 0;
+  for (int level = 0; level < 256; ++level) {
+    seen += histogram[level];
+    if (seen > rank) return level;
+  }
+  return 255;
+}
+
 double Ramp(double x, double lo, double hi) {
   if (hi <= lo) return x >= hi ? 1.0 : 0.0;
   return std::clamp((x - lo) / (hi - lo), 0.0, 1.0);
@@ -47,9 +61,25 @@ bool Inside(const cv::Mat& m, cv::Point p) { return p.x >= 0 && p.y >= 0 && p.x 
 double MeanIn(const cv::Mat& image, const cv::Mat& valid, cv::Rect r) {
   r &= cv::Rect(0, 0, image.cols, image.rows);
   if (r.empty()) return -1;
-  cv::Mat m = valid(r);
-  if (cv::countNonZero(m) < 0.3 * r.area()) return -1;
-  return cv::mean(image(r), m)[0];
+  // One pass for the count and the sum (was countNonZero, then cv::mean: two
+  // passes and two calls' overhead for each of three small boxes a
+  // candidate). The sum of whole grey levels is exact in double; the mean is
+  // formed as cv::mean forms it, sum times the reciprocal of the count.
+  int count = 0;
+  double sum = 0;
+  for (int y = r.y; y < r.y + r.height; ++y) {
+    const uchar* use = valid.ptr<uchar>(y);
+    const uchar* value = image.ptr<uchar>(y);
+    int row_sum = 0;
+    for (int x = r.x; x < r.x + r.width; ++x) {
+      if (use[x] == 0) continue;
+      ++count;
+      row_sum += value[x];
+    }
+    sum += row_sum;
+  }
+  if (count < 0.3 * r.area()) return -1;
+  return sum * (1.0 / count);
 }
 
 double AxisRatio(const std::vector<cv::Point2d>& polygon) {
@@ -103,7 +133,12 @@ CandidateFeatures DescribeCandidate(const RefinedOutline& outline, const cv::Mat
   f.edge_rays = outline.edge_rays_fraction;
 
   // Inside: a disc of 60% of each radius; ring: a band just outside the outline.
-  std::vector<double> inside, ring;
+  // The inside samples are reused between calls (capacity kept). The ring
+  // holds whole grey levels (nearest pixels), so a histogram gives its median.
+  thread_local std::vector<double> inside;
+  inside.clear();
+  int ring_histogram[256] = {};
+  int ring_count = 0;
   int ring_total = 0, ring_outside = 0;
   double surround_sum = 0;
   int surround_n = 0;
@@ -123,7 +158,8 @@ CandidateFeatures DescribeCandidate(const RefinedOutline& outline, const cv::Mat
         ++ring_outside;
         continue;
       }
-      ring.push_back(image.at<uchar>(q));
+      ++ring_histogram[image.at<uchar>(q)];
+      ++ring_count;
     }
     const double surround_to = r + surround_from + std::max(grid.Px(1.5), r);
     for (double t = r + surround_from; t <= surround_to; t += 1.0) {
@@ -134,27 +170,29 @@ CandidateFeatures DescribeCandidate(const RefinedOutline& outline, const cv::Mat
       ++surround_n;
     }
   }
+  // The sum first, in sampling order: the selections below reorder `inside`.
+  double inside_sum = 0;
+  for (double v : inside) inside_sum += v;
   if (inside.size() >= 4) {
-    // The two quartiles by selection, not a full sort (the same values).
-    std::vector<double> sorted = inside;
-    const auto upper = sorted.begin() + long(3 * sorted.size() / 4);
-    const auto lower = sorted.begin() + long(sorted.size() / 4);
-    std::nth_element(sorted.begin(), upper, sorted.end());
-    std::nth_element(sorted.begin(), lower, upper);
+    // The two quartiles by selection, not a full sort (the same values), in
+    // place (nothing later needs the sampling order).
+    const auto upper = inside.begin() + long(3 * inside.size() / 4);
+    const auto lower = inside.begin() + long(inside.size() / 4);
+    std::nth_element(inside.begin(), upper, inside.end());
+    std::nth_element(inside.begin(), lower, upper);
     f.lumen_spread = *upper - *lower;
     // The median lies between the quartiles: select it there (the same value
     // as Median(inside), on the middle half of the values).
-    const auto middle = sorted.begin() + long(sorted.size() / 2);
+    const auto middle = inside.begin() + long(inside.size() / 2);
     std::nth_element(lower, middle, upper);
     f.lumen = *middle;
+  } else {
+    f.lumen = Median(inside);
   }
-  double inside_sum = 0;
-  for (double v : inside) inside_sum += v;
-  if (inside.size() < 4) f.lumen = Median(inside);  // (after the sum: Median reorders)
   if (!inside.empty() && surround_n > 0 && surround_sum > 0) {
     f.surround_darkness = (inside_sum / double(inside.size())) / (surround_sum / surround_n);
   }
-  f.ring = Median(ring);
+  f.ring = RingMedian(ring_histogram, ring_count);
   f.border_fraction = ring_total ? double(ring_outside) / ring_total : 1.0;
   const cv::Point c(int(std::lround(outline.center.x)), int(std::lround(outline.center.y)));
   f.tissue = Inside(tissue, c) ? double(tissue.at<float>(c)) : 0.0;

@@ -61,20 +61,35 @@ RayEdge FindEdge(const cv::Mat& image, cv::Point2d c, cv::Point2d dir, double r0
   edge.radius = r0;
   const double search = grid.Px(o.wall_search_mm);
   const double r_end = r0 + search;
-  profile.clear();
-  for (double r = 0; r <= r_end; r += kStep) profile.push_back(SampleBilinear(image, c + r * dir));
-  // The wall: the brightest point between just inside the candidate's edge and the search limit.
+  // Samples at r = i * kStep for every r <= r_end (r counted in halves is
+  // exact, so these are the positions of the old `r += kStep` loop). Only
+  // the part the wall search needs is sampled up front; the inner part is
+  // sampled on demand (the inward crossing search rarely goes far), which
+  // skips most of the lumen's samples without changing any value.
+  const size_t count = size_t(std::floor(r_end / kStep)) + 1;
+  const auto sample = [&](size_t i) { return SampleBilinear(image, c + (double(i) * kStep) * dir); };
   const size_t from = size_t(0.6 * r0 / kStep);
+  profile.resize(count);
+  size_t sampled_from = std::min(from, count);  // profile[sampled_from, count) is filled
+  for (size_t i = sampled_from; i < count; ++i) profile[i] = sample(i);
+  const auto at = [&](size_t i) {
+    while (sampled_from > i) {
+      --sampled_from;
+      profile[sampled_from] = sample(sampled_from);
+    }
+    return profile[i];
+  };
+  // The wall: the brightest point between just inside the candidate's edge and the search limit.
   double wall = 0;
-  for (size_t i = from; i < profile.size(); ++i) wall = std::max(wall, profile[i]);
+  for (size_t i = from; i < count; ++i) wall = std::max(wall, profile[i]);
   edge.wall = wall;
   if (wall - lumen < o.min_edge_step * std::max(tissue, 1.0)) return edge;
   const double threshold = lumen + o.edge_fraction * (wall - lumen);
   // The crossing nearest the candidate's edge: outward if still dark there, else inward.
-  const size_t i0 = std::min(profile.size() - 1, size_t(std::lround(r0 / kStep)));
+  const size_t i0 = std::min(count - 1, size_t(std::lround(r0 / kStep)));
   double found = -1;
-  if (profile[i0] < threshold) {
-    for (size_t i = i0 + 1; i < profile.size(); ++i) {
+  if (at(i0) < threshold) {
+    for (size_t i = i0 + 1; i < count; ++i) {
       if (profile[i] >= threshold) {
         const double t = (threshold - profile[i - 1]) / std::max(1e-9, profile[i] - profile[i - 1]);
         found = (double(i - 1) + t) * kStep;
@@ -83,7 +98,7 @@ RayEdge FindEdge(const cv::Mat& image, cv::Point2d c, cv::Point2d dir, double r0
     }
   } else {
     for (size_t i = i0; i > 0; --i) {
-      if (profile[i - 1] < threshold) {
+      if (at(i - 1) < threshold) {
         const double t = (threshold - profile[i - 1]) / std::max(1e-9, profile[i] - profile[i - 1]);
         found = (double(i - 1) + t) * kStep;
         break;
