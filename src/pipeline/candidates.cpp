@@ -253,13 +253,14 @@ struct LabelStats {
 
 // Area and bounding box of every label 1..n-1 in one pass (what
 // cv::connectedComponentsWithStats reports, at a third of its cost; the
-// background, label 0, is left empty).
-std::vector<LabelStats> StatsByLabel(const cv::Mat& labels, int n) {
+// background, label 0, is left empty). Only `within` is scanned (the caller
+// knows every label lies inside it); boxes are in the coordinates of `labels`.
+std::vector<LabelStats> StatsByLabel(const cv::Mat& labels, int n, cv::Rect within) {
   std::vector<int> x0(size_t(n), INT_MAX), y0(size_t(n), INT_MAX), x1(size_t(n), -1), y1(size_t(n), -1);
   std::vector<LabelStats> stats(static_cast<size_t>(n));
-  for (int y = 0; y < labels.rows; ++y) {
+  for (int y = within.y; y < within.br().y; ++y) {
     const int* l = labels.ptr<int>(y);
-    for (int x = 0; x < labels.cols; ++x) {
+    for (int x = within.x; x < within.br().x; ++x) {
       if (l[x] == 0) continue;
       const size_t id = size_t(l[x]);
       ++stats[id].area;
@@ -554,9 +555,22 @@ CandidateMap FindDarkCandidates(const cv::Mat& despeckled, const cv::Mat& tissue
   if (open >= 2) cv::morphologyEx(core, core, cv::MORPH_OPEN, Disk(open));
   cv::Mat extent = ((despeckled < extent_threshold) & valid) | core;
 
-  cv::Mat extent_labels;
-  const int n_extent = cv::connectedComponents(extent, extent_labels, 4, CV_32S);
-  const std::vector<LabelStats> extent_stats = StatsByLabel(extent_labels, n_extent);
+  // Every label lies inside the box of `extent` (threshold regions) or of
+  // `valid` (blob discs), so labelling and the label statistics work on
+  // those boxes only: components are numbered in raster order of their first
+  // pixel, the same in the box as over the frame, where nothing outside it
+  // is set. (Not `valid`'s box alone: an opening with an even-sized disc is
+  // not centred in OpenCV and can leave a core pixel just outside `valid`;
+  // with that box the results changed.)
+  const cv::Rect extent_box = cv::boundingRect(extent);
+  const cv::Rect label_box = extent_box | cv::boundingRect(valid);
+  cv::Mat extent_labels = cv::Mat::zeros(extent.size(), CV_32S);
+  cv::Mat extent_labels_in_box = extent_labels(extent_box);
+  const int n_extent =
+      extent_box.empty() ? 1 : cv::connectedComponents(extent(extent_box), extent_labels_in_box, 4, CV_32S);
+  // (Written in place: create() keeps a header of the right size and type.)
+  if (extent_labels_in_box.data != extent_labels(extent_box).data) extent_labels_in_box.copyTo(extent_labels(extent_box));
+  const std::vector<LabelStats> extent_stats = StatsByLabel(extent_labels, n_extent, extent_box);
   const double min_area = AreaForDiameter(grid.Px(co.min_diameter_mm));
   const double max_area = AreaForDiameter(grid.Px(co.max_diameter_mm));
   const double depth_px = grid.Px(so.neck_depth_mm);
@@ -655,7 +669,7 @@ CandidateMap FindDarkCandidates(const cv::Mat& despeckled, const cv::Mat& tissue
 
   // Describe each final region; drop those outside the size range.
   const int n_labels = next_label;
-  const std::vector<LabelStats> final_stats = StatsByLabel(map.labels, n_labels);
+  const std::vector<LabelStats> final_stats = StatsByLabel(map.labels, n_labels, label_box);
   for (int id = 1; id < n_labels; ++id) {
     const cv::Rect& box = final_stats[size_t(id)].box;
     const int region_area = final_stats[size_t(id)].area;
