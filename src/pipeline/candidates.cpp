@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstdint>
 #include <cmath>
 #include <map>
 #include <numeric>
@@ -680,11 +681,25 @@ CandidateMap FindDarkCandidates(const cv::Mat& despeckled, const cv::Mat& tissue
     Candidate c;
     c.label = id;
     c.box = box;
-    cv::Mat mask = map.labels(box) == id;
+    // The region's mask and its first moments in one pass (was a compare,
+    // then cv::moments: the sums of whole coordinates are exact either way).
+    cv::Mat mask(box.size(), CV_8UC1);
+    int64_t count = 0, sum_x = 0, sum_y = 0;
+    for (int y = 0; y < box.height; ++y) {
+      const int* l = map.labels.ptr<int>(box.y + y) + box.x;
+      uchar* out = mask.ptr<uchar>(y);
+      for (int x = 0; x < box.width; ++x) {
+        const bool inside = l[x] == id;
+        out[x] = inside ? 255 : 0;
+        count += inside;
+        sum_x += inside ? x : 0;
+        sum_y += inside ? y : 0;
+      }
+    }
     c.contour = OuterContour(mask, box.tl());
-    const cv::Moments m = cv::moments(mask, true);
-    c.area_px = m.m00;
-    c.centroid = {box.x + m.m10 / m.m00, box.y + m.m01 / m.m00};
+    const double m00 = double(count);
+    c.area_px = m00;
+    c.centroid = {box.x + double(sum_x) / m00, box.y + double(sum_y) / m00};
     c.lumen_level = MedianWhere(despeckled(box), map.labels(box), id);
     map.candidates.push_back(std::move(c));
   }

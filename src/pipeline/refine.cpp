@@ -111,6 +111,22 @@ RayEdge FindEdge(const cv::Mat& image, cv::Point2d c, cv::Point2d dir, double r0
   return edge;
 }
 
+// The unit direction of each of `rays` rays, angle 2 pi i / rays, computed
+// once per ray count and thread (a frame refines hundreds of candidates with
+// a few dozen different counts).
+const std::vector<cv::Point2d>& RayDirections(int rays) {
+  thread_local std::vector<std::vector<cv::Point2d>> by_count;
+  if (by_count.size() <= size_t(rays)) by_count.resize(size_t(rays) + 1);
+  std::vector<cv::Point2d>& directions = by_count[size_t(rays)];
+  if (directions.empty()) {
+    for (int i = 0; i < rays; ++i) {
+      const double angle = 2.0 * kPi * i / rays;
+      directions.emplace_back(std::cos(angle), std::sin(angle));
+    }
+  }
+  return directions;
+}
+
 // The centroid, or for a bent candidate whose centroid falls outside it, its
 // deepest interior point (distance-transform maximum).
 cv::Point2d InsidePoint(const cv::Mat& labels, const Candidate& candidate) {
@@ -145,9 +161,9 @@ RefinedOutline RefineOutline(const cv::Mat& image, const cv::Mat& tissue, const 
   std::vector<cv::Point2d> directions(static_cast<size_t>(rays));
   std::vector<double> profile;
   int found = 0;
+  const std::vector<cv::Point2d>& unit = RayDirections(rays);
   for (int i = 0; i < rays; ++i) {
-    const double angle = 2.0 * kPi * i / rays;
-    const cv::Point2d dir(std::cos(angle), std::sin(angle));
+    const cv::Point2d dir = unit[size_t(i)];
     directions[size_t(i)] = dir;
     const double r0 = CandidateRadius(labels, candidate.label, out.center, dir, limit);
     const RayEdge edge = FindEdge(image, out.center, dir, r0, out.lumen_level, tissue_level, grid, o, profile);
