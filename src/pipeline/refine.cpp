@@ -38,12 +38,16 @@ double CandidateRadius(const cv::Mat& labels, int id, cv::Point2d c, cv::Point2d
 
 std::vector<double> CircularMedian(const std::vector<double>& v, int window) {
   const int n = int(v.size()), half = window / 2;
-  std::vector<double> out(v.size()), buffer;
+  std::vector<double> out(v.size());
+  // On the stack for checked options (window <= 31); on the heap otherwise.
+  double small[31];
+  std::vector<double> large(window > 31 ? size_t(window) : 0);
+  double* const buffer = window > 31 ? large.data() : small;
   for (int i = 0; i < n; ++i) {
-    buffer.clear();
-    for (int k = -half; k <= half; ++k) buffer.push_back(v[size_t((i + k + n) % n)]);
-    std::nth_element(buffer.begin(), buffer.begin() + half, buffer.end());
-    out[size_t(i)] = buffer[size_t(half)];
+    int used = 0;
+    for (int k = -half; k <= half; ++k) buffer[used++] = v[size_t((i + k + n) % n)];
+    std::nth_element(buffer, buffer + half, buffer + used);
+    out[size_t(i)] = buffer[half];
   }
   return out;
 }
