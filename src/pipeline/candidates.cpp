@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstdint>
 #include <cmath>
 #include <map>
 #include <numeric>
@@ -253,13 +254,14 @@ struct LabelStats {
 
 // Area and bounding box of every label 1..n-1 in one pass (what
 // cv::connectedComponentsWithStats reports, at a third of its cost; the
-// background, label 0, is left empty).
-std::vector<LabelStats> StatsByLabel(const cv::Mat& labels, int n) {
+// background, label 0, is left empty). Only `within` is scanned (the caller
+// knows every label lies inside it); boxes are in the coordinates of `labels`.
+std::vector<LabelStats> StatsByLabel(const cv::Mat& labels, int n, cv::Rect within) {
   std::vector<int> x0(size_t(n), INT_MAX), y0(size_t(n), INT_MAX), x1(size_t(n), -1), y1(size_t(n), -1);
   std::vector<LabelStats> stats(static_cast<size_t>(n));
-  for (int y = 0; y < labels.rows; ++y) {
+  for (int y = within.y; y < within.br().y; ++y) {
     const int* l = labels.ptr<int>(y);
-    for (int x = 0; x < labels.cols; ++x) {
+    for (int x = within.x; x < within.br().x; ++x) {
       if (l[x] == 0) continue;
       const size_t id = size_t(l[x]);
       ++stats[id].area;
@@ -554,9 +556,22 @@ CandidateMap FindDarkCandidates(const cv::Mat& despeckled, const cv::Mat& tissue
   if (open >= 2) cv::morphologyEx(core, core, cv::MORPH_OPEN, Disk(open));
   cv::Mat extent = ((despeckled < extent_threshold) & valid) | core;
 
-  cv::Mat extent_labels;
-  const int n_extent = cv::connectedComponents(extent, extent_labels, 4, CV_32S);
-  const std::vector<LabelStats> extent_stats = StatsByLabel(extent_labels, n_extent);
+  // Every label lies inside the box of `extent` (threshold regions) or of
+  // `valid` (blob discs), so labelling and the label statistics work on
+  // those boxes only: components are numbered in raster order of their first
+  // pixel, the same in the box as over the frame, where nothing outside it
+  // is set. (Not `valid`'s box alone: an opening with an even-sized disc is
+  // not centred in OpenCV and can leave a core pixel just outside `valid`;
+  // with that box the results changed.)
+  const cv::Rect extent_box = cv::boundingRect(extent);
+  const cv::Rect label_box = extent_box | cv::boundingRect(valid);
+  cv::Mat extent_labels = cv::Mat::zeros(extent.size(), CV_32S);
+  cv::Mat extent_labels_in_box = extent_labels(extent_box);
+  const int n_extent =
+      extent_box.empty() ? 1 : cv::connectedComponents(extent(extent_box), extent_labels_in_box, 4, CV_32S);
+  // (Written in place: create() keeps a header of the right size and type.)
+  if (extent_labels_in_box.data != extent_labels(extent_box).data) extent_labels_in_box.copyTo(extent_labels(extent_box));
+  const std::vector<LabelStats> extent_stats = StatsByLabel(extent_labels, n_extent, extent_box);
   const double min_area = AreaForDiameter(grid.Px(co.min_diameter_mm));
   const double max_area = AreaForDiameter(grid.Px(co.max_diameter_mm));
   const double depth_px = grid.Px(so.neck_depth_mm);
@@ -655,7 +670,7 @@ CandidateMap FindDarkCandidates(const cv::Mat& despeckled, const cv::Mat& tissue
 
   // Describe each final region; drop those outside the size range.
   const int n_labels = next_label;
-  const std::vector<LabelStats> final_stats = StatsByLabel(map.labels, n_labels);
+  const std::vector<LabelStats> final_stats = StatsByLabel(map.labels, n_labels, label_box);
   for (int id = 1; id < n_labels; ++id) {
     const cv::Rect& box = final_stats[size_t(id)].box;
     const int region_area = final_stats[size_t(id)].area;
@@ -666,11 +681,25 @@ CandidateMap FindDarkCandidates(const cv::Mat& despeckled, const cv::Mat& tissue
     Candidate c;
     c.label = id;
     c.box = box;
-    cv::Mat mask = map.labels(box) == id;
+    // The region's mask and its first moments in one pass (was a compare,
+    // then cv::moments: the sums of whole coordinates are exact either way).
+    cv::Mat mask(box.size(), CV_8UC1);
+    int64_t count = 0, sum_x = 0, sum_y = 0;
+    for (int y = 0; y < box.height; ++y) {
+      const int* l = map.labels.ptr<int>(box.y + y) + box.x;
+      uchar* out = mask.ptr<uchar>(y);
+      for (int x = 0; x < box.width; ++x) {
+        const bool inside = l[x] == id;
+        out[x] = inside ? 255 : 0;
+        count += inside;
+        sum_x += inside ? x : 0;
+        sum_y += inside ? y : 0;
+      }
+    }
     c.contour = OuterContour(mask, box.tl());
-    const cv::Moments m = cv::moments(mask, true);
-    c.area_px = m.m00;
-    c.centroid = {box.x + m.m10 / m.m00, box.y + m.m01 / m.m00};
+    const double m00 = double(count);
+    c.area_px = m00;
+    c.centroid = {box.x + double(sum_x) / m00, box.y + double(sum_y) / m00};
     c.lumen_level = MedianWhere(despeckled(box), map.labels(box), id);
     map.candidates.push_back(std::move(c));
   }

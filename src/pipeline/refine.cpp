@@ -38,12 +38,16 @@ double CandidateRadius(const cv::Mat& labels, int id, cv::Point2d c, cv::Point2d
 
 std::vector<double> CircularMedian(const std::vector<double>& v, int window) {
   const int n = int(v.size()), half = window / 2;
-  std::vector<double> out(v.size()), buffer;
+  std::vector<double> out(v.size());
+  // On the stack for checked options (window <= 31); on the heap otherwise.
+  double small[31];
+  std::vector<double> large(window > 31 ? size_t(window) : 0);
+  double* const buffer = window > 31 ? large.data() : small;
   for (int i = 0; i < n; ++i) {
-    buffer.clear();
-    for (int k = -half; k <= half; ++k) buffer.push_back(v[size_t((i + k + n) % n)]);
-    std::nth_element(buffer.begin(), buffer.begin() + half, buffer.end());
-    out[size_t(i)] = buffer[size_t(half)];
+    int used = 0;
+    for (int k = -half; k <= half; ++k) buffer[used++] = v[size_t((i + k + n) % n)];
+    std::nth_element(buffer, buffer + half, buffer + used);
+    out[size_t(i)] = buffer[half];
   }
   return out;
 }
@@ -111,6 +115,22 @@ RayEdge FindEdge(const cv::Mat& image, cv::Point2d c, cv::Point2d dir, double r0
   return edge;
 }
 
+// The unit direction of each of `rays` rays, angle 2 pi i / rays, computed
+// once per ray count and thread (a frame refines hundreds of candidates with
+// a few dozen different counts).
+const std::vector<cv::Point2d>& RayDirections(int rays) {
+  thread_local std::vector<std::vector<cv::Point2d>> by_count;
+  if (by_count.size() <= size_t(rays)) by_count.resize(size_t(rays) + 1);
+  std::vector<cv::Point2d>& directions = by_count[size_t(rays)];
+  if (directions.empty()) {
+    for (int i = 0; i < rays; ++i) {
+      const double angle = 2.0 * kPi * i / rays;
+      directions.emplace_back(std::cos(angle), std::sin(angle));
+    }
+  }
+  return directions;
+}
+
 // The centroid, or for a bent candidate whose centroid falls outside it, its
 // deepest interior point (distance-transform maximum).
 cv::Point2d InsidePoint(const cv::Mat& labels, const Candidate& candidate) {
@@ -145,9 +165,9 @@ RefinedOutline RefineOutline(const cv::Mat& image, const cv::Mat& tissue, const 
   std::vector<cv::Point2d> directions(static_cast<size_t>(rays));
   std::vector<double> profile;
   int found = 0;
+  const std::vector<cv::Point2d>& unit = RayDirections(rays);
   for (int i = 0; i < rays; ++i) {
-    const double angle = 2.0 * kPi * i / rays;
-    const cv::Point2d dir(std::cos(angle), std::sin(angle));
+    const cv::Point2d dir = unit[size_t(i)];
     directions[size_t(i)] = dir;
     const double r0 = CandidateRadius(labels, candidate.label, out.center, dir, limit);
     const RayEdge edge = FindEdge(image, out.center, dir, r0, out.lumen_level, tissue_level, grid, o, profile);
