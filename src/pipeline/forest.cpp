@@ -35,16 +35,18 @@ cv::Mat ProbeRows(const std::vector<std::vector<float>>& thresholds, int count) 
   return rows;
 }
 
-}  // namespace
-
-// The longest path from `node` to a leaf, in steps (iterative: no recursion
-// depth limit on deep trees).
-int TreeDepth(const std::vector<cv::ml::DTrees::Node>& nodes, int root) {
+// The longest path from `root` to a leaf, in steps (iterative: no recursion
+// depth limit on deep trees); -1 when a node is reached twice, across all
+// the trees checked with the same `seen` (not a forest of trees: a damaged
+// model file, where walking every path could take exponential time).
+int TreeDepth(const std::vector<cv::ml::DTrees::Node>& nodes, int root, std::vector<bool>& seen) {
   int deepest = 0;
   std::vector<std::pair<int, int>> stack{{root, 0}};
   while (!stack.empty()) {
     const auto [index, depth] = stack.back();
     stack.pop_back();
+    if (seen[size_t(index)]) return -1;
+    seen[size_t(index)] = true;
     const auto& n = nodes[size_t(index)];
     if (n.split < 0) {
       deepest = std::max(deepest, depth);
@@ -55,6 +57,8 @@ int TreeDepth(const std::vector<cv::ml::DTrees::Node>& nodes, int root) {
   }
   return deepest;
 }
+
+}  // namespace
 
 std::optional<CompiledForest> CompiledForest::Compile(const cv::ml::StatModel& model) {
   const auto* trees = dynamic_cast<const cv::ml::RTrees*>(&model);
@@ -90,9 +94,12 @@ std::optional<CompiledForest> CompiledForest::Compile(const cv::ml::StatModel& m
     out.child[1] = n.right;
     thresholds[size_t(s.varIdx)].push_back(s.c);
   }
+  std::vector<bool> seen(nodes.size(), false);
   for (const int root : roots) {
     if (root < 0 || size_t(root) >= nodes.size()) return std::nullopt;
-    forest.trees_.push_back({root, TreeDepth(nodes, root)});
+    const int depth = TreeDepth(nodes, root, seen);
+    if (depth < 0) return std::nullopt;
+    forest.trees_.push_back({root, depth});
   }
   // The self-check: the same values as OpenCV, bit for bit, or not used.
   const cv::Mat probe = ProbeRows(thresholds, 512);

@@ -162,13 +162,11 @@ RefinedOutline RefineOutline(const cv::Mat& image, const cv::Mat& tissue, const 
                                        candidate.box.height * candidate.box.height) + 4.0;
   std::vector<double> radii(static_cast<size_t>(rays));
   std::vector<double> walls;
-  std::vector<cv::Point2d> directions(static_cast<size_t>(rays));
   std::vector<double> profile;
   int found = 0;
-  const std::vector<cv::Point2d>& unit = RayDirections(rays);
+  const std::vector<cv::Point2d>& directions = RayDirections(rays);
   for (int i = 0; i < rays; ++i) {
-    const cv::Point2d dir = unit[size_t(i)];
-    directions[size_t(i)] = dir;
+    const cv::Point2d dir = directions[size_t(i)];
     const double r0 = CandidateRadius(labels, candidate.label, out.center, dir, limit);
     const RayEdge edge = FindEdge(image, out.center, dir, r0, out.lumen_level, tissue_level, grid, o, profile);
     radii[size_t(i)] = edge.radius;

@@ -17,7 +17,8 @@
 // learns how far stage 1 can be trusted on unseen images.
 //
 // --folds N --fold K leaves out the images whose position in name order is K
-// modulo N; --evaluate then reads --out and reports, on exactly those images,
+// modulo N; --evaluate then reads --out and reports, on exactly those images
+// (and on every --phantom still, for a development set never trained on),
 // the cell ROC AUC and how often the most probable cell lies in the ovary.
 
 #include <algorithm>
@@ -236,7 +237,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (images_dir.empty() && phantom_dir.empty()) {
-    std::cerr << "antra-train-ovary: give --images (and/or --phantom for training)\n";
+    std::cerr << "antra-train-ovary: give --images and/or --phantom\n";
     return 2;
   }
   std::vector<fs::path> all;
