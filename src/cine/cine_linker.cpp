@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <optional>
 #include <stdexcept>
 
 #include "core/assignment.h"
@@ -10,6 +11,15 @@
 namespace antra {
 
 namespace {
+
+// Pieces of one over-segmented section lie within this many of a piece's
+// radii of it (two halves of a disc sit 1.1 radii apart).
+constexpr double kPieceReach = 1.5;
+
+double RadiusOfArea(double area) { return std::sqrt(std::max(area, 0.0) / std::numbers::pi); }
+
+// Smaller over larger (0 when both are 0).
+double RadiusRatio(double a, double b) { return std::min(a, b) / std::max({a, b, 1e-9}); }
 
 double RadiusPx(const FollicleMeasurement& m) {
   if (m.area_px > 0) return std::sqrt(m.area_px / std::numbers::pi);
@@ -65,6 +75,7 @@ Status CineLinkOptions::Check() const {
     return bad("gates must be positive");
   }
   if (size_weight < 0) return bad("size_weight must not be negative");
+  if (!(min_link_size_ratio >= 0 && min_link_size_ratio < 1)) return bad("min_link_size_ratio must be in [0, 1)");
   if (min_frames < 1) return bad("min_frames must be at least 1");
   if (fragment_merge_fraction < 0 || fragment_merge_fraction > 1) return bad("fragment_merge_fraction must be 0..1");
   if (min_track_confidence < 0 || min_track_confidence > 1) return bad("min_track_confidence must be 0..1");
@@ -98,17 +109,39 @@ double CineLinker::GatePx(double radius_px, int gap) const {
 std::vector<std::pair<int, int>> CineLinker::Match(std::vector<Observation>& detections, const std::vector<size_t>& open,
                                                    int frame_index, cv::Point2d drift, double* total_cost) const {
   for (auto& d : detections) d.world = d.center_px - drift;
+  // For the size gate: each detection's radius together with the pieces of
+  // its frame around it, in case the follicle was outlined in pieces.
+  std::vector<double> group_radius(detections.size());
+  for (size_t j = 0; j < detections.size(); ++j) {
+    double area = 0;
+    for (const auto& other : detections) {
+      if (cv::norm(other.world - detections[j].world) <= kPieceReach * detections[j].radius_px) area += other.area_px;
+    }
+    group_radius[j] = RadiusOfArea(area);
+  }
   std::vector<std::vector<double>> cost(open.size(), std::vector<double>(detections.size()));
   for (size_t i = 0; i < open.size(); ++i) {
-    const Observation& last = tracks_[open[i]].observations.back();
+    const Track& track = tracks_[open[i]];
+    const Observation& last = track.observations.back();
     const int gap = frame_index - last.frame;
+    std::optional<double> last_group_radius;  // computed when first needed
     for (size_t j = 0; j < detections.size(); ++j) {
       const Observation& d = detections[j];
       const double distance = cv::norm(d.world - last.world);
       const double gate = GatePx(std::max(last.radius_px, d.radius_px), gap);
-      const double size_ratio = std::min(last.radius_px, d.radius_px) / std::max({last.radius_px, d.radius_px, 1e-9});
-      cost[i][j] = distance > gate ? std::numeric_limits<double>::infinity()
-                                   : distance / gate + options_.size_weight * (1.0 - size_ratio);
+      const double size_ratio = RadiusRatio(last.radius_px, d.radius_px);
+      bool sizes_fit = size_ratio >= options_.min_link_size_ratio;
+      if (!sizes_fit && distance <= gate) {
+        if (!last_group_radius) {
+          last_group_radius =
+              RadiusOfArea(last.area_px + FragmentAreaNear(track, last, kPieceReach * last.radius_px));
+        }
+        sizes_fit = std::max({RadiusRatio(*last_group_radius, d.radius_px),
+                              RadiusRatio(last.radius_px, group_radius[j]),
+                              RadiusRatio(*last_group_radius, group_radius[j])}) >= options_.min_link_size_ratio;
+      }
+      cost[i][j] = distance > gate || !sizes_fit ? std::numeric_limits<double>::infinity()
+                                                 : distance / gate + options_.size_weight * (1.0 - size_ratio);
     }
   }
   auto pairs = SolveAssignment(cost, 1.0 + options_.size_weight);

@@ -31,6 +31,15 @@ struct CineLinkOptions {
   double gate_radius_fraction = 0.8;    // ... or this fraction of the follicle's radius
   double gate_min_px_uncalibrated = 6;  // the same floor when there are no millimetres
   double size_weight = 0.5;             // cost of a size change relative to a full gate
+  // Size gate. Between neighbouring frames a follicle's section changes
+  // smoothly; only near its poles can it change a lot, and there both
+  // sections are small. Two detections whose diameters differ more than this
+  // ratio (smaller / larger) are never linked: in hard sweeps such links
+  // chained a large dark patch to an unrelated small one, making one long
+  // false track out of pieces each too short or too faint to pass alone. A
+  // section outlined in pieces is compared with its pieces together. Chosen
+  // on the development sweeps (BENCHMARKS.md, "Size gate in the linker").
+  double min_link_size_ratio = 0.55;    // 0 disables the gate
   int min_frames = 2;                   // shorter tracks are speckle ...
   double single_frame_min_confidence = 0.8;  // ... unless this confident
   double fragment_merge_fraction = 0.9;  // co-occurring tracks closer than this x radius are one follicle

@@ -325,6 +325,50 @@ TEST(CineLinkerTest, OutlineNoiseDoesNotSplitOneFollicle) {
   EXPECT_EQ(Link(sweep).size(), 1u);
 }
 
+// Detections at one place whose radius (pixels) is given per frame (0 = none).
+Sweep AtOnePlace(const std::vector<double>& radii_px) {
+  Sweep sweep;
+  for (size_t k = 0; k < radii_px.size(); ++k) {
+    FrameAnalysis frame;
+    frame.index = int(k);
+    if (radii_px[k] > 0) frame.follicles.push_back(Detection({150, 150}, radii_px[k], 100));
+    sweep.frames.push_back(frame);
+    sweep.luma.push_back(cv::Mat(300, 400, CV_8U, cv::Scalar(80)));
+  }
+  return sweep;
+}
+
+TEST(CineLinkerTest, SectionsOfVeryDifferentSizesAreNotChained) {
+  // A 12 mm dark patch for three frames, then a 3.6 mm one at the same place:
+  // no follicle's section shrinks to 0.3 of itself in one 0.7 mm step, so
+  // these are two things (in hard sweeps, a patch of hypoechoic tissue and a
+  // speckle gap), not one follicle.
+  const Sweep sweep = AtOnePlace({30, 30, 30, 9, 9, 9});
+  EXPECT_EQ(Link(sweep).size(), 2u);
+  CineLinkOptions no_gate;
+  no_gate.min_link_size_ratio = 0;
+  EXPECT_EQ(Link(sweep, no_gate).size(), 1u);
+  // Moderate changes link as before.
+  EXPECT_EQ(Link(AtOnePlace({30, 30, 24, 20, 18, 15})).size(), 1u);
+}
+
+TEST(CineLinkerTest, ASectionOutlinedInPiecesStillLinksToItsFollicle) {
+  // Frame 3 of a 12 mm section is reported as two halves of half its radius
+  // (each alone below the size gate): together they are the follicle.
+  Sweep sweep = AtOnePlace({30, 30, 30, 0, 30, 30});
+  sweep.frames[3].follicles.push_back(Detection({140, 150}, 15, 200));
+  sweep.frames[3].follicles.push_back(Detection({160, 150}, 15, 201));
+  const auto with_gate = Link(sweep);
+  ASSERT_EQ(with_gate.size(), 1u);
+  CineLinkOptions no_gate;
+  no_gate.min_link_size_ratio = 0;
+  const auto without_gate = Link(sweep, no_gate);
+  ASSERT_EQ(without_gate.size(), 1u);
+  // The pieces join the follicle as they did before the gate existed.
+  EXPECT_EQ(with_gate[0].appearances.size(), without_gate[0].appearances.size());
+  EXPECT_GE(with_gate[0].appearances.size(), 6u);
+}
+
 TEST(CineLinkerTest, UncalibratedSweepLinksInPixelsWithoutCounts) {
   const Sweep sweep = Simulate(kOvary, {});
   const auto found = Link(sweep, {}, Calibration::Uncalibrated("none"));
