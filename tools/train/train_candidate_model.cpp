@@ -12,7 +12,11 @@
 // (mean diameter >= 1.5 mm) and within max(1.5 mm, half its mean diameter) of
 // its centre, as the scorer (antra eval) matches, else 0. With --half K only
 // the images at even (K = 0) or odd (K = 1) positions in name order are used,
-// so that the ovary model can be trained on the other half.
+// so that the ovary model can be trained on the other half. Sweeps (cine
+// files) add every --sweep-every'th frame, each labelled with its own truth.
+// --seed changes the forest's random draws and --ignore holds a feature
+// constant, so that what a feature adds can be told apart from what
+// retraining alone moves.
 
 #include <algorithm>
 #include <cmath>
@@ -38,8 +42,8 @@ namespace {
 
 using train::TruthFollicle;
 
-std::vector<TruthFollicle> ReadTruth(const fs::path& path, double& mm_per_px) {
-  return train::ReadTruthFollicles(path, 1.5, mm_per_px);
+std::vector<TruthFollicle> ReadTruth(const fs::path& path, double& mm_per_px, size_t frame) {
+  return train::ReadTruthFollicles(path, 1.5, mm_per_px, frame);
 }
 
 }  // namespace
@@ -49,6 +53,9 @@ int main(int argc, char** argv) {
   CLI::App app{"Train the candidate judge on phantom images with ground truth"};
   std::string phantom_dir, out, params;
   int half = -1, trees = 60, depth = 10, min_samples = 10;
+  unsigned long long seed = 20261124;
+  int sweep_every = 4;
+  std::vector<std::string> ignored;
   app.add_option("--phantom", phantom_dir, "antra-phantom output folder (stills)")->required();
   app.add_option("--out", out, "Model file to write (.yml.gz)")->required();
   app.add_option("--half", half, "Use only even (0) or odd (1) positions in name order");
@@ -56,6 +63,11 @@ int main(int argc, char** argv) {
   app.add_option("--trees", trees, "Trees");
   app.add_option("--depth", depth, "Maximum depth");
   app.add_option("--min-samples", min_samples, "Minimum samples per leaf");
+  app.add_option("--sweep-every", sweep_every, "From multi-frame files (sweeps), use every Nth frame")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--seed", seed, "Random seed of the forest (training is deterministic for a given seed)");
+  app.add_option("--ignore", ignored,
+                 "Feature the forest may not use (held constant in training; repeatable), to measure what a feature adds");
   CLI11_PARSE(app, argc, argv);
 
   pipeline::PipelineOptions options;
@@ -85,11 +97,13 @@ int main(int argc, char** argv) {
     fs::path truth_path = files[i];
     truth_path.replace_extension(".truth.json");
     if (!fs::exists(truth_path)) continue;
-    double mm_per_px = 0;
-    const auto truth = ReadTruth(truth_path, mm_per_px);
     auto source = OpenImage(files[i]);
     if (!source) continue;
-    auto frame = (*source)->ReadFrame(0);
+    const int frame_count = std::max(1, (*source)->info().frame_count);
+    for (int k = 0; k < frame_count; k += sweep_every) {
+    double mm_per_px = 0;
+    const auto truth = ReadTruth(truth_path, mm_per_px, size_t(k));
+    auto frame = (*source)->ReadFrame(k);
     if (!frame) continue;
     pipeline::FrameTrace trace;
     (void)frame_pipeline->Analyze(*frame, (*source)->info().calibration, &trace);
@@ -121,10 +135,22 @@ int main(int argc, char** argv) {
     ++images;
     truths += int(truth.size());
     for (char u : truth_used) found += u;
+    }
   }
   if (rows.empty()) {
     std::cerr << "antra-train-candidates: no candidates\n";
     return 1;
+  }
+  const auto& names = pipeline::CandidateFeatureNames();
+  for (const auto& name : ignored) {
+    const auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end()) {
+      std::cerr << "antra-train-candidates: --ignore " << name << ": no such feature\n";
+      return 2;
+    }
+    // A constant column is never split on, so the trained forest's output
+    // does not depend on it.
+    rows.col(int(it - names.begin())).setTo(0);
   }
   auto forest = cv::ml::RTrees::create();
   forest->setMaxDepth(depth);
@@ -134,14 +160,13 @@ int main(int argc, char** argv) {
   forest->setActiveVarCount(0);
   forest->setCalculateVarImportance(true);
   forest->setTermCriteria({cv::TermCriteria::MAX_ITER, trees, 0});
-  cv::theRNG().state = 20261124;
+  cv::theRNG().state = seed;
   forest->train(cv::ml::TrainData::create(rows, cv::ml::ROW_SAMPLE, responses));
   forest->save(out);
   std::cout << "trained on " << images << " images: " << rows.rows << " candidates, " << cv::sum(responses)[0]
             << " follicles; candidates reach " << found << " of " << truths << " true follicles (>= 1.5 mm)\n";
   std::cout << "variable importance:\n";
   const cv::Mat importance = forest->getVarImportance();
-  const auto& names = pipeline::CandidateFeatureNames();
   for (int k = 0; k < int(importance.total()); ++k) {
     std::cout << "  " << std::setw(16) << names[size_t(k)] << " " << std::fixed << std::setprecision(4)
               << importance.at<float>(k) << "\n";
