@@ -45,23 +45,30 @@ Result<std::shared_ptr<const CandidateModel>> CandidateModel::Load(const std::st
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) return MakeError(ErrorCode::kNotFound, "candidate model not found: " + path);
   auto model = std::shared_ptr<CandidateModel>(new CandidateModel());
-  try {
-    model->forest_ = cv::Algorithm::load<cv::ml::RTrees>(path);
-  } catch (const cv::Exception& e) {
-    return MakeError(ErrorCode::kCorrupt, "candidate model " + path + " cannot be read: " + e.what());
+  if (auto compiled = ReadCompiledForestFile(path, {kCandidateFeatureCount})) {
+    model->compiled_ = std::move(compiled->front());
+    model->forest_.emplace(path, "");
+  } else {
+    cv::Ptr<cv::ml::RTrees> forest;
+    try {
+      forest = cv::Algorithm::load<cv::ml::RTrees>(path);
+    } catch (const cv::Exception& e) {
+      return MakeError(ErrorCode::kCorrupt, "candidate model " + path + " cannot be read: " + e.what());
+    }
+    if (!forest || !forest->isTrained() || forest->getVarCount() != kCandidateFeatureCount) {
+      return MakeError(ErrorCode::kCorrupt, "candidate model " + path + " is not a trained " +
+                                                std::to_string(kCandidateFeatureCount) + "-feature model");
+    }
+    model->compiled_ = CompiledForest::Compile(*forest);
+    model->forest_.emplace(std::move(forest));
   }
-  if (!model->forest_ || !model->forest_->isTrained() || model->forest_->getVarCount() != kCandidateFeatureCount) {
-    return MakeError(ErrorCode::kCorrupt, "candidate model " + path + " is not a trained " +
-                                              std::to_string(kCandidateFeatureCount) + "-feature model");
-  }
-  model->compiled_ = CompiledForest::Compile(*model->forest_);
   std::shared_ptr<const CandidateModel> loaded = std::move(model);
   cache.emplace(path, loaded);
   return loaded;
 }
 
 double CandidateModel::Predict(const cv::Mat& row) const {
-  return std::clamp(double(forest_->predict(row)), 0.0, 1.0);
+  return PredictRows(row).front();
 }
 
 std::vector<double> CandidateModel::PredictRows(const cv::Mat& rows) const {
@@ -70,7 +77,7 @@ std::vector<double> CandidateModel::PredictRows(const cv::Mat& rows) const {
   std::vector<float> values;
   if (!compiled_ || !compiled_->Predict(rows, values)) {
     cv::Mat predicted;
-    forest_->predict(rows, predicted);
+    forest_->Get().predict(rows, predicted);
     values.assign(predicted.begin<float>(), predicted.end<float>());
   }
   out.reserve(values.size());

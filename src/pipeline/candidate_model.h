@@ -61,7 +61,9 @@ class CandidateModel {
   std::vector<double> PredictRows(const cv::Mat& rows) const;
 
  private:
-  cv::Ptr<cv::ml::StatModel> forest_;
+  // OpenCV's model, parsed only when needed when a compiled forest file was
+  // loaded (forest.h).
+  std::optional<LazyForest> forest_;
   std::optional<CompiledForest> compiled_;  // the same forest, evaluated faster (forest.h)
 };
 

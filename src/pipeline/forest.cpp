@@ -4,8 +4,12 @@
 #include <cfloat>
 #include <cmath>
 #include <cstring>
+#include <fstream>
+#include <stdexcept>
 
 #include <opencv2/ml.hpp>
+
+#include "core/atomic_file.h"
 
 namespace antra::pipeline {
 
@@ -156,6 +160,235 @@ bool CompiledForest::Predict(const cv::Mat& rows, std::vector<float>& out) const
   out.resize(size_t(rows.rows));
   for (int r = 0; r < rows.rows; ++r) out[size_t(r)] = float(sum[size_t(r)]) * scale;
   return true;
+}
+
+namespace {
+
+constexpr char kForestMagic[8] = {'A', 'N', 'T', 'R', 'A', 'F', 'R', 'S'};
+constexpr std::uint32_t kForestFormat = 1;
+constexpr std::uint32_t kByteOrderMark = 0x01020304;
+// Far above any model here (the judge has 127,000 nodes): a bound, so that
+// a damaged count cannot ask for gigabytes.
+constexpr std::uint32_t kMaxNodes = 1u << 24;
+constexpr std::uint32_t kMaxForests = 16;
+
+std::uint64_t Fnv1a(std::string_view bytes, std::uint64_t hash = 1469598103934665603ull) {
+  for (const unsigned char c : bytes) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return hash;
+}
+
+template <typename T>
+void Append(std::string& bytes, const T& value) {
+  bytes.append(reinterpret_cast<const char*>(&value), sizeof(T));
+}
+
+template <typename T>
+bool Take(std::string_view bytes, size_t& at, T& value) {
+  if (bytes.size() - at < sizeof(T)) return false;
+  std::memcpy(&value, bytes.data() + at, sizeof(T));
+  at += sizeof(T);
+  return true;
+}
+
+Result<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return MakeError(ErrorCode::kNotFound, path + ": cannot be opened");
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return MakeError(ErrorCode::kIo, path + ": read failed");
+  return bytes;
+}
+
+}  // namespace
+
+void CompiledForest::AppendTo(std::string& bytes) const {
+  Append(bytes, std::int32_t(var_count_));
+  Append(bytes, std::uint32_t(nodes_.size()));
+  Append(bytes, std::uint32_t(trees_.size()));
+  for (const Node& n : nodes_) {
+    Append(bytes, n.threshold);
+    Append(bytes, std::int32_t(n.var));
+    Append(bytes, std::int32_t(n.child[0]));
+    Append(bytes, std::int32_t(n.child[1]));
+  }
+  for (const double v : values_) Append(bytes, v);
+  for (const Tree& t : trees_) Append(bytes, std::int32_t(t.root));
+}
+
+std::optional<CompiledForest> CompiledForest::Parse(std::string_view bytes, size_t& at, std::string& why) {
+  std::int32_t var_count = 0;
+  std::uint32_t node_count = 0, tree_count = 0;
+  if (!Take(bytes, at, var_count) || !Take(bytes, at, node_count) || !Take(bytes, at, tree_count)) {
+    why = "truncated forest header";
+    return std::nullopt;
+  }
+  if (var_count <= 0 || node_count == 0 || node_count > kMaxNodes || tree_count == 0 || tree_count > node_count) {
+    why = "implausible forest sizes";
+    return std::nullopt;
+  }
+  const size_t body = size_t(node_count) * (sizeof(float) + 3 * sizeof(std::int32_t) + sizeof(double)) +
+                      size_t(tree_count) * sizeof(std::int32_t);
+  if (bytes.size() - at < body) {
+    why = "truncated forest";
+    return std::nullopt;
+  }
+  CompiledForest forest;
+  forest.var_count_ = var_count;
+  forest.nodes_.resize(node_count);
+  forest.values_.resize(node_count);
+  for (std::uint32_t i = 0; i < node_count; ++i) {
+    Node& n = forest.nodes_[i];
+    std::int32_t var = 0, left = 0, right = 0;
+    Take(bytes, at, n.threshold), Take(bytes, at, var), Take(bytes, at, left), Take(bytes, at, right);
+    const bool leaf = left == std::int32_t(i) && right == std::int32_t(i);
+    const bool split_ok = var >= 0 && var < var_count && left >= 0 && right >= 0 &&
+                          std::uint32_t(left) < node_count && std::uint32_t(right) < node_count &&
+                          left != std::int32_t(i) && right != std::int32_t(i);
+    if (!(leaf ? var == 0 : split_ok) || std::isnan(n.threshold)) {
+      why = "node " + std::to_string(i) + " is damaged";
+      return std::nullopt;
+    }
+    n.var = var;
+    n.child[0] = left;
+    n.child[1] = right;
+  }
+  for (auto& v : forest.values_) Take(bytes, at, v);
+  // Every tree is walked: its depth is measured here rather than trusted, and
+  // a node reached twice (a cycle, or trees sharing nodes) refuses the file.
+  std::vector<bool> seen(node_count, false);
+  for (std::uint32_t t = 0; t < tree_count; ++t) {
+    std::int32_t root = 0;
+    Take(bytes, at, root);
+    if (root < 0 || std::uint32_t(root) >= node_count) {
+      why = "tree " + std::to_string(t) + " has no root";
+      return std::nullopt;
+    }
+    int deepest = 0;
+    std::vector<std::pair<int, int>> stack{{root, 0}};
+    while (!stack.empty()) {
+      const auto [index, depth] = stack.back();
+      stack.pop_back();
+      if (seen[size_t(index)]) {
+        why = "tree " + std::to_string(t) + " reaches a node twice";
+        return std::nullopt;
+      }
+      seen[size_t(index)] = true;
+      const Node& n = forest.nodes_[size_t(index)];
+      if (n.child[0] == index) {
+        deepest = std::max(deepest, depth);
+        continue;
+      }
+      stack.emplace_back(n.child[0], depth + 1);
+      stack.emplace_back(n.child[1], depth + 1);
+    }
+    forest.trees_.push_back({root, deepest});
+  }
+  return forest;
+}
+
+std::string CompiledForestPath(const std::string& model_path) {
+  std::string base = model_path;
+  for (const char* suffix : {".yml.gz", ".yaml.gz", ".xml.gz", ".yml", ".yaml", ".xml"}) {
+    const std::string_view s(suffix);
+    if (base.size() > s.size() && base.compare(base.size() - s.size(), s.size(), s) == 0) {
+      base.resize(base.size() - s.size());
+      break;
+    }
+  }
+  return base + ".forest";
+}
+
+Result<std::uint64_t> FileFingerprint(const std::string& path) {
+  auto bytes = ReadWholeFile(path);
+  if (!bytes) return bytes.error();
+  return Fnv1a(*bytes);
+}
+
+Status WriteCompiledForestFile(const std::string& model_path, const std::vector<std::string>& nodes) {
+  auto fingerprint = FileFingerprint(model_path);
+  if (!fingerprint) return fingerprint.error();
+  std::string bytes(kForestMagic, sizeof kForestMagic);
+  Append(bytes, kForestFormat);
+  Append(bytes, kByteOrderMark);
+  Append(bytes, *fingerprint);
+  Append(bytes, std::uint32_t(nodes.size()));
+  for (const auto& node : nodes) {
+    cv::Ptr<cv::ml::RTrees> model;
+    try {
+      model = cv::Algorithm::load<cv::ml::RTrees>(model_path, node);
+    } catch (const cv::Exception& e) {
+      return MakeError(ErrorCode::kCorrupt, model_path + ": cannot be read: " + e.what());
+    }
+    if (!model || !model->isTrained()) {
+      return MakeError(ErrorCode::kCorrupt, model_path + ": no trained forest" + (node.empty() ? "" : " under " + node));
+    }
+    const auto compiled = CompiledForest::Compile(*model);
+    if (!compiled) {
+      return MakeError(ErrorCode::kUnsupported,
+                       model_path + ": the forest" + (node.empty() ? "" : " under " + node) + " cannot be compiled");
+    }
+    compiled->AppendTo(bytes);
+  }
+  Append(bytes, Fnv1a(bytes));
+  return WriteFileAtomically(CompiledForestPath(model_path), bytes);
+}
+
+Result<std::vector<CompiledForest>> ReadCompiledForestFile(const std::string& model_path,
+                                                           const std::vector<int>& var_counts) {
+  const std::string path = CompiledForestPath(model_path);
+  auto bytes = ReadWholeFile(path);
+  if (!bytes) return bytes.error();
+  auto fail = [&](const std::string& why) { return MakeError(ErrorCode::kCorrupt, path + ": " + why); };
+  const std::string_view all(*bytes);
+  std::uint64_t stored_checksum = 0;
+  size_t tail = all.size() >= sizeof stored_checksum ? all.size() - sizeof stored_checksum : 0;
+  if (all.size() < sizeof kForestMagic + sizeof stored_checksum ||
+      std::memcmp(all.data(), kForestMagic, sizeof kForestMagic) != 0) {
+    return fail("not a compiled forest file");
+  }
+  Take(all, tail, stored_checksum);
+  const std::string_view payload = all.substr(0, all.size() - sizeof stored_checksum);
+  if (Fnv1a(payload) != stored_checksum) return fail("checksum mismatch (damaged)");
+  size_t at = sizeof kForestMagic;
+  std::uint32_t format = 0, byte_order = 0, count = 0;
+  std::uint64_t fingerprint = 0;
+  if (!Take(payload, at, format) || format != kForestFormat) return fail("unknown format version");
+  if (!Take(payload, at, byte_order) || byte_order != kByteOrderMark) return fail("written with another byte order");
+  Take(payload, at, fingerprint);
+  auto source = FileFingerprint(model_path);
+  if (!source) return source.error();
+  if (fingerprint != *source) return fail("stale (the model file changed since it was compiled)");
+  if (!Take(payload, at, count) || count > kMaxForests || count != var_counts.size()) {
+    return fail("holds another number of forests than the model");
+  }
+  std::vector<CompiledForest> forests;
+  for (std::uint32_t k = 0; k < count; ++k) {
+    std::string why;
+    auto forest = CompiledForest::Parse(payload, at, why);
+    if (!forest) return fail(why);
+    if (forest->var_count() != var_counts[k]) return fail("forest " + std::to_string(k) + " has other features");
+    forests.push_back(std::move(*forest));
+  }
+  if (at != payload.size()) return fail("trailing bytes");
+  return forests;
+}
+
+LazyForest::LazyForest(cv::Ptr<cv::ml::StatModel> loaded) : model_(std::move(loaded)) {
+  std::call_once(once_, [] {});
+}
+
+const cv::ml::StatModel& LazyForest::Get() const {
+  std::call_once(once_, [this] {
+    try {
+      model_ = cv::Algorithm::load<cv::ml::RTrees>(path_, node_);
+    } catch (const cv::Exception&) {
+      model_.reset();
+    }
+  });
+  if (!model_) throw std::runtime_error("model " + path_ + " can no longer be read");
+  return *model_;
 }
 
 }  // namespace antra::pipeline

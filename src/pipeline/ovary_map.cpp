@@ -205,22 +205,31 @@ Result<std::shared_ptr<const OvaryModel>> OvaryModel::Load(const std::string& pa
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) return MakeError(ErrorCode::kNotFound, "ovary model not found: " + path);
   auto model = std::shared_ptr<OvaryModel>(new OvaryModel());
-  try {
-    model->stage1_ = cv::Algorithm::load<cv::ml::RTrees>(path, "stage1");
-    model->stage2_ = cv::Algorithm::load<cv::ml::RTrees>(path, "stage2");
-  } catch (const cv::Exception& e) {
-    return MakeError(ErrorCode::kCorrupt, "ovary model " + path + " cannot be read: " + e.what());
+  if (auto compiled = ReadCompiledForestFile(path, {kOvaryFeatureCount, kOvaryContextFeatureCount})) {
+    model->compiled1_ = std::move((*compiled)[0]);
+    model->compiled2_ = std::move((*compiled)[1]);
+    model->stage1_.emplace(path, "stage1");
+    model->stage2_.emplace(path, "stage2");
+  } else {
+    cv::Ptr<cv::ml::RTrees> stage1, stage2;
+    try {
+      stage1 = cv::Algorithm::load<cv::ml::RTrees>(path, "stage1");
+      stage2 = cv::Algorithm::load<cv::ml::RTrees>(path, "stage2");
+    } catch (const cv::Exception& e) {
+      return MakeError(ErrorCode::kCorrupt, "ovary model " + path + " cannot be read: " + e.what());
+    }
+    const bool ok = stage1 && stage1->isTrained() && stage1->getVarCount() == kOvaryFeatureCount && stage2 &&
+                    stage2->isTrained() && stage2->getVarCount() == kOvaryContextFeatureCount;
+    if (!ok) {
+      return MakeError(ErrorCode::kCorrupt, "ovary model " + path + " is not a trained two-stage model with " +
+                                                std::to_string(kOvaryFeatureCount) + "/" +
+                                                std::to_string(kOvaryContextFeatureCount) + " features");
+    }
+    model->compiled1_ = CompiledForest::Compile(*stage1);
+    model->compiled2_ = CompiledForest::Compile(*stage2);
+    model->stage1_.emplace(std::move(stage1));
+    model->stage2_.emplace(std::move(stage2));
   }
-  const bool ok = model->stage1_ && model->stage1_->isTrained() && model->stage1_->getVarCount() == kOvaryFeatureCount &&
-                  model->stage2_ && model->stage2_->isTrained() &&
-                  model->stage2_->getVarCount() == kOvaryContextFeatureCount;
-  if (!ok) {
-    return MakeError(ErrorCode::kCorrupt, "ovary model " + path + " is not a trained two-stage model with " +
-                                              std::to_string(kOvaryFeatureCount) + "/" +
-                                              std::to_string(kOvaryContextFeatureCount) + " features");
-  }
-  model->compiled1_ = CompiledForest::Compile(*model->stage1_);
-  model->compiled2_ = CompiledForest::Compile(*model->stage2_);
   std::shared_ptr<const OvaryModel> loaded = std::move(model);
   cache.emplace(path, loaded);
   return loaded;
@@ -229,7 +238,7 @@ Result<std::shared_ptr<const OvaryModel>> OvaryModel::Load(const std::string& pa
 namespace {
 
 // Predicts only the usable cells' rows (the rest stay 0): half the cost on a fan.
-cv::Mat PredictUsable(const cv::ml::StatModel& model, const std::optional<CompiledForest>& compiled,
+cv::Mat PredictUsable(const LazyForest& model, const std::optional<CompiledForest>& compiled,
                       const OvaryCells& cells, const cv::Mat& features) {
   cv::Mat rows;
   std::vector<int> index;
@@ -244,7 +253,7 @@ cv::Mat PredictUsable(const cv::ml::StatModel& model, const std::optional<Compil
   std::vector<float> predicted;
   if (!compiled || !compiled->Predict(rows, predicted)) {
     cv::Mat by_model;
-    model.predict(rows, by_model);
+    model.Get().predict(rows, by_model);
     predicted.assign(by_model.begin<float>(), by_model.end<float>());
   }
   for (size_t k = 0; k < index.size(); ++k) all.at<float>(index[k]) = predicted[k];

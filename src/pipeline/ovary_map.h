@@ -74,7 +74,7 @@ class OvaryModel {
   cv::Mat Predict(const OvaryCells& cells) const;
 
  private:
-  cv::Ptr<cv::ml::StatModel> stage1_, stage2_;
+  std::optional<LazyForest> stage1_, stage2_;  // OpenCV's, parsed only when needed (forest.h)
   std::optional<CompiledForest> compiled1_, compiled2_;  // the same forests, evaluated faster (forest.h)
 };
 

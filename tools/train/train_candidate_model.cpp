@@ -32,6 +32,7 @@
 
 #include "io/open_image.h"
 #include "phantom_truth.h"
+#include "pipeline/forest.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/presets.h"
 
@@ -163,6 +164,10 @@ int main(int argc, char** argv) {
   cv::theRNG().state = seed;
   forest->train(cv::ml::TrainData::create(rows, cv::ml::ROW_SAMPLE, responses));
   forest->save(out);
+  if (const auto written = pipeline::WriteCompiledForestFile(out, {""}); !written) {
+    std::cerr << "antra-train-candidates: " << written.error().message << "\n";
+    return 1;
+  }
   std::cout << "trained on " << images << " images: " << rows.rows << " candidates, " << cv::sum(responses)[0]
             << " follicles; candidates reach " << found << " of " << truths << " true follicles (>= 1.5 mm)\n";
   std::cout << "variable importance:\n";
@@ -171,6 +176,6 @@ int main(int argc, char** argv) {
     std::cout << "  " << std::setw(16) << names[size_t(k)] << " " << std::fixed << std::setprecision(4)
               << importance.at<float>(k) << "\n";
   }
-  std::cout << "wrote " << out << "\n";
+  std::cout << "wrote " << out << " and " << pipeline::CompiledForestPath(out) << "\n";
   return 0;
 }

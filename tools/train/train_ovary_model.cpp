@@ -37,6 +37,7 @@
 
 #include "io/open_image.h"
 #include "pipeline/analyze_image.h"
+#include "pipeline/forest.h"
 #include "pipeline/pipeline.h"
 
 namespace fs = std::filesystem;
@@ -291,9 +292,13 @@ int main(int argc, char** argv) {
   stage1->write(storage, "stage1");
   stage2->write(storage, "stage2");
   storage->release();
+  if (const auto written = pipeline::WriteCompiledForestFile(out, {"stage1", "stage2"}); !written) {
+    std::cerr << "antra-train-ovary: " << written.error().message << "\n";
+    return 1;
+  }
   std::cout << "trained on " << images.size() << " images, " << rows.rows << " cells per stage (after subsampling)\n";
   PrintImportance(stage1, "stage 1");
   PrintImportance(stage2, "stage 2");
-  std::cout << "wrote " << out << "\n";
+  std::cout << "wrote " << out << " and " << pipeline::CompiledForestPath(out) << "\n";
   return 0;
 }
