@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=60
-targets="fuzz_dicom,fuzz_plain_image,fuzz_palette,fuzz_analysis_json,fuzz_mapping_csv,fuzz_visit_json,fuzz_viewer_script"
+targets="fuzz_dicom,fuzz_plain_image,fuzz_palette,fuzz_analysis_json,fuzz_mapping_csv,fuzz_visit_json,fuzz_viewer_script,fuzz_forest_file"
 jobs=1
 seed=""
 build="build-fuzz"

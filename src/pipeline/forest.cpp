@@ -171,6 +171,7 @@ constexpr std::uint32_t kByteOrderMark = 0x01020304;
 // a damaged count cannot ask for gigabytes.
 constexpr std::uint32_t kMaxNodes = 1u << 24;
 constexpr std::uint32_t kMaxForests = 16;
+constexpr std::int32_t kMaxVars = 4096;
 
 std::uint64_t Fnv1a(std::string_view bytes, std::uint64_t hash = 1469598103934665603ull) {
   for (const unsigned char c : bytes) {
@@ -224,7 +225,7 @@ std::optional<CompiledForest> CompiledForest::Parse(std::string_view bytes, size
     why = "truncated forest header";
     return std::nullopt;
   }
-  if (var_count <= 0 || node_count == 0 || node_count > kMaxNodes || tree_count == 0 || tree_count > node_count) {
+  if (var_count <= 0 || var_count > kMaxVars || node_count == 0 || node_count > kMaxNodes || tree_count == 0 || tree_count > node_count) {
     why = "implausible forest sizes";
     return std::nullopt;
   }
@@ -335,19 +336,15 @@ Status WriteCompiledForestFile(const std::string& model_path, const std::vector<
   return WriteFileAtomically(CompiledForestPath(model_path), bytes);
 }
 
-Result<std::vector<CompiledForest>> ReadCompiledForestFile(const std::string& model_path,
-                                                           const std::vector<int>& var_counts) {
-  const std::string path = CompiledForestPath(model_path);
-  auto bytes = ReadWholeFile(path);
-  if (!bytes) return bytes.error();
-  auto fail = [&](const std::string& why) { return MakeError(ErrorCode::kCorrupt, path + ": " + why); };
-  const std::string_view all(*bytes);
+Result<std::vector<CompiledForest>> ParseCompiledForests(std::string_view all, std::uint64_t model_fingerprint,
+                                                         const std::vector<int>& var_counts) {
+  auto fail = [](const std::string& why) { return MakeError(ErrorCode::kCorrupt, why); };
   std::uint64_t stored_checksum = 0;
-  size_t tail = all.size() >= sizeof stored_checksum ? all.size() - sizeof stored_checksum : 0;
   if (all.size() < sizeof kForestMagic + sizeof stored_checksum ||
       std::memcmp(all.data(), kForestMagic, sizeof kForestMagic) != 0) {
     return fail("not a compiled forest file");
   }
+  size_t tail = all.size() - sizeof stored_checksum;
   Take(all, tail, stored_checksum);
   const std::string_view payload = all.substr(0, all.size() - sizeof stored_checksum);
   if (Fnv1a(payload) != stored_checksum) return fail("checksum mismatch (damaged)");
@@ -356,11 +353,11 @@ Result<std::vector<CompiledForest>> ReadCompiledForestFile(const std::string& mo
   std::uint64_t fingerprint = 0;
   if (!Take(payload, at, format) || format != kForestFormat) return fail("unknown format version");
   if (!Take(payload, at, byte_order) || byte_order != kByteOrderMark) return fail("written with another byte order");
-  Take(payload, at, fingerprint);
-  auto source = FileFingerprint(model_path);
-  if (!source) return source.error();
-  if (fingerprint != *source) return fail("stale (the model file changed since it was compiled)");
-  if (!Take(payload, at, count) || count > kMaxForests || count != var_counts.size()) {
+  if (!Take(payload, at, fingerprint) || fingerprint != model_fingerprint) {
+    return fail("stale (the model file changed since it was compiled)");
+  }
+  if (!Take(payload, at, count) || count == 0 || count > kMaxForests ||
+      (!var_counts.empty() && count != var_counts.size())) {
     return fail("holds another number of forests than the model");
   }
   std::vector<CompiledForest> forests;
@@ -368,10 +365,24 @@ Result<std::vector<CompiledForest>> ReadCompiledForestFile(const std::string& mo
     std::string why;
     auto forest = CompiledForest::Parse(payload, at, why);
     if (!forest) return fail(why);
-    if (forest->var_count() != var_counts[k]) return fail("forest " + std::to_string(k) + " has other features");
+    if (!var_counts.empty() && forest->var_count() != var_counts[k]) {
+      return fail("forest " + std::to_string(k) + " has other features");
+    }
     forests.push_back(std::move(*forest));
   }
   if (at != payload.size()) return fail("trailing bytes");
+  return forests;
+}
+
+Result<std::vector<CompiledForest>> ReadCompiledForestFile(const std::string& model_path,
+                                                           const std::vector<int>& var_counts) {
+  const std::string path = CompiledForestPath(model_path);
+  auto bytes = ReadWholeFile(path);
+  if (!bytes) return bytes.error();
+  auto source = FileFingerprint(model_path);
+  if (!source) return source.error();
+  auto forests = ParseCompiledForests(*bytes, *source, var_counts);
+  if (!forests) return MakeError(forests.error().code, path + ": " + forests.error().message);
   return forests;
 }
 

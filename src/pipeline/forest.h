@@ -95,6 +95,10 @@ Status WriteCompiledForestFile(const std::string& model_path, const std::vector<
 // the model file then).
 Result<std::vector<CompiledForest>> ReadCompiledForestFile(const std::string& model_path,
                                                            const std::vector<int>& var_counts);
+// The same from the forest file's bytes, given the model file's fingerprint
+// (`var_counts` empty: any number of forests of any width; the fuzz target).
+Result<std::vector<CompiledForest>> ParseCompiledForests(std::string_view bytes, std::uint64_t model_fingerprint,
+                                                         const std::vector<int>& var_counts);
 
 // An OpenCV forest parsed from its model file only when first needed: with a
 // compiled forest file the OpenCV model is needed only for rows holding
