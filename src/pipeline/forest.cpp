@@ -4,6 +4,7 @@
 #include <cfloat>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <stdexcept>
 
@@ -169,7 +170,9 @@ constexpr std::uint32_t kForestFormat = 1;
 constexpr std::uint32_t kByteOrderMark = 0x01020304;
 // Far above any model here (the judge has 127,000 nodes): a bound, so that
 // a damaged count cannot ask for gigabytes.
-constexpr std::uint32_t kMaxNodes = 1u << 24;
+constexpr std::uint32_t kMaxNodes = 1u << 22;
+// 4 M nodes of 28 bytes: a forest file larger than this is refused unread.
+constexpr std::uintmax_t kMaxForestFileBytes = std::uintmax_t(128) << 20;
 constexpr std::uint32_t kMaxForests = 16;
 constexpr std::int32_t kMaxVars = 4096;
 
@@ -194,11 +197,16 @@ bool Take(std::string_view bytes, size_t& at, T& value) {
   return true;
 }
 
-Result<std::string> ReadWholeFile(const std::string& path) {
+Result<std::string> ReadForestFileBytes(const std::string& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) return MakeError(ErrorCode::kNotFound, path + ": cannot be opened");
+  if (size > kMaxForestFileBytes) return MakeError(ErrorCode::kLimitExceeded, path + ": larger than any forest file");
   std::ifstream in(path, std::ios::binary);
   if (!in) return MakeError(ErrorCode::kNotFound, path + ": cannot be opened");
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return MakeError(ErrorCode::kIo, path + ": read failed");
+  std::string bytes(size_t(size), '\0');
+  in.read(bytes.data(), std::streamsize(size));
+  if (in.gcount() != std::streamsize(size)) return MakeError(ErrorCode::kIo, path + ": read failed");
   return bytes;
 }
 
@@ -302,9 +310,17 @@ std::string CompiledForestPath(const std::string& model_path) {
 }
 
 Result<std::uint64_t> FileFingerprint(const std::string& path) {
-  auto bytes = ReadWholeFile(path);
-  if (!bytes) return bytes.error();
-  return Fnv1a(*bytes);
+  // Streamed: the model file is not held in memory, whatever its size.
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return MakeError(ErrorCode::kNotFound, path + ": cannot be opened");
+  std::uint64_t hash = Fnv1a({});
+  std::vector<char> buffer(1 << 16);
+  while (in) {
+    in.read(buffer.data(), std::streamsize(buffer.size()));
+    hash = Fnv1a(std::string_view(buffer.data(), size_t(in.gcount())), hash);
+  }
+  if (in.bad()) return MakeError(ErrorCode::kIo, path + ": read failed");
+  return hash;
 }
 
 Status WriteCompiledForestFile(const std::string& model_path, const std::vector<std::string>& nodes) {
@@ -377,7 +393,7 @@ Result<std::vector<CompiledForest>> ParseCompiledForests(std::string_view all, s
 Result<std::vector<CompiledForest>> ReadCompiledForestFile(const std::string& model_path,
                                                            const std::vector<int>& var_counts) {
   const std::string path = CompiledForestPath(model_path);
-  auto bytes = ReadWholeFile(path);
+  auto bytes = ReadForestFileBytes(path);
   if (!bytes) return bytes.error();
   auto source = FileFingerprint(model_path);
   if (!source) return source.error();

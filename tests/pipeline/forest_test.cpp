@@ -197,6 +197,10 @@ TEST(CompiledForestFile, StaleDamagedOrMismatchedFilesAreNotUsed) {
   std::memcpy(wild.data() + first_node + 8, &far, 4);
   Reseal(forest_path, wild);
   expect_refused("damaged");
+  // Larger than any forest file (sparse: no disk used): refused unread.
+  test::WriteBytes(forest_path, good);
+  std::filesystem::resize_file(forest_path, (std::uintmax_t(128) << 20) + 1);
+  expect_refused("larger than any forest file");
   // The model retrained after the forest file was written: stale.
   test::WriteBytes(forest_path, good);
   ASSERT_TRUE(ReadCompiledForestFile(f.model, {6}));
