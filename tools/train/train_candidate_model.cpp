@@ -102,40 +102,40 @@ int main(int argc, char** argv) {
     if (!source) continue;
     const int frame_count = std::max(1, (*source)->info().frame_count);
     for (int k = 0; k < frame_count; k += sweep_every) {
-    double mm_per_px = 0;
-    const auto truth = ReadTruth(truth_path, mm_per_px, size_t(k));
-    auto frame = (*source)->ReadFrame(k);
-    if (!frame) continue;
-    pipeline::FrameTrace trace;
-    (void)frame_pipeline->Analyze(*frame, (*source)->info().calibration, &trace);
-    // Greedy nearest matching, as the scorer matches.
-    std::vector<float> label(trace.judged.size(), 0.f);
-    struct Pair {
-      double distance;
-      size_t truth, candidate;
-    };
-    std::vector<Pair> pairs;
-    for (size_t t = 0; t < truth.size(); ++t) {
-      const double reach = std::max(1.5, truth[t].mean_mm / 2.0) / mm_per_px;
-      for (size_t c = 0; c < trace.judged.size(); ++c) {
-        const double d = cv::norm(trace.judged[c].center_px - truth[t].center);
-        if (d <= reach) pairs.push_back({d, t, c});
+      double mm_per_px = 0;
+      const auto truth = ReadTruth(truth_path, mm_per_px, size_t(k));
+      auto frame = (*source)->ReadFrame(k);
+      if (!frame) continue;
+      pipeline::FrameTrace trace;
+      (void)frame_pipeline->Analyze(*frame, (*source)->info().calibration, &trace);
+      // Greedy nearest matching, as the scorer matches.
+      std::vector<float> label(trace.judged.size(), 0.f);
+      struct Pair {
+        double distance;
+        size_t truth, candidate;
+      };
+      std::vector<Pair> pairs;
+      for (size_t t = 0; t < truth.size(); ++t) {
+        const double reach = std::max(1.5, truth[t].mean_mm / 2.0) / mm_per_px;
+        for (size_t c = 0; c < trace.judged.size(); ++c) {
+          const double d = cv::norm(trace.judged[c].center_px - truth[t].center);
+          if (d <= reach) pairs.push_back({d, t, c});
+        }
       }
-    }
-    std::sort(pairs.begin(), pairs.end(), [](const Pair& a, const Pair& b) { return a.distance < b.distance; });
-    std::vector<char> truth_used(truth.size(), 0);
-    for (const auto& p : pairs) {
-      if (truth_used[p.truth] || label[p.candidate] > 0) continue;
-      truth_used[p.truth] = 1;
-      label[p.candidate] = 1.f;
-    }
-    for (size_t c = 0; c < trace.judged.size(); ++c) {
-      rows.push_back(trace.judged[c].vector);
-      responses.push_back(label[c]);
-    }
-    ++images;
-    truths += int(truth.size());
-    for (char u : truth_used) found += u;
+      std::sort(pairs.begin(), pairs.end(), [](const Pair& a, const Pair& b) { return a.distance < b.distance; });
+      std::vector<char> truth_used(truth.size(), 0);
+      for (const auto& p : pairs) {
+        if (truth_used[p.truth] || label[p.candidate] > 0) continue;
+        truth_used[p.truth] = 1;
+        label[p.candidate] = 1.f;
+      }
+      for (size_t c = 0; c < trace.judged.size(); ++c) {
+        rows.push_back(trace.judged[c].vector);
+        responses.push_back(label[c]);
+      }
+      ++images;
+      truths += int(truth.size());
+      for (char u : truth_used) found += u;
     }
   }
   if (rows.empty()) {
@@ -168,7 +168,7 @@ int main(int argc, char** argv) {
     std::cerr << "antra-train-candidates: " << written.error().message << "\n";
     return 1;
   }
-  std::cout << "trained on " << images << " images: " << rows.rows << " candidates, " << cv::sum(responses)[0]
+  std::cout << "trained on " << images << " frames: " << rows.rows << " candidates, " << cv::sum(responses)[0]
             << " follicles; candidates reach " << found << " of " << truths << " true follicles (>= 1.5 mm)\n";
   std::cout << "variable importance:\n";
   const cv::Mat importance = forest->getVarImportance();
