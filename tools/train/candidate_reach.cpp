@@ -56,32 +56,6 @@ size_t BandOf(double mean_mm) {
   return kBands.size() - 2;
 }
 
-// Greedy nearest matching within the scorer's reach; returns, per truth, the
-// index of the matched point or -1.
-std::vector<int> Match(const std::vector<TruthFollicle>& truth, const std::vector<cv::Point2d>& points,
-                       double mm_per_px) {
-  struct Pair {
-    double distance;
-    size_t t, p;
-  };
-  std::vector<Pair> pairs;
-  for (size_t t = 0; t < truth.size(); ++t) {
-    const double reach = std::max(1.5, truth[t].mean_mm / 2.0) / mm_per_px;
-    for (size_t p = 0; p < points.size(); ++p) {
-      const double d = cv::norm(points[p] - truth[t].center);
-      if (d <= reach) pairs.push_back({d, t, p});
-    }
-  }
-  std::sort(pairs.begin(), pairs.end(), [](const Pair& a, const Pair& b) { return a.distance < b.distance; });
-  std::vector<int> match(truth.size(), -1);
-  std::vector<char> used(points.size(), 0);
-  for (const auto& pr : pairs) {
-    if (match[pr.t] >= 0 || used[pr.p]) continue;
-    match[pr.t] = int(pr.p);
-    used[pr.p] = 1;
-  }
-  return match;
-}
 
 }  // namespace
 
@@ -139,8 +113,8 @@ int main(int argc, char** argv) {
     std::vector<cv::Point2d> candidate_points, accepted_points;
     for (const auto& j : trace.judged) candidate_points.push_back(j.center_px);
     for (const auto& f : analysis.follicles) accepted_points.push_back(f.center_px);
-    const auto reached = Match(truth, candidate_points, mm_per_px);
-    const auto found = Match(truth, accepted_points, mm_per_px);
+    const auto reached = train::MatchToTruth(truth, candidate_points, mm_per_px);
+    const auto found = train::MatchToTruth(truth, accepted_points, mm_per_px);
     ++images;
     candidates += int(candidate_points.size());
     accepted += int(accepted_points.size());

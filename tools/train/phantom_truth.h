@@ -2,6 +2,7 @@
 // The visible true follicles of a phantom still's truth file, for the
 // training and diagnostic tools (phantom truth format: docs/phantom.md).
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <vector>
@@ -31,6 +32,34 @@ inline std::vector<TruthFollicle> ReadTruthFollicles(const std::filesystem::path
     out.push_back({{f.at("center_px").at(0).get<double>(), f.at("center_px").at(1).get<double>()}, mean});
   }
   return out;
+}
+
+// Greedy nearest matching within the scorer's reach (max(1.5 mm, half the
+// mean diameter); antra eval matches so): per truth, the index of the
+// matched point or -1, each point matched at most once.
+inline std::vector<int> MatchToTruth(const std::vector<TruthFollicle>& truth, const std::vector<cv::Point2d>& points,
+                       double mm_per_px) {
+  struct Pair {
+    double distance;
+    size_t t, p;
+  };
+  std::vector<Pair> pairs;
+  for (size_t t = 0; t < truth.size(); ++t) {
+    const double reach = std::max(1.5, truth[t].mean_mm / 2.0) / mm_per_px;
+    for (size_t p = 0; p < points.size(); ++p) {
+      const double d = cv::norm(points[p] - truth[t].center);
+      if (d <= reach) pairs.push_back({d, t, p});
+    }
+  }
+  std::sort(pairs.begin(), pairs.end(), [](const Pair& a, const Pair& b) { return a.distance < b.distance; });
+  std::vector<int> match(truth.size(), -1);
+  std::vector<char> used(points.size(), 0);
+  for (const auto& pr : pairs) {
+    if (match[pr.t] >= 0 || used[pr.p]) continue;
+    match[pr.t] = int(pr.p);
+    used[pr.p] = 1;
+  }
+  return match;
 }
 
 }  // namespace antra::train

@@ -108,26 +108,13 @@ int main(int argc, char** argv) {
       if (!frame) continue;
       pipeline::FrameTrace trace;
       (void)frame_pipeline->Analyze(*frame, (*source)->info().calibration, &trace);
-      // Greedy nearest matching, as the scorer matches.
+      // Labels: the candidate matched to a true follicle, as the scorer matches.
+      std::vector<cv::Point2d> centres;
+      for (const auto& j : trace.judged) centres.push_back(j.center_px);
+      const std::vector<int> match = train::MatchToTruth(truth, centres, mm_per_px);
       std::vector<float> label(trace.judged.size(), 0.f);
-      struct Pair {
-        double distance;
-        size_t truth, candidate;
-      };
-      std::vector<Pair> pairs;
-      for (size_t t = 0; t < truth.size(); ++t) {
-        const double reach = std::max(1.5, truth[t].mean_mm / 2.0) / mm_per_px;
-        for (size_t c = 0; c < trace.judged.size(); ++c) {
-          const double d = cv::norm(trace.judged[c].center_px - truth[t].center);
-          if (d <= reach) pairs.push_back({d, t, c});
-        }
-      }
-      std::sort(pairs.begin(), pairs.end(), [](const Pair& a, const Pair& b) { return a.distance < b.distance; });
-      std::vector<char> truth_used(truth.size(), 0);
-      for (const auto& p : pairs) {
-        if (truth_used[p.truth] || label[p.candidate] > 0) continue;
-        truth_used[p.truth] = 1;
-        label[p.candidate] = 1.f;
+      for (const int c : match) {
+        if (c >= 0) label[size_t(c)] = 1.f, ++found;
       }
       for (size_t c = 0; c < trace.judged.size(); ++c) {
         rows.push_back(trace.judged[c].vector);
@@ -135,7 +122,6 @@ int main(int argc, char** argv) {
       }
       ++images;
       truths += int(truth.size());
-      for (char u : truth_used) found += u;
     }
   }
   if (rows.empty()) {
