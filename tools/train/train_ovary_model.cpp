@@ -3,6 +3,7 @@
 //
 //   antra-train-ovary --images DIR --out models/ovary-rtrees.yml.gz
 //                     [--folds N --fold K [--evaluate]] [--trees 40] [--depth 10]
+//                     [--ignore FEATURE]...
 //
 // DIR holds images/NAME.JPG (or .png) and ovary-masks/NAME.PNG (value > 0
 // inside the ovary), like ../shared/real-samples/mmotu-normal-ovary. Each image
@@ -225,6 +226,10 @@ int main(int argc, char** argv) {
   int phantom_half = -1;
   app.add_option("--phantom", phantom_dir, "Also train on these phantom stills (antra-phantom output, truth ovaries)");
   app.add_option("--phantom-half", phantom_half, "Use only even (0) or odd (1) phantom images in name order");
+  std::vector<std::string> ignored;
+  app.add_option("--ignore", ignored,
+                 "Hold this cell feature constant in training (repeatable), so the map cannot use it: to measure "
+                 "what a feature adds, compare with and without it");
   app.add_flag("--evaluate", evaluate,
                "Do not train: report how well --out finds the ovary on the left-out fold (and on --phantom)");
   CLI11_PARSE(app, argc, argv);
@@ -271,6 +276,16 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (evaluate) return Evaluate(out, images);
+  const auto& names = pipeline::OvaryFeatureNames();
+  for (const auto& name : ignored) {
+    const auto it = std::find(names.begin(), names.begin() + pipeline::kOvaryFeatureCount, name);
+    if (it == names.begin() + pipeline::kOvaryFeatureCount) {
+      std::cerr << "antra-train-ovary: --ignore " << name << ": no such cell feature\n";
+      return 2;
+    }
+    // A constant column is never split on (stage 2 copies the cell features).
+    for (auto& image : images) image.cells.features.col(int(it - names.begin())).setTo(0);
+  }
 
   // Stage 1 on everything; out-of-sample stage-1 maps from two halves for stage 2.
   std::vector<const ImageCells*> everything, half[2];
