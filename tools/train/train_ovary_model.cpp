@@ -233,6 +233,16 @@ int main(int argc, char** argv) {
   app.add_flag("--evaluate", evaluate,
                "Do not train: report how well --out finds the ovary on the left-out fold (and on --phantom)");
   CLI11_PARSE(app, argc, argv);
+  std::vector<int> ignored_columns;
+  const auto& names = pipeline::OvaryFeatureNames();
+  for (const auto& name : ignored) {
+    const auto it = std::find(names.begin(), names.begin() + pipeline::kOvaryFeatureCount, name);
+    if (it == names.begin() + pipeline::kOvaryFeatureCount) {
+      std::cerr << "antra-train-ovary: --ignore " << name << ": no such cell feature\n";
+      return 2;
+    }
+    ignored_columns.push_back(int(it - names.begin()));
+  }
 
   pipeline::AnalyzeOptions options;
   options.pipeline.ovary_map.model = "";  // features only
@@ -276,15 +286,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (evaluate) return Evaluate(out, images);
-  const auto& names = pipeline::OvaryFeatureNames();
-  for (const auto& name : ignored) {
-    const auto it = std::find(names.begin(), names.begin() + pipeline::kOvaryFeatureCount, name);
-    if (it == names.begin() + pipeline::kOvaryFeatureCount) {
-      std::cerr << "antra-train-ovary: --ignore " << name << ": no such cell feature\n";
-      return 2;
-    }
-    // A constant column is never split on (stage 2 copies the cell features).
-    for (auto& image : images) image.cells.features.col(int(it - names.begin())).setTo(0);
+  // A constant column is never split on (stage 2 copies the cell features).
+  for (int column : ignored_columns) {
+    for (auto& image : images) image.cells.features.col(column).setTo(0);
   }
 
   // Stage 1 on everything; out-of-sample stage-1 maps from two halves for stage 2.
