@@ -45,26 +45,13 @@ Result<std::shared_ptr<const CandidateModel>> CandidateModel::Load(const std::st
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) return MakeError(ErrorCode::kNotFound, "candidate model not found: " + path);
   auto model = std::shared_ptr<CandidateModel>(new CandidateModel());
-  if (auto compiled = ReadCompiledForestFile(path, {kCandidateFeatureCount})) {
-    model->compiled_ = std::move(compiled->front());
-    model->forest_.emplace(path, "");
-  } else {
-    cv::Ptr<cv::ml::RTrees> forest;
-    try {
-      forest = cv::Algorithm::load<cv::ml::RTrees>(path);
-    } catch (const cv::Exception& e) {
-      return MakeError(ErrorCode::kCorrupt, "candidate model " + path + " cannot be read: " + e.what());
-    }
-    if (!forest || !forest->isTrained() || forest->getVarCount() != kCandidateFeatureCount) {
-      return MakeError(ErrorCode::kCorrupt, "candidate model " + path + " is not a trained " +
-                                                std::to_string(kCandidateFeatureCount) + "-feature model");
-    }
-    model->compiled_ = CompiledForest::Compile(*forest);
-    model->forest_.emplace(std::move(forest));
+  if (auto loaded = LoadForests(path, "candidate model", {{"", kCandidateFeatureCount, &model->forest_, &model->compiled_}});
+      !loaded) {
+    return loaded.error();
   }
-  std::shared_ptr<const CandidateModel> loaded = std::move(model);
-  cache.emplace(path, loaded);
-  return loaded;
+  std::shared_ptr<const CandidateModel> shared = std::move(model);
+  cache.emplace(path, shared);
+  return shared;
 }
 
 double CandidateModel::Predict(const cv::Mat& row) const {

@@ -176,14 +176,6 @@ constexpr std::uintmax_t kMaxForestFileBytes = std::uintmax_t(128) << 20;
 constexpr std::uint32_t kMaxForests = 16;
 constexpr std::int32_t kMaxVars = 4096;
 
-std::uint64_t Fnv1a(std::string_view bytes, std::uint64_t hash = 1469598103934665603ull) {
-  for (const unsigned char c : bytes) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  return hash;
-}
-
 template <typename T>
 void Append(std::string& bytes, const T& value) {
   bytes.append(reinterpret_cast<const char*>(&value), sizeof(T));
@@ -211,6 +203,14 @@ Result<std::string> ReadForestFileBytes(const std::string& path) {
 }
 
 }  // namespace
+
+std::uint64_t Fnv1a(std::string_view bytes, std::uint64_t hash) {
+  for (const unsigned char c : bytes) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return hash;
+}
 
 void CompiledForest::AppendTo(std::string& bytes) const {
   Append(bytes, std::int32_t(var_count_));
@@ -313,7 +313,7 @@ Result<std::uint64_t> FileFingerprint(const std::string& path) {
   // Streamed: the model file is not held in memory, whatever its size.
   std::ifstream in(path, std::ios::binary);
   if (!in) return MakeError(ErrorCode::kNotFound, path + ": cannot be opened");
-  std::uint64_t hash = Fnv1a({});
+  std::uint64_t hash = kFnv1aStart;
   std::vector<char> buffer(1 << 16);
   while (in) {
     in.read(buffer.data(), std::streamsize(buffer.size()));
@@ -416,6 +416,34 @@ const cv::ml::StatModel& LazyForest::Get() const {
   });
   if (!model_) throw std::runtime_error("model " + path_ + " can no longer be read");
   return *model_;
+}
+
+Status LoadForests(const std::string& path, const std::string& what, const std::vector<ForestSlot>& slots) {
+  std::vector<int> var_counts;
+  for (const auto& slot : slots) var_counts.push_back(slot.var_count);
+  if (auto compiled = ReadCompiledForestFile(path, var_counts)) {
+    for (size_t k = 0; k < slots.size(); ++k) {
+      *slots[k].compiled = std::move((*compiled)[k]);
+      slots[k].opencv->emplace(path, slots[k].node);
+    }
+    return Status::Ok();
+  }
+  for (const auto& slot : slots) {
+    cv::Ptr<cv::ml::RTrees> forest;
+    try {
+      forest = cv::Algorithm::load<cv::ml::RTrees>(path, slot.node);
+    } catch (const cv::Exception& e) {
+      return MakeError(ErrorCode::kCorrupt, what + " " + path + " cannot be read: " + e.what());
+    }
+    if (!forest || !forest->isTrained() || forest->getVarCount() != slot.var_count) {
+      return MakeError(ErrorCode::kCorrupt, what + " " + path + (slot.node.empty() ? "" : " (" + slot.node + ")") +
+                                                " is not a trained " + std::to_string(slot.var_count) +
+                                                "-feature forest");
+    }
+    *slot.compiled = CompiledForest::Compile(*forest);
+    slot.opencv->emplace(std::move(forest));
+  }
+  return Status::Ok();
 }
 
 }  // namespace antra::pipeline

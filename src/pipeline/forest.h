@@ -81,6 +81,11 @@ class CompiledForest {
 // is then parsed and compiled as before, so results never depend on it.
 // The trainers write both; `antra-compile-forest` rewrites one.
 
+// FNV-1a (64-bit), continuing from `hash`: the forest file's checksum and
+// its model fingerprint are this hash.
+inline constexpr std::uint64_t kFnv1aStart = 1469598103934665603ull;
+std::uint64_t Fnv1a(std::string_view bytes, std::uint64_t hash = kFnv1aStart);
+
 // "<model minus .yml.gz/.yml/.xml.gz/.xml>.forest".
 std::string CompiledForestPath(const std::string& model_path);
 // FNV-1a (64-bit) of a file's bytes.
@@ -116,5 +121,18 @@ class LazyForest {
   mutable std::once_flag once_;
   mutable cv::Ptr<cv::ml::StatModel> model_;
 };
+
+// One forest of a model file, and where the loader puts it.
+struct ForestSlot {
+  std::string node;  // top-level node in the model file ("" = the file's model)
+  int var_count = 0;
+  std::optional<LazyForest>* opencv = nullptr;
+  std::optional<CompiledForest>* compiled = nullptr;
+};
+// Loads every slot's forest from `path`: from its compiled forest file when
+// that is intact and current, else parsed by OpenCV (each forest must be
+// trained and `var_count` wide) and compiled. `what` names the model in the
+// error ("candidate model").
+Status LoadForests(const std::string& path, const std::string& what, const std::vector<ForestSlot>& slots);
 
 }  // namespace antra::pipeline

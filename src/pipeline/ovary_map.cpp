@@ -205,34 +205,13 @@ Result<std::shared_ptr<const OvaryModel>> OvaryModel::Load(const std::string& pa
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) return MakeError(ErrorCode::kNotFound, "ovary model not found: " + path);
   auto model = std::shared_ptr<OvaryModel>(new OvaryModel());
-  if (auto compiled = ReadCompiledForestFile(path, {kOvaryFeatureCount, kOvaryContextFeatureCount})) {
-    model->compiled1_ = std::move((*compiled)[0]);
-    model->compiled2_ = std::move((*compiled)[1]);
-    model->stage1_.emplace(path, "stage1");
-    model->stage2_.emplace(path, "stage2");
-  } else {
-    cv::Ptr<cv::ml::RTrees> stage1, stage2;
-    try {
-      stage1 = cv::Algorithm::load<cv::ml::RTrees>(path, "stage1");
-      stage2 = cv::Algorithm::load<cv::ml::RTrees>(path, "stage2");
-    } catch (const cv::Exception& e) {
-      return MakeError(ErrorCode::kCorrupt, "ovary model " + path + " cannot be read: " + e.what());
-    }
-    const bool ok = stage1 && stage1->isTrained() && stage1->getVarCount() == kOvaryFeatureCount && stage2 &&
-                    stage2->isTrained() && stage2->getVarCount() == kOvaryContextFeatureCount;
-    if (!ok) {
-      return MakeError(ErrorCode::kCorrupt, "ovary model " + path + " is not a trained two-stage model with " +
-                                                std::to_string(kOvaryFeatureCount) + "/" +
-                                                std::to_string(kOvaryContextFeatureCount) + " features");
-    }
-    model->compiled1_ = CompiledForest::Compile(*stage1);
-    model->compiled2_ = CompiledForest::Compile(*stage2);
-    model->stage1_.emplace(std::move(stage1));
-    model->stage2_.emplace(std::move(stage2));
-  }
-  std::shared_ptr<const OvaryModel> loaded = std::move(model);
-  cache.emplace(path, loaded);
-  return loaded;
+  const Status loaded = LoadForests(path, "ovary model",
+                                    {{"stage1", kOvaryFeatureCount, &model->stage1_, &model->compiled1_},
+                                     {"stage2", kOvaryContextFeatureCount, &model->stage2_, &model->compiled2_}});
+  if (!loaded) return loaded.error();
+  std::shared_ptr<const OvaryModel> shared = std::move(model);
+  cache.emplace(path, shared);
+  return shared;
 }
 
 namespace {

@@ -14,22 +14,12 @@
 
 #include "pipeline/forest.h"
 
-namespace {
-
-std::uint64_t Fnv1a(const std::string& bytes) {
-  std::uint64_t hash = 1469598103934665603ull;
-  for (const unsigned char c : bytes) hash = (hash ^ c) * 1099511628211ull;
-  return hash;
-}
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, size_t size) {
   std::string bytes(reinterpret_cast<const char*>(data), size);
   // Header: 8 magic, 4 format, 4 byte order, 8 fingerprint.
   std::uint64_t fingerprint = 0;
   if (bytes.size() >= 24) std::memcpy(&fingerprint, bytes.data() + 16, sizeof fingerprint);
-  const std::uint64_t checksum = Fnv1a(bytes);
+  const std::uint64_t checksum = antra::pipeline::Fnv1a(bytes);
   bytes.append(reinterpret_cast<const char*>(&checksum), sizeof checksum);
   const auto forests = antra::pipeline::ParseCompiledForests(bytes, fingerprint, {});
   if (!forests) return 0;

@@ -17,8 +17,9 @@ struct TruthFollicle {
   double mean_mm = 0;
 };
 
-// Follicles of one frame (a still's only frame by default) at least half visible with a mean diameter >= min_mean_mm; sets
-// mm_per_px from the truth's calibration. Throws on a malformed file (tools only).
+// Follicles of one frame (a still's only frame by default) at least half
+// visible with a mean diameter >= min_mean_mm; sets mm_per_px from the
+// truth's calibration. Throws on a malformed file (tools only).
 inline std::vector<TruthFollicle> ReadTruthFollicles(const std::filesystem::path& path, double min_mean_mm,
                                                      double& mm_per_px, size_t frame = 0) {
   std::ifstream in(path);
@@ -38,7 +39,7 @@ inline std::vector<TruthFollicle> ReadTruthFollicles(const std::filesystem::path
 // mean diameter); antra eval matches so): per truth, the index of the
 // matched point or -1, each point matched at most once.
 inline std::vector<int> MatchToTruth(const std::vector<TruthFollicle>& truth, const std::vector<cv::Point2d>& points,
-                       double mm_per_px) {
+                                     double mm_per_px) {
   struct Pair {
     double distance;
     size_t t, p;

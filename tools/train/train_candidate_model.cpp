@@ -41,11 +41,8 @@ using namespace antra;
 
 namespace {
 
-using train::TruthFollicle;
-
-std::vector<TruthFollicle> ReadTruth(const fs::path& path, double& mm_per_px, size_t frame) {
-  return train::ReadTruthFollicles(path, 1.5, mm_per_px, frame);
-}
+// True follicles from 1.5 mm: the smallest the judge is taught to accept.
+constexpr double kMinTruthMm = 1.5;
 
 }  // namespace
 
@@ -103,7 +100,7 @@ int main(int argc, char** argv) {
     const int frame_count = std::max(1, (*source)->info().frame_count);
     for (int k = 0; k < frame_count; k += sweep_every) {
       double mm_per_px = 0;
-      const auto truth = ReadTruth(truth_path, mm_per_px, size_t(k));
+      const auto truth = train::ReadTruthFollicles(truth_path, kMinTruthMm, mm_per_px, size_t(k));
       auto frame = (*source)->ReadFrame(k);
       if (!frame) continue;
       pipeline::FrameTrace trace;
