@@ -33,25 +33,30 @@ std::optional<ErrorCode> CodeFromString(const std::string& text) {
   return std::nullopt;
 }
 
-Result<std::string> ModelSha256(const pipeline::PipelineOptions& options) {
-  if (options.ovary_map.model.empty()) return std::string();
-  fs::path path = options.ovary_map.model;
+// SHA-256 of a model file named in the options ("" when none is used), so
+// that a model retrained under the same name invalidates cached results.
+Result<std::string> ModelSha256(const std::string& name, const std::string& what) {
+  if (name.empty()) return std::string();
+  fs::path path = name;
   if (path.is_relative()) path = pipeline::ModelsDir() / path;
   auto hash = FileSha256(path);
-  if (!hash) return MakeError(hash.error().code, "ovary model " + path.string() + ": " + hash.error().message);
+  if (!hash) return MakeError(hash.error().code, what + " " + path.string() + ": " + hash.error().message);
   return hash;
 }
 
 }  // namespace
 
 Result<std::string> AnalysisConfigKey(const pipeline::AnalyzeOptions& analyze, const OpenOptions& open) {
-  auto model = ModelSha256(analyze.pipeline);
+  auto model = ModelSha256(analyze.pipeline.ovary_map.model, "ovary model");
   if (!model) return model.error();
+  auto judge = ModelSha256(analyze.pipeline.candidate_model.model, "candidate model");
+  if (!judge) return judge.error();
   // Canonical: nlohmann::json objects keep their keys sorted.
   json config = {{"software_version", kVersion},
                  {"analysis_software_version", analyze.software_version},
                  {"pipeline", pipeline::OptionsToJson(analyze.pipeline)},
                  {"ovary_model_sha256", *model},
+                 {"candidate_model_sha256", *judge},
                  {"detect_ruler", analyze.detect_ruler},
                  {"link_cine", analyze.link_cine},
                  {"frame", analyze.frame ? json(*analyze.frame) : json(nullptr)},

@@ -166,6 +166,7 @@ TEST(AnalysisCacheTest, RoundTripWithoutPathAndFailuresToo) {
 TEST(AnalysisCacheTest, ConfigKeyChangesWithEverySettingThatChangesResults) {
   pipeline::AnalyzeOptions analyze;
   analyze.pipeline.ovary_map.model = "";  // no model file needed for this test
+  analyze.pipeline.candidate_model.model = "";
   OpenOptions open;
   auto base = AnalysisConfigKey(analyze, open);
   ASSERT_TRUE(base) << base.error().message;
@@ -197,6 +198,18 @@ TEST(AnalysisCacheTest, ConfigKeyChangesWithEverySettingThatChangesResults) {
   ASSERT_TRUE(with_a && retrained);
   EXPECT_NE(*with_a, *retrained);
   changed.pipeline.ovary_map.model = (dir / "missing.yml").string();
+  EXPECT_FALSE(AnalysisConfigKey(changed, open));
+
+  // The candidate judge counts too: retrained under the same name, other results.
+  test::WriteBytes(dir / "judge.yml", "j1");
+  changed.pipeline.ovary_map.model = (dir / "model-a.yml").string();
+  changed.pipeline.candidate_model.model = (dir / "judge.yml").string();
+  const auto judge_1 = AnalysisConfigKey(changed, open);
+  test::WriteBytes(dir / "judge.yml", "j2");
+  const auto judge_2 = AnalysisConfigKey(changed, open);
+  ASSERT_TRUE(judge_1 && judge_2);
+  EXPECT_NE(*judge_1, *judge_2);
+  changed.pipeline.candidate_model.model = (dir / "missing-judge.yml").string();
   EXPECT_FALSE(AnalysisConfigKey(changed, open));
 }
 
