@@ -37,8 +37,7 @@ std::optional<ErrorCode> CodeFromString(const std::string& text) {
 // that a model retrained under the same name invalidates cached results.
 Result<std::string> ModelSha256(const std::string& name, const std::string& what) {
   if (name.empty()) return std::string();
-  fs::path path = name;
-  if (path.is_relative()) path = pipeline::ModelsDir() / path;
+  const fs::path path = pipeline::ModelPath(name);
   auto hash = FileSha256(path);
   if (!hash) return MakeError(hash.error().code, what + " " + path.string() + ": " + hash.error().message);
   return hash;

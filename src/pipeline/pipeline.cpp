@@ -24,19 +24,15 @@ Status PipelineOptions::Check() const {
 
 Result<FramePipeline> FramePipeline::Create(PipelineOptions options) {
   if (Status s = options.Check(); !s) return s.error();
-  auto resolve = [](const std::string& name) {
-    std::filesystem::path path = name;
-    return (path.is_relative() ? ModelsDir() / path : path).string();
-  };
   std::shared_ptr<const OvaryModel> ovary_model;
   if (!options.ovary_map.model.empty()) {
-    auto loaded = OvaryModel::Load(resolve(options.ovary_map.model));
+    auto loaded = OvaryModel::Load(ModelPath(options.ovary_map.model).string());
     if (!loaded) return loaded.error();
     ovary_model = *loaded;
   }
   std::shared_ptr<const CandidateModel> candidate_model;
   if (!options.candidate_model.model.empty()) {
-    auto loaded = CandidateModel::Load(resolve(options.candidate_model.model));
+    auto loaded = CandidateModel::Load(ModelPath(options.candidate_model.model).string());
     if (!loaded) return loaded.error();
     candidate_model = *loaded;
   }

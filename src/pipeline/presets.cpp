@@ -102,6 +102,11 @@ std::filesystem::path ModelsDir() {
   return ANTRA_DEFAULT_MODELS_DIR;
 }
 
+std::filesystem::path ModelPath(const std::string& name) {
+  const std::filesystem::path path = name;
+  return path.is_relative() ? ModelsDir() / path : path;
+}
+
 Result<PipelineOptions> LoadNamedPreset(const std::string& name) {
   const bool plain = !name.empty() && name.find_first_of("/\\.") == std::string::npos;
   if (!plain) return MakeError(ErrorCode::kInvalidArgument, "preset names are plain words (models/NAME.json)");

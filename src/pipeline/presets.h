@@ -21,6 +21,9 @@ Result<PipelineOptions> LoadPreset(const std::filesystem::path& path);
 // Where `--preset NAME` looks: $ANTRA_MODELS_DIR, then the models/ folder of
 // the source tree this binary was built from.
 std::filesystem::path ModelsDir();
+// A model file named in the options: relative names are under ModelsDir().
+// The pipeline loads, and the batch cache fingerprints, this same file.
+std::filesystem::path ModelPath(const std::string& name);
 Result<PipelineOptions> LoadNamedPreset(const std::string& name);
 
 // 16 hex digits identifying the options (FNV-1a of their canonical JSON), so a
