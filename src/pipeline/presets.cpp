@@ -30,7 +30,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OvaryMapOptions, model, cell_mm,
                                                 candidate_weight)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CandidateModelOptions, model, accept_probability)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RulerOptions, min_mark_level, max_mark_width_px, max_mark_height_px,
-                                                min_mark_contrast, min_marks, min_span_fraction, column_tolerance_px, spacing_tolerance, min_px_per_cm,
+                                                min_mark_contrast, min_faint_mark_contrast, min_marks, min_span_fraction, column_tolerance_px, spacing_tolerance, min_px_per_cm,
                                                 max_px_per_cm)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PipelineOptions, image_area, overlay, working, despeckle, background,
                                                 candidates, split, refine, lookalikes, ovary, ovary_map, candidate_model, ruler)

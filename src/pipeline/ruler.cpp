@@ -21,6 +21,9 @@ Status RulerOptions::Check() const {
   if (!(min_span_fraction >= 0 && min_span_fraction <= 1)) {
     return MakeError(ErrorCode::kInvalidArgument, "ruler.min_span_fraction must be in 0..1");
   }
+  if (min_faint_mark_contrast < 0 || min_faint_mark_contrast > 255) {
+    return MakeError(ErrorCode::kInvalidArgument, "ruler.min_faint_mark_contrast must be in 0..255");
+  }
   if (min_marks < 3 || min_marks > 100) return MakeError(ErrorCode::kInvalidArgument, "ruler.min_marks must be in 3..100");
   if (!(column_tolerance_px > 0 && column_tolerance_px < 20)) {
     return MakeError(ErrorCode::kInvalidArgument, "ruler.column_tolerance_px must be in (0, 20)");
@@ -39,7 +42,14 @@ namespace {
 struct Mark {
   cv::Rect box;
   cv::Point2d center;
+  bool faint = false;  // found by the second pass, at a position the clear marks predict
 };
+
+// Where a column's marks line up: their left edge, centre or right edge,
+// depending on the vendor.
+double AlignedX(const Mark& m, int alignment) {
+  return alignment == 0 ? m.box.x : (alignment == 1 ? m.center.x : double(m.box.x + m.box.width));
+}
 
 // A drawn mark stands out from what is around it; a bright speckle grain
 // fades into bright neighbours.
@@ -141,8 +151,16 @@ double MedianOf(std::vector<int> v) {
   return v[v.size() / 2];
 }
 
-// Reads the period as 0.5 or 1 cm from the marks' widths.
-void ReadPeriod(const std::vector<Mark>& column, const Fit& fit, RulerReading& out) {
+// Reads the period as 0.5 or 1 cm from the marks' widths. Faint marks are
+// left out: their boxes are the size searched for, not a measured width.
+void ReadPeriod(const std::vector<Mark>& column, const Fit& all, RulerReading& out) {
+  Fit fit;
+  fit.period = all.period;
+  for (size_t i = 0; i < all.members.size(); ++i) {
+    if (column[size_t(all.members[i])].faint) continue;
+    fit.members.push_back(all.members[i]);
+    fit.steps.push_back(all.steps[i]);
+  }
   // Marks at even and odd steps: dots and dashes alternate on a 0.5 cm ruler.
   // Medians, so that the few long marks do not sway them.
   std::vector<int> even, odd;
@@ -179,13 +197,22 @@ void ReadPeriod(const std::vector<Mark>& column, const Fit& fit, RulerReading& o
   const bool alternating = pairs >= 2 && difference / pairs >= 0.8 &&
                            (agreeing == pairs || (pairs >= 4 && agreeing >= 0.8 * pairs));
   // Long marks every 10 periods: 0.5 cm periods; every 5 (and not 10): 1 cm.
+  // Between two long marks 10 periods apart there may be a third that was
+  // only seen as a faint mark (whose width is not measured): such a gap says
+  // nothing about 10 against 5, and reading it as 10 would halve every size.
+  std::set<int> faint_steps;
+  for (size_t i = 0; i < all.members.size(); ++i) {
+    if (column[size_t(all.members[i])].faint) faint_steps.insert(all.steps[i]);
+  }
   int long_every = 0;
   for (size_t i = 1; i < long_steps.size(); ++i) {
     const int gap = long_steps[i] - long_steps[i - 1];
+    const bool hides_a_mark = faint_steps.lower_bound(long_steps[i - 1] + 1) != faint_steps.lower_bound(long_steps[i]);
+    if (hides_a_mark && gap % 10 == 0) continue;
     if (gap > 0) long_every = long_every == 0 ? gap : std::gcd(long_every, gap);
   }
   std::ostringstream detail;
-  detail << fit.members.size() << " marks " << std::fixed;
+  detail << all.members.size() << " marks " << std::fixed;
   detail.precision(2);
   detail << fit.period << " px apart";
   if (alternating) {
@@ -208,57 +235,166 @@ void ReadPeriod(const std::vector<Mark>& column, const Fit& fit, RulerReading& o
   out.detail = detail.str();
 }
 
+struct ColumnReading {
+  RulerReading reading;
+  double score = 0;
+};
+
+// One column of marks (sorted by y) read as a depth ruler, if it is one.
+std::optional<ColumnReading> ReadColumn(const std::vector<Mark>& column, int alignment, int image_rows,
+                                        const RulerOptions& o) {
+  const Fit fit = FitPeriod(column, o, 0.5 * o.min_px_per_cm, o.max_px_per_cm);
+  if (int(fit.members.size()) < o.min_marks || fit.rms > 0.04 * fit.period) return std::nullopt;
+  // A depth ruler runs down a good part of the image.
+  const double span = fit.period * (*std::max_element(fit.steps.begin(), fit.steps.end()) -
+                                    *std::min_element(fit.steps.begin(), fit.steps.end()));
+  if (span < o.min_span_fraction * image_rows) return std::nullopt;
+  ColumnReading out;
+  RulerReading& reading = out.reading;
+  ReadPeriod(column, fit, reading);
+  reading.period_px = fit.period;
+  reading.px_per_cm = fit.period / reading.period_cm;
+  if (reading.px_per_cm < o.min_px_per_cm || reading.px_per_cm > o.max_px_per_cm) return std::nullopt;
+  reading.mm_per_px = 10.0 / reading.px_per_cm;
+  double x = 0;
+  int faint = 0;
+  for (int m : fit.members) {
+    reading.marks.push_back(column[size_t(m)].center);
+    x += AlignedX(column[size_t(m)], alignment);
+    faint += column[size_t(m)].faint ? 1 : 0;
+  }
+  reading.column_x = int(std::lround(x / fit.members.size()));
+  // More marks, a tighter fit and a clearer pattern make a better ruler.
+  reading.confidence *= std::clamp(1.0 - fit.rms / (0.04 * fit.period) * 0.3, 0.5, 1.0);
+  if (faint > 0) {
+    reading.confidence *= 0.8;
+    reading.detail += ", " + std::to_string(faint) + " of them faint (over tissue)";
+  }
+  out.score = double(fit.members.size()) * (0.5 + reading.confidence);
+  return out;
+}
+
+// Columns of marks that line up (at least `min_count`), each sorted by y.
+std::vector<std::vector<Mark>> Columns(const std::vector<Mark>& marks, int alignment, double tolerance_px,
+                                       int min_count) {
+  std::vector<std::vector<Mark>> columns;
+  std::set<std::vector<int>> seen;
+  for (const auto& anchor : marks) {
+    std::vector<int> members;
+    for (size_t i = 0; i < marks.size(); ++i) {
+      if (std::abs(AlignedX(marks[i], alignment) - AlignedX(anchor, alignment)) <= tolerance_px) {
+        members.push_back(int(i));
+      }
+    }
+    if (int(members.size()) < min_count || !seen.insert(members).second) continue;
+    std::vector<Mark> column;
+    for (int i : members) column.push_back(marks[size_t(i)]);
+    std::sort(column.begin(), column.end(), [](const Mark& a, const Mark& b) { return a.center.y < b.center.y; });
+    columns.push_back(std::move(column));
+  }
+  return columns;
+}
+
+double MeanOver(const cv::Mat& luma, const cv::Rect& box) { return cv::mean(luma(box))[0]; }
+
+// The second pass. Where the fan's edge crosses the ruler, its marks lie over
+// bright tissue and are not `min_mark_contrast` brighter than all around them,
+// so too few clear marks remain, or clear marks with a gap the subharmonic
+// test rejects. A run of at least four evenly spaced clear marks fixes the
+// column and the period; at every position that run predicts along the
+// column, a mark-sized box as bright as a mark and `min_faint_mark_contrast`
+// brighter than the rows just above and below it counts as a faint mark.
+// Speckle rarely does that at an exact predicted spot, and the column with its
+// faint marks must still pass every test of the first pass.
+std::vector<Mark> WithFaintMarks(const cv::Mat& luma, const std::vector<Mark>& column, int alignment,
+                                 const RulerOptions& o) {
+  constexpr int kMinRun = 4;
+  // The longest run of consecutive marks with even spacing.
+  size_t best_first = 0, best_count = 0;
+  for (size_t i = 0; i + 1 < column.size(); ++i) {
+    const double gap = column[i + 1].center.y - column[i].center.y;
+    if (gap < 0.5 * o.min_px_per_cm || gap > o.max_px_per_cm) continue;
+    size_t j = i + 1;
+    while (j + 1 < column.size() &&
+           std::abs(column[j + 1].center.y - column[j].center.y - gap) <= o.spacing_tolerance * gap) {
+      ++j;
+    }
+    if (j - i + 1 > best_count) best_first = i, best_count = j - i + 1;
+  }
+  if (best_count < kMinRun) return {};
+  const Mark& first = column[best_first];
+  const Mark& last = column[best_first + best_count - 1];
+  const double period = (last.center.y - first.center.y) / double(best_count - 1);
+  // The box searched for: as narrow as the run's narrowest mark (a dot fits
+  // inside a dash), as tall as its typical mark, at the run's alignment.
+  std::vector<int> widths, heights, keys;
+  for (size_t i = best_first; i < best_first + best_count; ++i) {
+    widths.push_back(column[i].box.width);
+    heights.push_back(column[i].box.height);
+    keys.push_back(int(std::lround(AlignedX(column[i], alignment))));
+  }
+  const int w = *std::min_element(widths.begin(), widths.end());
+  const int h = int(MedianOf(heights));
+  const int key = int(MedianOf(keys));
+  const int left = alignment == 0 ? key : (alignment == 1 ? key - w / 2 : key - w);
+  const cv::Rect image(0, 0, luma.cols, luma.rows);
+  std::vector<Mark> out = column;
+  const int k_low = int(std::ceil((0 - first.center.y) / period));
+  const int k_high = int(std::floor((luma.rows - 1 - first.center.y) / period));
+  for (int k = k_low; k <= k_high; ++k) {
+    const double y = first.center.y + k * period;
+    const bool taken = std::any_of(column.begin(), column.end(), [&](const Mark& m) {
+      return std::abs(m.center.y - y) <= o.spacing_tolerance * period;
+    });
+    if (taken) continue;
+    double best_contrast = -1;
+    cv::Rect best_box;
+    for (int dy = -2; dy <= 2; ++dy) {
+      for (int dx = -1; dx <= 1; ++dx) {
+        const cv::Rect box(left + dx, int(std::lround(y - 0.5 * h)) + dy, w, h);
+        const cv::Rect above(box.x, box.y - 4, w, 3), below(box.x, box.br().y + 1, w, 3);
+        if ((above & image) != above || (below & image) != below) continue;
+        const double level = MeanOver(luma, box);
+        if (level < o.min_mark_level) continue;
+        const double contrast = level - std::max(MeanOver(luma, above), MeanOver(luma, below));
+        if (contrast > best_contrast) best_contrast = contrast, best_box = box;
+      }
+    }
+    if (best_contrast < o.min_faint_mark_contrast) continue;
+    out.push_back({best_box, {best_box.x + 0.5 * (best_box.width - 1), best_box.y + 0.5 * (best_box.height - 1)}, true});
+  }
+  std::sort(out.begin(), out.end(), [](const Mark& a, const Mark& b) { return a.center.y < b.center.y; });
+  return out;
+}
+
 }  // namespace
 
 std::optional<RulerReading> DetectDepthRuler(const cv::Mat& luma, const RulerOptions& o) {
   CV_Assert(luma.type() == CV_8UC1);
   const std::vector<Mark> marks = FindMarks(luma, o);
-  if (int(marks.size()) < o.min_marks) return std::nullopt;
-  std::optional<RulerReading> best;
-  double best_score = 0;
-  // Marks line up on their left edge, centre or right edge depending on the vendor.
+  std::optional<ColumnReading> best;
+  auto consider = [&](const std::optional<ColumnReading>& candidate) {
+    if (candidate && (!best || candidate->score > best->score)) best = candidate;
+  };
+  // First pass: columns of clear marks alone.
   for (int alignment = 0; alignment < 3; ++alignment) {
-    auto key = [alignment](const Mark& m) {
-      return alignment == 0 ? m.box.x : (alignment == 1 ? m.center.x : double(m.box.x + m.box.width));
-    };
-    std::set<std::vector<int>> seen;
-    for (const auto& anchor : marks) {
-      std::vector<int> members;
-      for (size_t i = 0; i < marks.size(); ++i) {
-        if (std::abs(key(marks[i]) - key(anchor)) <= o.column_tolerance_px) members.push_back(int(i));
-      }
-      if (int(members.size()) < o.min_marks || !seen.insert(members).second) continue;
-      std::vector<Mark> column;
-      for (int i : members) column.push_back(marks[size_t(i)]);
-      std::sort(column.begin(), column.end(), [](const Mark& a, const Mark& b) { return a.center.y < b.center.y; });
-      const Fit fit = FitPeriod(column, o, 0.5 * o.min_px_per_cm, o.max_px_per_cm);
-      if (int(fit.members.size()) < o.min_marks || fit.rms > 0.04 * fit.period) continue;
-      // A depth ruler runs down a good part of the image.
-      const double span = fit.period * (*std::max_element(fit.steps.begin(), fit.steps.end()) -
-                                        *std::min_element(fit.steps.begin(), fit.steps.end()));
-      if (span < o.min_span_fraction * luma.rows) continue;
-      RulerReading reading;
-      ReadPeriod(column, fit, reading);
-      reading.period_px = fit.period;
-      reading.px_per_cm = fit.period / reading.period_cm;
-      if (reading.px_per_cm < o.min_px_per_cm || reading.px_per_cm > o.max_px_per_cm) continue;
-      reading.mm_per_px = 10.0 / reading.px_per_cm;
-      double x = 0;
-      for (int m : fit.members) {
-        reading.marks.push_back(column[size_t(m)].center);
-        x += key(column[size_t(m)]);
-      }
-      reading.column_x = int(std::lround(x / fit.members.size()));
-      // More marks, a tighter fit and a clearer pattern make a better ruler.
-      reading.confidence *= std::clamp(1.0 - fit.rms / (0.04 * fit.period) * 0.3, 0.5, 1.0);
-      const double score = double(fit.members.size()) * (0.5 + reading.confidence);
-      if (score > best_score) {
-        best_score = score;
-        best = reading;
+    for (const auto& column : Columns(marks, alignment, o.column_tolerance_px, o.min_marks)) {
+      consider(ReadColumn(column, alignment, luma.rows, o));
+    }
+  }
+  // Second pass, only when the first found nothing (so a ruler read from clear
+  // marks never changes): shorter columns of clear marks, completed with
+  // faint ones.
+  if (!best && o.min_faint_mark_contrast < o.min_mark_contrast) {
+    for (int alignment = 0; alignment < 3; ++alignment) {
+      for (const auto& column : Columns(marks, alignment, o.column_tolerance_px, 4)) {
+        const std::vector<Mark> completed = WithFaintMarks(luma, column, alignment, o);
+        if (!completed.empty()) consider(ReadColumn(completed, alignment, luma.rows, o));
       }
     }
   }
-  return best;
+  if (!best) return std::nullopt;
+  return best->reading;
 }
 
 }  // namespace antra::pipeline

@@ -10,7 +10,9 @@
 // first, then read as 0.5 or 1 cm from the marks' pattern: alternating short
 // and longer marks mean 0.5 cm; a long mark every 10 periods means 0.5 cm,
 // every 5 periods 1 cm; marks that are all alike are read as 1 cm, with a
-// lower confidence.
+// lower confidence. Where the ruler crosses bright tissue its marks are
+// faint; they are looked for where the clear marks predict them, and a ruler
+// that needed them has a lower confidence and says so in its detail.
 
 #include <optional>
 #include <string>
@@ -27,6 +29,10 @@ struct RulerOptions {
   int max_mark_width_px = 18;   // marks are small horizontal bars or dots
   int max_mark_height_px = 5;
   int min_mark_contrast = 80;   // a mark is this much brighter than the pixels around it
+  // Second pass, when no ruler is found from clear marks alone: at positions a
+  // run of clear marks predicts, a mark over bright tissue need only be this
+  // much brighter than the rows above and below it (>= min_mark_contrast: off).
+  int min_faint_mark_contrast = 40;
   int min_marks = 6;            // fewer marks in a column: not a ruler
   double min_span_fraction = 0.3;  // the marks cover at least this share of the image height
   double column_tolerance_px = 2.5;

@@ -58,9 +58,9 @@ TEST(RealSamples, RulerAndOvaryOnScreensWithExpertMasks) {
     }
   }
   ASSERT_EQ(images, 205);
-  EXPECT_GE(ruler, 188);       // measured 192
-  EXPECT_GE(detections, 280);  // measured 354
-  EXPECT_LE(double(outside) / std::max(1, detections), 0.50);  // measured 0.43
+  EXPECT_GE(ruler, 195);       // measured 197 (192 from clear marks alone)
+  EXPECT_GE(detections, 280);  // measured 325
+  EXPECT_LE(double(outside) / std::max(1, detections), 0.45);  // measured 0.354
 }
 
 }  // namespace

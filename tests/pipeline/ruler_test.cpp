@@ -44,6 +44,66 @@ TEST(Ruler, OneMarkPerCentimetreWithALongMarkEveryFive) {
   EXPECT_DOUBLE_EQ(ruler->period_cm, 1.0);
 }
 
+// The fan's edge crossing the ruler: marks `first` to `last` lie over bright
+// tissue, where they are about 65 grey levels brighter than the tissue, not
+// the 80 a clear mark needs.
+void TissueOverMarks(cv::Mat& screen, double period, int first, int last) {
+  const int top = int(40 + (first - 0.5) * period), bottom = int(40 + (last + 0.5) * period);
+  cv::Mat tissue = test::SpeckleFrame(cv::Mat(bottom - top, 80, CV_32F, cv::Scalar(1.0)), 23, 1.5, 1.0);
+  cv::Mat band = screen(cv::Rect(0, top, 80, bottom - top));
+  for (int y = 0; y < band.rows; ++y) {
+    for (int x = 0; x < band.cols; ++x) {
+      // Keep the drawn marks, put tissue (about grey 160) everywhere else.
+      if (band.at<uchar>(y, x) == 0) band.at<uchar>(y, x) = cv::saturate_cast<uchar>(0.3 * tissue.at<uchar>(y, x) + 115);
+    }
+  }
+  for (int k = first; k <= last; ++k) {
+    const int y = int(std::lround(40 + k * period));
+    cv::Mat mark = screen(cv::Rect(30, y, 4, 2));
+    mark.setTo(225);
+  }
+}
+
+TEST(Ruler, MarksOverBrightTissueAreFoundWhereTheClearMarksPredictThem) {
+  // 1 cm marks (28 px per cm), a long one every 5; marks 1 to 5 (the long
+  // one at 5 among them) and 13 to 18 over tissue. The clear marks 6 to 12
+  // span too little of the screen alone, and with mark 0 they leave a gap the
+  // first pass takes for a subharmonic: it finds no ruler.
+  cv::Mat screen = Ruler(28.0, 19, [](int k) { return k % 5 == 0 ? 10 : 4; });
+  TissueOverMarks(screen, 28.0, 1, 5);
+  TissueOverMarks(screen, 28.0, 13, 18);
+  RulerOptions clear_only;
+  clear_only.min_faint_mark_contrast = clear_only.min_mark_contrast;
+  EXPECT_FALSE(DetectDepthRuler(screen, clear_only));
+
+  const auto ruler = DetectDepthRuler(screen, {});
+  ASSERT_TRUE(ruler);
+  EXPECT_NEAR(ruler->px_per_cm, 28.0, 0.3);
+  // The long mark at 5 is hidden among the faint ones: the clear long marks
+  // at 0 and 10 must not be read as "a long mark every 10", which would mean
+  // 0.5 cm and halve every size.
+  EXPECT_DOUBLE_EQ(ruler->period_cm, 1.0) << ruler->detail;
+  EXPECT_EQ(ruler->marks.size(), 19u);
+  EXPECT_NE(ruler->detail.find("11 of them faint"), std::string::npos) << ruler->detail;
+  EXPECT_LT(ruler->confidence, 0.5);
+}
+
+TEST(Ruler, HalfCentimetreRulerOverTissueStillReadsItsDotsAndDashes) {
+  // Dots and dashes alternate every 0.5 cm (76.8 px per cm); marks 2 to 9
+  // over tissue, redrawn there as faint 4 px marks. The clear marks below
+  // them span too little of the screen alone, but they still alternate.
+  cv::Mat screen = Ruler(38.4, 14, [](int k) { return k % 10 == 0 ? 10 : (k % 2 == 0 ? 5 : 2); });
+  TissueOverMarks(screen, 38.4, 2, 9);
+  RulerOptions clear_only;
+  clear_only.min_faint_mark_contrast = clear_only.min_mark_contrast;
+  EXPECT_FALSE(DetectDepthRuler(screen, clear_only));
+  const auto ruler = DetectDepthRuler(screen, {});
+  ASSERT_TRUE(ruler);
+  EXPECT_NEAR(ruler->px_per_cm, 76.8, 0.8);
+  EXPECT_DOUBLE_EQ(ruler->period_cm, 0.5);
+  EXPECT_EQ(ruler->marks.size(), 14u);
+}
+
 TEST(Ruler, SpeckleAloneIsNoRuler) {
   const cv::Mat screen = test::SpeckleFrame(cv::Mat(600, 500, CV_32F, cv::Scalar(1.0)), 22);
   EXPECT_FALSE(DetectDepthRuler(screen, {}));
@@ -54,6 +114,9 @@ TEST(Ruler, OptionsCheck) {
   RulerOptions o;
   EXPECT_TRUE(o.Check());
   o.min_px_per_cm = 500;
+  EXPECT_FALSE(o.Check());
+  o = {};
+  o.min_faint_mark_contrast = -1;
   EXPECT_FALSE(o.Check());
 }
 
