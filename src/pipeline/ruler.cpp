@@ -275,6 +275,13 @@ std::optional<ColumnReading> ReadColumn(const std::vector<Mark>& column, int ali
 }
 
 // Columns of marks that line up (at least `min_count`), each sorted by y.
+// Bounds on the work a frame can ask for. The column search is quadratic in
+// the marks and the period fit cubic in a column's, and a hostile or odd
+// frame (a dense grid of dots) can hold tens of thousands of mark-like spots.
+// The 205 real screens hold at most 79 marks, at most 19 in one column.
+constexpr size_t kMaxMarks = 2000;       // more: not a screen with a ruler
+constexpr size_t kMaxColumnMarks = 150;  // more in one column: not a ruler
+
 std::vector<std::vector<Mark>> Columns(const std::vector<Mark>& marks, int alignment, double tolerance_px,
                                        int min_count) {
   std::vector<std::vector<Mark>> columns;
@@ -286,7 +293,7 @@ std::vector<std::vector<Mark>> Columns(const std::vector<Mark>& marks, int align
         members.push_back(int(i));
       }
     }
-    if (int(members.size()) < min_count || !seen.insert(members).second) continue;
+    if (int(members.size()) < min_count || members.size() > kMaxColumnMarks || !seen.insert(members).second) continue;
     std::vector<Mark> column;
     for (int i : members) column.push_back(marks[size_t(i)]);
     std::sort(column.begin(), column.end(), [](const Mark& a, const Mark& b) { return a.center.y < b.center.y; });
@@ -372,6 +379,7 @@ std::vector<Mark> WithFaintMarks(const cv::Mat& luma, const std::vector<Mark>& c
 std::optional<RulerReading> DetectDepthRuler(const cv::Mat& luma, const RulerOptions& o) {
   CV_Assert(luma.type() == CV_8UC1);
   const std::vector<Mark> marks = FindMarks(luma, o);
+  if (marks.size() > kMaxMarks) return std::nullopt;
   std::optional<ColumnReading> best;
   auto consider = [&](const std::optional<ColumnReading>& candidate) {
     if (candidate && (!best || candidate->score > best->score)) best = candidate;
