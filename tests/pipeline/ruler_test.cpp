@@ -64,6 +64,13 @@ void TissueOverMarks(cv::Mat& screen, double period, int first, int last) {
   }
 }
 
+// The first pass alone: the faint-mark pass off.
+RulerOptions ClearMarksOnly() {
+  RulerOptions o;
+  o.min_faint_mark_contrast = o.min_mark_contrast;
+  return o;
+}
+
 TEST(Ruler, MarksOverBrightTissueAreFoundWhereTheClearMarksPredictThem) {
   // 1 cm marks (28 px per cm), a long one every 5; marks 1 to 5 (the long
   // one at 5 among them) and 13 to 18 over tissue. The clear marks 6 to 12
@@ -72,9 +79,7 @@ TEST(Ruler, MarksOverBrightTissueAreFoundWhereTheClearMarksPredictThem) {
   cv::Mat screen = Ruler(28.0, 19, [](int k) { return k % 5 == 0 ? 10 : 4; });
   TissueOverMarks(screen, 28.0, 1, 5);
   TissueOverMarks(screen, 28.0, 13, 18);
-  RulerOptions clear_only;
-  clear_only.min_faint_mark_contrast = clear_only.min_mark_contrast;
-  EXPECT_FALSE(DetectDepthRuler(screen, clear_only));
+  EXPECT_FALSE(DetectDepthRuler(screen, ClearMarksOnly()));
 
   const auto ruler = DetectDepthRuler(screen, {});
   ASSERT_TRUE(ruler);
@@ -94,9 +99,7 @@ TEST(Ruler, HalfCentimetreRulerOverTissueStillReadsItsDotsAndDashes) {
   // them span too little of the screen alone, but they still alternate.
   cv::Mat screen = Ruler(38.4, 14, [](int k) { return k % 10 == 0 ? 10 : (k % 2 == 0 ? 5 : 2); });
   TissueOverMarks(screen, 38.4, 2, 9);
-  RulerOptions clear_only;
-  clear_only.min_faint_mark_contrast = clear_only.min_mark_contrast;
-  EXPECT_FALSE(DetectDepthRuler(screen, clear_only));
+  EXPECT_FALSE(DetectDepthRuler(screen, ClearMarksOnly()));
   const auto ruler = DetectDepthRuler(screen, {});
   ASSERT_TRUE(ruler);
   EXPECT_NEAR(ruler->px_per_cm, 76.8, 0.8);
