@@ -281,6 +281,9 @@ std::optional<ColumnReading> ReadColumn(const std::vector<Mark>& column, int ali
 // The 205 real screens hold at most 79 marks, at most 19 in one column.
 constexpr size_t kMaxMarks = 2000;       // more: not a screen with a ruler
 constexpr size_t kMaxColumnMarks = 150;  // more in one column: not a ruler
+// The second pass predicts faint marks from a run of at least this many
+// evenly spaced clear ones.
+constexpr int kMinClearRun = 4;
 
 std::vector<std::vector<Mark>> Columns(const std::vector<Mark>& marks, int alignment, double tolerance_px,
                                        int min_count) {
@@ -315,7 +318,6 @@ double MeanOver(const cv::Mat& luma, const cv::Rect& box) { return cv::mean(luma
 // faint marks must still pass every test of the first pass.
 std::vector<Mark> WithFaintMarks(const cv::Mat& luma, const std::vector<Mark>& column, int alignment,
                                  const RulerOptions& o) {
-  constexpr int kMinRun = 4;
   // The longest run of consecutive marks with even spacing.
   size_t best_first = 0, best_count = 0;
   for (size_t i = 0; i + 1 < column.size(); ++i) {
@@ -328,19 +330,19 @@ std::vector<Mark> WithFaintMarks(const cv::Mat& luma, const std::vector<Mark>& c
     }
     if (j - i + 1 > best_count) best_first = i, best_count = j - i + 1;
   }
-  if (best_count < kMinRun) return {};
+  if (best_count < size_t(kMinClearRun)) return {};
   const Mark& first = column[best_first];
   const Mark& last = column[best_first + best_count - 1];
   const double period = (last.center.y - first.center.y) / double(best_count - 1);
   // The box searched for: as narrow as the run's narrowest mark (a dot fits
   // inside a dash), as tall as its typical mark, at the run's alignment.
-  std::vector<int> widths, heights, keys;
+  int w = column[best_first].box.width;
+  std::vector<int> heights, keys;
   for (size_t i = best_first; i < best_first + best_count; ++i) {
-    widths.push_back(column[i].box.width);
+    w = std::min(w, column[i].box.width);
     heights.push_back(column[i].box.height);
     keys.push_back(int(std::lround(AlignedX(column[i], alignment))));
   }
-  const int w = *std::min_element(widths.begin(), widths.end());
   const int h = int(MedianOf(heights));
   const int key = int(MedianOf(keys));
   const int left = alignment == 0 ? key : (alignment == 1 ? key - w / 2 : key - w);
@@ -384,10 +386,15 @@ std::optional<RulerReading> DetectDepthRuler(const cv::Mat& luma, const RulerOpt
   auto consider = [&](const std::optional<ColumnReading>& candidate) {
     if (candidate && (!best || candidate->score > best->score)) best = candidate;
   };
+  // Columns per alignment, once for both passes.
+  std::vector<std::vector<Mark>> columns[3];
+  for (int alignment = 0; alignment < 3; ++alignment) {
+    columns[alignment] = Columns(marks, alignment, o.column_tolerance_px, std::min(o.min_marks, kMinClearRun));
+  }
   // First pass: columns of clear marks alone.
   for (int alignment = 0; alignment < 3; ++alignment) {
-    for (const auto& column : Columns(marks, alignment, o.column_tolerance_px, o.min_marks)) {
-      consider(ReadColumn(column, alignment, luma.rows, o));
+    for (const auto& column : columns[alignment]) {
+      if (int(column.size()) >= o.min_marks) consider(ReadColumn(column, alignment, luma.rows, o));
     }
   }
   // Second pass, only when the first found nothing (so a ruler read from clear
@@ -395,7 +402,7 @@ std::optional<RulerReading> DetectDepthRuler(const cv::Mat& luma, const RulerOpt
   // faint ones.
   if (!best && o.min_faint_mark_contrast < o.min_mark_contrast) {
     for (int alignment = 0; alignment < 3; ++alignment) {
-      for (const auto& column : Columns(marks, alignment, o.column_tolerance_px, 4)) {
+      for (const auto& column : columns[alignment]) {
         const std::vector<Mark> completed = WithFaintMarks(luma, column, alignment, o);
         if (!completed.empty()) consider(ReadColumn(completed, alignment, luma.rows, o));
       }

@@ -116,7 +116,7 @@ TEST(Ruler, SpeckleAloneIsNoRuler) {
 TEST(Ruler, ADenseGridOfDotsIsNoRuler) {
   // 110 000 isolated mark-like dots: every column is evenly spaced, but far
   // more marks than any ruler has. (Without the bounds on marks this took
-  // minutes: the column search is quadratic, the period fit cubic.)
+  // 130 s: the column search is quadratic, the period fit cubic.)
   cv::Mat screen = cv::Mat::zeros(2000, 2000, CV_8UC1);
   for (int y = 2; y + 2 < screen.rows; y += 6) {
     for (int x = 2; x + 2 < screen.cols; x += 6) screen(cv::Rect(x, y, 2, 2)).setTo(255);
