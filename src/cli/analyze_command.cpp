@@ -40,7 +40,40 @@ struct AnalyzeCliOptions {
   std::string params;
   bool no_ruler = false;
   bool show_rejected = false;
+  std::string ovary_mask;          // a mask file (one input) or a folder of <stem>.png masks
+  std::vector<int> ovary_box;      // x, y, width, height
 };
+
+// The ovary the user gives for one input: from --ovary-box, or from its mask
+// (the named file, or <folder>/<input stem>.png). Empty: estimate it.
+Result<pipeline::GivenOvary> GivenOvaryFor(const AnalyzeCliOptions& o, const std::string& input, const ImageInfo& info) {
+  if (o.ovary_box.size() == 4) {
+    return pipeline::GivenOvaryFromBox({o.ovary_box[0], o.ovary_box[1], o.ovary_box[2], o.ovary_box[3]});
+  }
+  if (o.ovary_mask.empty()) return pipeline::GivenOvary{};
+  fs::path mask_path = o.ovary_mask;
+  if (fs::is_directory(mask_path)) {
+    const std::string stem = fs::path(input).stem().string();
+    mask_path = mask_path / (stem + ".png");
+    if (!fs::exists(mask_path)) mask_path.replace_extension(".PNG");
+    if (!fs::exists(mask_path)) {
+      return MakeError(ErrorCode::kNotFound, "no ovary mask " + stem + ".png in " + o.ovary_mask);
+    }
+  }
+  auto mask_source = OpenImage(mask_path);
+  if (!mask_source) return MakeError(mask_source.error().code, "ovary mask " + mask_path.string() + ": " + mask_source.error().message);
+  if ((*mask_source)->info().width != info.width || (*mask_source)->info().height != info.height) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "ovary mask " + mask_path.string() + " is " + std::to_string((*mask_source)->info().width) + "x" +
+                         std::to_string((*mask_source)->info().height) + ", the image " + std::to_string(info.width) +
+                         "x" + std::to_string(info.height));
+  }
+  auto mask = (*mask_source)->ReadFrame(0);
+  if (!mask) return MakeError(mask.error().code, "ovary mask " + mask_path.string() + ": " + mask.error().message);
+  auto given = pipeline::GivenOvaryFromMask(mask->luma);
+  if (!given) return MakeError(given.error().code, given.error().message + " (" + mask_path.string() + ")");
+  return given;
+}
 
 // A name the user clearly meant as a folder, even for one input.
 bool NamesAFolder(const std::string& target) {
@@ -149,6 +182,10 @@ int RunAnalyze(const AnalyzeCliOptions& o) {
       return kExitUsage;
     }
   }
+  if (o.ovary_box.size() == 4 && (o.ovary_box[2] <= 0 || o.ovary_box[3] <= 0)) {
+    std::cerr << "antra: error: --ovary-box needs a positive width and height\n";
+    return kExitUsage;
+  }
   const bool many = o.files.size() > 1;
   const bool json_folder = many || NamesAFolder(o.json_out);
   const bool overlay_folder = many || NamesAFolder(o.overlay_out);
@@ -171,6 +208,13 @@ int RunAnalyze(const AnalyzeCliOptions& o) {
       ++failures;
       continue;
     }
+    auto given_ovary = GivenOvaryFor(o, file, (*source)->info());
+    if (!given_ovary) {
+      ReportFileError(file, given_ovary.error().message);
+      ++failures;
+      continue;
+    }
+    analyze.ovary = std::move(*given_ovary);
     cv::Mat overlay;
     const bool cine_overlays = overlay_names.enabled() && (*source)->info().frame_count > 1 && !o.frame;
     auto on_frame = [&](const Frame& frame, const FrameAnalysis& result, const Calibration& calibration) {
@@ -182,7 +226,7 @@ int RunAnalyze(const AnalyzeCliOptions& o) {
       // Run the frame again with a trace to show what was rejected and why.
       auto traced = pipeline::FramePipeline::Create(analyze.pipeline);
       pipeline::FrameTrace trace;
-      const FrameAnalysis again = traced->Analyze(frame, calibration, &trace);
+      const FrameAnalysis again = traced->Analyze(frame, calibration, &trace, &analyze.ovary);
       overlay = pipeline::RenderOverlay(frame, again, calibration, &trace);
     };
     auto analysis = pipeline::AnalyzeImage(**source, analyze, on_frame);
@@ -235,6 +279,13 @@ CommandRunner RegisterAnalyzeCommand(CLI::App& app) {
   auto* preset = cmd->add_option("--preset", o->preset, "Pipeline preset models/NAME.json (default: built-in defaults)");
   cmd->add_option("--params", o->params, "Pipeline options from this JSON file")->excludes(preset);
   cmd->add_flag("--no-ruler", o->no_ruler, "Do not read the scale from a burned-in depth ruler");
+  auto* mask = cmd->add_option("--ovary-mask", o->ovary_mask,
+                               "The ovary, given instead of estimated: a mask image of the input's size (non-zero = "
+                               "ovary), or a folder holding <input stem>.png masks. Only follicles inside it are reported");
+  cmd->add_option("--ovary-box", o->ovary_box, "The ovary as a box X Y WIDTH HEIGHT (image pixels), as --ovary-mask")
+      ->expected(4)
+      ->delimiter(',')
+      ->excludes(mask);
   cmd->add_flag("--show-rejected", o->show_rejected,
                 "Draw rejected candidates on the overlay too (red, with the reason), for tuning");
   return [o] { return RunAnalyze(*o); };

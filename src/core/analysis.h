@@ -69,6 +69,9 @@ struct OvaryMeasurement {
   Caliper long_axis, short_axis;
   std::optional<double> long_mm, short_mm;
   double confidence = 0;
+  // "estimated" by the pipeline, or "given" (outlined by a reader or taken
+  // from a mask: then only follicles inside it are reported).
+  std::string source = "estimated";
 };
 
 struct FrameAnalysis {

@@ -73,6 +73,7 @@ json Ovary(const OvaryMeasurement& o) {
   j["calipers_px"] = {{"long", Segment(o.long_axis)}, {"short", Segment(o.short_axis)}};
   j["diameters_mm"] = (o.long_mm && o.short_mm) ? json::array({*o.long_mm, *o.short_mm}) : json(nullptr);
   j["confidence"] = o.confidence;
+  j["source"] = o.source;
   return j;
 }
 
@@ -89,6 +90,7 @@ OvaryMeasurement ReadOvary(const json& j) {
     o.short_mm = j.at("diameters_mm").at(1).get<double>();
   }
   o.confidence = j.value("confidence", 0.0);
+  o.source = j.value("source", std::string("estimated"));
   return o;
 }
 

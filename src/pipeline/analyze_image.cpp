@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include <opencv2/imgproc.hpp>
+
 #include "pipeline/presets.h"
 
 namespace antra::pipeline {
@@ -33,6 +35,14 @@ Result<ImageAnalysis> AnalyzeImage(ImageSource& source, const AnalyzeOptions& op
     return MakeError(ErrorCode::kInvalidArgument, "frame " + std::to_string(*options.frame) + " requested, the file has " +
                                                       std::to_string(info.frame_count));
   }
+  if (!options.ovary.empty()) {
+    cv::Rect bounds;
+    for (const auto& outline : options.ovary.outlines_px) bounds |= cv::boundingRect(outline);
+    if ((bounds & cv::Rect(0, 0, info.width, info.height)).area() == 0) {
+      return MakeError(ErrorCode::kInvalidArgument, "the given ovary lies outside the " + std::to_string(info.width) + "x" +
+                                                        std::to_string(info.height) + " image");
+    }
+  }
   ImageAnalysis analysis;
   analysis.software_version = options.software_version;
   analysis.path = info.path.string();
@@ -58,7 +68,7 @@ Result<ImageAnalysis> AnalyzeImage(ImageSource& source, const AnalyzeOptions& op
       analysis.calibration = ResolveCalibration(info, *frame, options);
       if (link) linker.emplace(options.cine, analysis.calibration);
     }
-    FrameAnalysis result = pipeline.Analyze(*frame, analysis.calibration, nullptr);
+    FrameAnalysis result = pipeline.Analyze(*frame, analysis.calibration, nullptr, &options.ovary);
     if (linker) {
       if (Status s = linker->AddFrame(result, frame->luma); !s) return s.error();
     }
@@ -73,6 +83,9 @@ Result<ImageAnalysis> AnalyzeImage(ImageSource& source, const AnalyzeOptions& op
     analysis.notes.emplace_back("scale read from the burned-in depth ruler; check it against a known distance");
   }
   for (const auto& w : info.warnings) analysis.notes.push_back("image: " + w);
+  if (!options.ovary.empty()) {
+    analysis.notes.emplace_back("ovary given by the user, not estimated: follicles outside it are not reported");
+  }
   if (analysis.frames.size() == 1 && analysis.calibration.calibrated()) {
     analysis.counts = analysis.frames.front().counts;
     analysis.counts_source = "single-frame";

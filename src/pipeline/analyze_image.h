@@ -23,6 +23,8 @@ struct AnalyzeOptions {
   bool detect_ruler = true;    // scale uncalibrated screens from their depth ruler
   bool link_cine = true;       // multi-frame files: count each follicle once across frames
   CineLinkOptions cine;
+  // The ovary given by the user for every frame (empty: estimated per frame).
+  GivenOvary ovary;
   std::string software_version;
   Status Check() const;
 };

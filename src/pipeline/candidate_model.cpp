@@ -21,6 +21,9 @@ Status CandidateModelOptions::Check() const {
   if (!(accept_probability >= 0 && accept_probability <= 1)) {
     return MakeError(ErrorCode::kInvalidArgument, "candidate_model.accept_probability must be in 0..1");
   }
+  if (!(given_ovary_accept_probability >= 0 && given_ovary_accept_probability <= 1)) {
+    return MakeError(ErrorCode::kInvalidArgument, "candidate_model.given_ovary_accept_probability must be in 0..1");
+  }
   return Status::Ok();
 }
 

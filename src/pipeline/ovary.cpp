@@ -17,6 +17,40 @@ Status OvaryOptions::Check() const {
   return Status::Ok();
 }
 
+bool GivenOvary::Contains(cv::Point2d full_px) const {
+  for (const auto& outline : outlines_px) {
+    if (outline.size() >= 3 && cv::pointPolygonTest(outline, cv::Point2f(full_px), false) >= 0) return true;
+  }
+  return false;
+}
+
+cv::Mat GivenOvary::ToMask(cv::Size size) const {
+  cv::Mat mask = cv::Mat::zeros(size, CV_8UC1);
+  cv::fillPoly(mask, outlines_px, 255);
+  return mask;
+}
+
+Result<GivenOvary> GivenOvaryFromMask(const cv::Mat& mask, double min_piece_px) {
+  if (mask.empty() || mask.type() != CV_8UC1) {
+    return MakeError(ErrorCode::kInvalidArgument, "ovary mask must be a one-channel 8-bit image");
+  }
+  std::vector<std::vector<cv::Point>> contours;
+  cv::findContours(mask != 0, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
+  GivenOvary given;
+  for (auto& c : contours) {
+    if (cv::contourArea(c) >= min_piece_px) given.outlines_px.push_back(std::move(c));
+  }
+  if (given.empty()) return MakeError(ErrorCode::kInvalidArgument, "ovary mask holds no ovary (no region of at least " +
+                                                                       std::to_string(int(min_piece_px)) + " pixels)");
+  return given;
+}
+
+GivenOvary GivenOvaryFromBox(const cv::Rect& box) {
+  GivenOvary given;
+  given.outlines_px.push_back({box.tl(), {box.x + box.width, box.y}, box.br(), {box.x, box.y + box.height}});
+  return given;
+}
+
 namespace {
 
 // Shortest distance between two polygons' vertices (edge-to-edge gap).

@@ -27,6 +27,26 @@ struct OvaryOptions {
   Status Check() const;
 };
 
+// An ovary given by the user instead of estimated: outlined by a reader, or
+// taken from a mask (full-image pixels, one closed polygon per piece). The
+// judge still weighs every candidate; only those whose centre lies inside
+// are kept, and the given outline is the frame's ovary.
+struct GivenOvary {
+  std::vector<std::vector<cv::Point>> outlines_px;
+  bool empty() const { return outlines_px.empty(); }
+  bool Contains(cv::Point2d full_px) const;
+  // The ovary as a mask of `size` (255 inside).
+  cv::Mat ToMask(cv::Size size) const;
+};
+
+// From a mask of the image's size (any non-zero pixel is ovary). Pieces of
+// fewer than `min_piece_px` pixels (stray marks) are dropped; an error when
+// none is left.
+Result<GivenOvary> GivenOvaryFromMask(const cv::Mat& mask, double min_piece_px = 64);
+
+// From a box (x, y, width, height in full-image pixels), as a reader drags one.
+GivenOvary GivenOvaryFromBox(const cv::Rect& box);
+
 struct OvaryMember {
   std::vector<cv::Point2d> polygon;  // working pixels
   cv::Point2d center;

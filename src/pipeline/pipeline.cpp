@@ -62,6 +62,25 @@ OvaryMeasurement MeasureOvary(const OvaryEstimate& estimate, const WorkingGrid& 
   return o;
 }
 
+// The given outline's largest piece, measured as an estimated ovary is.
+OvaryMeasurement MeasureGivenOvary(const GivenOvary& given, const Calibration& calibration) {
+  const auto largest = std::max_element(given.outlines_px.begin(), given.outlines_px.end(), [](const auto& a, const auto& b) {
+    return cv::contourArea(a) < cv::contourArea(b);
+  });
+  std::vector<cv::Point2d> outline(largest->begin(), largest->end());
+  const FollicleMeasurement m = MeasureOutline(outline, calibration);
+  OvaryMeasurement o;
+  o.contour_px = m.contour_px;
+  o.center_px = m.center_px;
+  o.long_axis = m.long_axis;
+  o.short_axis = m.short_axis;
+  o.long_mm = m.long_mm;
+  o.short_mm = m.short_mm;
+  o.confidence = 1.0;
+  o.source = "given";
+  return o;
+}
+
 constexpr int kMinFrameSide = 32;
 
 // For each candidate, how many others within kNeighbourReachMm are fluid-dark.
@@ -95,7 +114,8 @@ class StageClock {
 
 }  // namespace
 
-FrameAnalysis FramePipeline::Analyze(const Frame& frame, const Calibration& calibration, FrameTrace* trace) const {
+FrameAnalysis FramePipeline::Analyze(const Frame& frame, const Calibration& calibration, FrameTrace* trace,
+                                     const GivenOvary* given_ovary) const {
   CV_Assert(frame.luma.type() == CV_8UC1);
   const PipelineOptions& o = options_;
   FrameAnalysis result;
@@ -191,7 +211,14 @@ FrameAnalysis FramePipeline::Analyze(const Frame& frame, const Calibration& cali
   // tests and the ovary region.
   const cv::Rect area_box = cv::boundingRect(area_w);
   const double frame_tissue = std::max(1.0, cv::mean(tissue, area_w)[0]);
-  for (size_t k = 0; k < members.size(); ++k) judged[member_of[k]].accepted = ovary.inside[k];
+  // A given ovary replaces the estimate's region (the map's probability stays a
+  // feature: the judge was trained with it).
+  const bool ovary_given = given_ovary && !given_ovary->empty();
+  std::vector<bool> in_given(judged.size(), true);
+  if (ovary_given) {
+    for (size_t i = 0; i < judged.size(); ++i) in_given[i] = given_ovary->Contains(grid.ToFull(judged[i].outline.center));
+  }
+  for (size_t k = 0; k < members.size(); ++k) judged[member_of[k]].accepted = ovary_given || ovary.inside[k];
   std::vector<cv::Point2d> centres;
   std::vector<double> darkness;
   for (const Judged& j : judged) {
@@ -209,7 +236,7 @@ FrameAnalysis FramePipeline::Analyze(const Frame& frame, const Calibration& cali
       context.dark_neighbours = dark_neighbours[i];
       context.depth_fraction = area_box.height > 0 ? (j.outline.center.y - area_box.y) / area_box.height : 0.0;
       context.ovary_probability = ovary.ProbabilityAt(j.outline.center);
-      context.in_ovary_region = ovary.InRegion(j.outline.center);
+      context.in_ovary_region = ovary_given ? bool(in_given[i]) : ovary.InRegion(j.outline.center);
       context.rule_confidence = j.verdict.confidence;
       context.tissue_relative = j.features.tissue / frame_tissue;
       CandidateVector(j.features, context).copyTo(rows.row(int(i)));
@@ -221,26 +248,31 @@ FrameAnalysis FramePipeline::Analyze(const Frame& frame, const Calibration& cali
     Judged& j = judged[i];
     const double probability = probabilities[i];
     if (candidate_model_) {
-      j.accepted = probability >= o.candidate_model.accept_probability;
+      j.accepted = probability >= (ovary_given ? o.candidate_model.given_ovary_accept_probability
+                                               : o.candidate_model.accept_probability);
       j.confidence = probability;
     } else {
       j.confidence = j.verdict.confidence;
     }
+    if (!in_given[i]) j.accepted = false;
     if (trace) {
       trace->judged.push_back(
           {grid.ToFull(PolygonCentroid(j.outline.polygon)), rows.row(int(i)).clone(), probability, j.accepted});
     }
   }
   clock.Mark("judge");
-  if (ovary.found) result.ovary = MeasureOvary(ovary, grid, calibration);
+  if (ovary_given) result.ovary = MeasureGivenOvary(*given_ovary, calibration);
+  else if (ovary.found) result.ovary = MeasureOvary(ovary, grid, calibration);
 
   // 9. Measure in mm and count.
   bool some_without_scale = false;
-  for (const Judged& j : judged) {
+  for (size_t i = 0; i < judged.size(); ++i) {
+    const Judged& j = judged[i];
     const auto outline_px = ToFullPolygon(j.outline.polygon, grid);
     if (!j.accepted) {
       if (trace) {
-        const std::string reason = candidate_model_ ? "judged not a follicle"
+        const std::string reason = !in_given[i]      ? "outside the given ovary"
+                                   : candidate_model_ ? "judged not a follicle"
                                    : (j.verdict.accepted ? "outside the ovary" : j.verdict.reason);
         trace->rejected.push_back({outline_px, reason, j.features});
       }
@@ -261,7 +293,9 @@ FrameAnalysis FramePipeline::Analyze(const Frame& frame, const Calibration& cali
   if (some_without_scale) {
     result.notes.emplace_back("some follicles lie outside every calibrated region: no mm sizes for them, not counted");
   }
-  if (ovary.found && !ovary_model_) {
+  if (ovary_given) {
+    result.notes.emplace_back("ovary given by the user: only follicles whose centre lies inside it are reported");
+  } else if (ovary.found && !ovary_model_) {
     result.notes.emplace_back("ovary outline estimated from the follicle group (hull plus margin), not traced");
   }
   if (trace) {

@@ -84,8 +84,10 @@ class FramePipeline {
   static Result<FramePipeline> Create(PipelineOptions options);
   const PipelineOptions& options() const { return options_; }
 
-  // `frame.luma` must be CV_8UC1; `frame.rgb` may be empty.
-  FrameAnalysis Analyze(const Frame& frame, const Calibration& calibration, FrameTrace* trace = nullptr) const;
+  // `frame.luma` must be CV_8UC1; `frame.rgb` may be empty. A non-empty
+  // `given_ovary` replaces the estimated one (see GivenOvary).
+  FrameAnalysis Analyze(const Frame& frame, const Calibration& calibration, FrameTrace* trace = nullptr,
+                        const GivenOvary* given_ovary = nullptr) const;
 
  private:
   FramePipeline(PipelineOptions options, std::shared_ptr<const OvaryModel> ovary_model,

@@ -91,6 +91,10 @@ int main(int argc, char** argv) {
   app.add_option("--only", only, "Comma-separated image names (default: all)");
   app.add_flag("--timings", timings, "Report the mean wall time of each pipeline stage");
   app.add_option("--maps", maps, "Write the ovary probability map beside each overlay into this folder");
+  bool given_ovary = false;
+  app.add_flag("--given-ovary", given_ovary,
+               "Give the pipeline the expert mask as the ovary (as antra analyze --ovary-mask): measures what the "
+               "judge finds when the ovary is known");
   app.add_option("--features", features_out,
                  "Write every candidate's features (accepted and rejected) with inside/outside the mask, as CSV");
   CLI11_PARSE(app, argc, argv);
@@ -150,6 +154,19 @@ int main(int argc, char** argv) {
       std::cerr << file.filename().string() << ": " << source.error().message << "\n";
       continue;
     }
+    if (mask.size() != cv::Size((*source)->info().width, (*source)->info().height)) {
+      cv::resize(mask, mask, cv::Size((*source)->info().width, (*source)->info().height), 0, 0, cv::INTER_NEAREST);
+    }
+    options.ovary = {};
+    if (given_ovary) {
+      auto given = pipeline::GivenOvaryFromMask(mask);
+      if (!given) {
+        std::cerr << file.filename().string() << ": " << given.error().message << "\n";
+        continue;
+      }
+      options.ovary = std::move(*given);
+    }
+    const pipeline::GivenOvary* given_ptr = &options.ovary;
     Frame kept;
     FrameAnalysis kept_result;
     auto analysis = pipeline::AnalyzeImage(**source, options, [&](const Frame& f, const FrameAnalysis& r, const Calibration&) {
@@ -166,8 +183,8 @@ int main(int argc, char** argv) {
     if (timings) {
       pipeline::FrameTrace trace;
       const auto frame_pipeline = pipeline::FramePipeline::Create(options.pipeline);
-      (void)frame_pipeline->Analyze(kept, analysis->calibration, &trace);
-      (void)frame_pipeline->Analyze(kept, analysis->calibration, &trace);  // warm
+      (void)frame_pipeline->Analyze(kept, analysis->calibration, &trace, given_ptr);
+      (void)frame_pipeline->Analyze(kept, analysis->calibration, &trace, given_ptr);  // warm
       for (const auto& [stage, ms] : trace.stage_ms) {
         if (stage_ms.size() < trace.stage_ms.size()) stage_ms.emplace_back(stage, 0.0);
       }
@@ -179,7 +196,7 @@ int main(int argc, char** argv) {
       fs::create_directories(maps);
       pipeline::FrameTrace trace;
       const auto frame_pipeline = pipeline::FramePipeline::Create(options.pipeline);
-      const FrameAnalysis again = frame_pipeline->Analyze(kept, analysis->calibration, &trace);
+      const FrameAnalysis again = frame_pipeline->Analyze(kept, analysis->calibration, &trace, given_ptr);
       if (!trace.ovary_probability.empty()) {
         cv::Mat p8, heat, big;
         trace.ovary_probability.convertTo(p8, CV_8U, 255.0);
@@ -202,7 +219,7 @@ int main(int argc, char** argv) {
     if (features_csv.is_open()) {
       pipeline::FrameTrace trace;
       const auto frame_pipeline = pipeline::FramePipeline::Create(options.pipeline);
-      const FrameAnalysis again = frame_pipeline->Analyze(kept, analysis->calibration, &trace);
+      const FrameAnalysis again = frame_pipeline->Analyze(kept, analysis->calibration, &trace, given_ptr);
       auto dump = [&](const std::vector<cv::Point2d>& outline, const char* status, const std::string& reason,
                       const pipeline::CandidateFeatures& f) {
         const cv::Point2d c = pipeline::PolygonCentroid(outline);
