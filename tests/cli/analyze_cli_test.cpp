@@ -3,6 +3,7 @@
 // ruler, --mm-per-pixel, --frame, presets, and the exit codes (0 all done,
 // 1 some inputs failed, 2 usage).
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 
@@ -207,6 +208,63 @@ TEST(AnalyzeCommand, FailuresAreOneLineAndTheRestIsDone) {
   EXPECT_NE(log.find("antra: error: " + (dir / "missing.dcm").string() + ": no such file"), std::string::npos) << log;
   EXPECT_NE(log.find("empty.dcm: empty file"), std::string::npos) << log;
   EXPECT_TRUE(fs::exists(dir / "out" / "cli-still.json"));
+}
+
+// A reader's ovary (a mask, or a folder of <stem>.png masks, or a box)
+// replaces the estimate; a wrong mask fails that input with its reason.
+TEST(AnalyzeCommand, AGivenOvaryMaskOrBoxReplacesTheEstimate) {
+  test::TempDir dir("analyze-cli-ovary");
+  const Inputs in = MakeInputs(dir);
+  ASSERT_EQ(RunAntra("analyze " + in.dicom.string() + " --json " + (dir / "auto.json").string(), dir / "log"), 0);
+  const auto automatic = ReadJson(dir / "auto.json");
+  const auto& first = automatic.at("frames").at(0).at("follicles").at(0);
+  // The mask: the first follicle found, grown by 15 pixels.
+  std::vector<cv::Point> outline;
+  for (const auto& p : first.at("contour_px")) outline.emplace_back(p.at(0).get<int>(), p.at(1).get<int>());
+  cv::Mat mask = cv::Mat::zeros(automatic.at("image").at("height").get<int>(), automatic.at("image").at("width").get<int>(),
+                                CV_8UC1);
+  cv::fillPoly(mask, std::vector<std::vector<cv::Point>>{outline}, 255);
+  cv::dilate(mask, mask, cv::getStructuringElement(cv::MORPH_ELLIPSE, {31, 31}));
+  fs::create_directories(dir / "masks");
+  cv::imwrite((dir / "masks" / "cli-still.png").string(), mask);
+
+  ASSERT_EQ(RunAntra("analyze " + in.dicom.string() + " --ovary-mask " + (dir / "masks").string() + " --json " +
+                         (dir / "given.json").string(),
+                     dir / "log"),
+            0)
+      << test::ReadBytes(dir / "log");
+  const auto given = ReadJson(dir / "given.json");
+  ExpectFollowsSchema(given);
+  const auto& frame = given.at("frames").at(0);
+  EXPECT_EQ(frame.at("ovary").at("source"), "given");
+  EXPECT_EQ(automatic.at("frames").at(0).at("ovary").at("source"), "estimated");
+  ASSERT_FALSE(frame.at("follicles").empty());
+  bool first_found = false;
+  for (const auto& f : frame.at("follicles")) {
+    const cv::Point c(int(f.at("center_px").at(0).get<double>()), int(f.at("center_px").at(1).get<double>()));
+    EXPECT_GT(mask.at<uchar>(c), 0) << "a follicle outside the given ovary at " << c;
+    if (f.at("center_px") == first.at("center_px")) first_found = true;
+  }
+  EXPECT_TRUE(first_found);
+  EXPECT_NE(given.dump().find("ovary given by the user"), std::string::npos);
+
+  // A box works the same way; a box without area is a usage error.
+  EXPECT_EQ(RunAntra("analyze " + in.dicom.string() + " --ovary-box 0,0,40,40 --json " + (dir / "box.json").string(),
+                     dir / "log"),
+            0)
+      << test::ReadBytes(dir / "log");
+  EXPECT_TRUE(ReadJson(dir / "box.json").at("frames").at(0).at("follicles").empty());
+  EXPECT_EQ(RunAntra("analyze " + in.dicom.string() + " --ovary-box 0,0,0,40", dir / "log"), 2);
+
+  // A mask of the wrong size, or none for the input: that input fails, named, with the reason.
+  cv::imwrite((dir / "small.png").string(), cv::Mat(10, 10, CV_8UC1, cv::Scalar(255)));
+  EXPECT_EQ(RunAntra("analyze " + in.dicom.string() + " --ovary-mask " + (dir / "small.png").string(), dir / "log"), 1);
+  std::string log = test::ReadBytes(dir / "log");
+  EXPECT_NE(log.find("cli-still.dcm: ovary mask " + (dir / "small.png").string() + " is 10x10"), std::string::npos) << log;
+  EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 1) << log;
+  EXPECT_EQ(RunAntra("analyze " + in.png.string() + " --ovary-mask " + (dir / "masks").string(), dir / "log"), 1);
+  log = test::ReadBytes(dir / "log");
+  EXPECT_NE(log.find("screen.png: no ovary mask screen.png in"), std::string::npos) << log;
 }
 
 TEST(AnalyzeCommand, PresetsAndBadOptions) {

@@ -21,6 +21,40 @@ OvaryMember Disc(cv::Point2d c, double r, double confidence = 0.8) {
 
 WorkingGrid Grid() { return MakeWorkingGrid({500, 500}, PixelScale{0.2, 0.2}, 500, {}); }
 
+TEST(GivenOvary, AMaskGivesOneOutlinePerPieceAndDropsStrayMarks) {
+  cv::Mat mask = cv::Mat::zeros(300, 400, CV_8UC1);
+  cv::ellipse(mask, cv::Point(100, 150), cv::Size(60, 40), 0, 0, 360, 255, cv::FILLED);
+  cv::circle(mask, cv::Point(300, 150), 30, 1, cv::FILLED);  // a 0/1 label mask counts too
+  cv::rectangle(mask, cv::Rect(380, 10, 3, 3), 255, cv::FILLED);  // a stray mark of 9 pixels
+  const auto given = GivenOvaryFromMask(mask);
+  ASSERT_TRUE(given) << given.error().message;
+  EXPECT_EQ(given->outlines_px.size(), 2u);
+  EXPECT_TRUE(given->Contains({100, 150}));
+  EXPECT_TRUE(given->Contains({300, 150}));
+  EXPECT_FALSE(given->Contains({381, 11}));
+  EXPECT_FALSE(given->Contains({200, 150}));
+  // The outlines filled again cover the pieces, stray mark excluded.
+  const double pieces = cv::countNonZero(mask(cv::Rect(0, 0, 370, 300)));
+  EXPECT_NEAR(cv::countNonZero(given->ToMask(mask.size())), pieces, 0.01 * pieces);
+}
+
+TEST(GivenOvary, AnEmptyOrWrongMaskIsRefusedWithAReason) {
+  const auto empty = GivenOvaryFromMask(cv::Mat::zeros(100, 100, CV_8UC1));
+  ASSERT_FALSE(empty);
+  EXPECT_NE(empty.error().message.find("no ovary"), std::string::npos);
+  EXPECT_FALSE(GivenOvaryFromMask(cv::Mat::zeros(100, 100, CV_32F)));
+  EXPECT_FALSE(GivenOvaryFromMask(cv::Mat()));
+}
+
+TEST(GivenOvary, ABoxContainsItsInside) {
+  const GivenOvary box = GivenOvaryFromBox({10, 20, 100, 50});
+  EXPECT_TRUE(box.Contains({60, 45}));
+  EXPECT_TRUE(box.Contains({10, 20}));
+  EXPECT_FALSE(box.Contains({9, 45}));
+  EXPECT_FALSE(box.Contains({60, 71}));
+  EXPECT_FALSE(GivenOvary{}.Contains({60, 45}));
+}
+
 TEST(Ovary, TheGroupOfFolliclesIsTheOvaryAndLoneOnesAreOutside) {
   // Four follicles close together, one far away (50 mm).
   const std::vector<OvaryMember> members{Disc({100, 100}, 15), Disc({140, 105}, 12), Disc({120, 140}, 10),

@@ -4,6 +4,7 @@
 
 #include "pipeline/pipeline.h"
 
+#include <algorithm>
 #include <random>
 
 #include <gtest/gtest.h>
@@ -166,10 +167,46 @@ TEST(Pipeline, TraceRecordsEveryStage) {
   EXPECT_GE(trace.stage_ms.size(), 8u);
 }
 
+// A reader's ovary replaces the estimate: only the follicles inside it are
+// reported, and an ovary given where there are none gives a counted zero.
+TEST(Pipeline, AGivenOvaryKeepsOnlyTheFolliclesInsideIt) {
+  const Scene s = OvaryScene(32);
+  const GivenOvary left_half = GivenOvaryFromBox({200, 180, 180, 240});  // holds the 12 and 4.5 mm follicles
+  for (const FramePipeline& pipeline : {Default(), RulesOnly()}) {
+    const FrameAnalysis a = pipeline.Analyze(s.frame, Calibrated(), nullptr, &left_half);
+    ASSERT_FALSE(a.follicles.empty());
+    bool found_largest = false;
+    for (const auto& f : a.follicles) {
+      EXPECT_TRUE(left_half.Contains(f.center_px)) << f.center_px;
+      if (cv::norm(f.center_px - cv::Point2d(330, 280)) < 20) found_largest = true;
+    }
+    EXPECT_TRUE(found_largest);
+    ASSERT_TRUE(a.ovary);
+    EXPECT_EQ(a.ovary->source, "given");
+    EXPECT_EQ(a.ovary->contour_px.size(), 4u);
+    EXPECT_DOUBLE_EQ(a.ovary->confidence, 1.0);
+    EXPECT_NE(std::find_if(a.notes.begin(), a.notes.end(),
+                           [](const std::string& n) { return n.find("ovary given") != std::string::npos; }),
+              a.notes.end());
+  }
+  const FrameAnalysis estimated = Default().Analyze(s.frame, Calibrated());
+  ASSERT_TRUE(estimated.ovary);
+  EXPECT_EQ(estimated.ovary->source, "estimated");
+
+  const GivenOvary empty_corner = GivenOvaryFromBox({650, 480, 100, 80});
+  const FrameAnalysis none = Default().Analyze(s.frame, Calibrated(), nullptr, &empty_corner);
+  EXPECT_TRUE(none.follicles.empty());
+  ASSERT_TRUE(none.counts);
+  EXPECT_EQ(none.counts->afc(), 0);
+}
+
 TEST(Pipeline, BadOptionsAreRefused) {
   PipelineOptions o;
   o.refine.max_rays = 3;
   EXPECT_FALSE(FramePipeline::Create(o));
+  PipelineOptions p;
+  p.candidate_model.given_ovary_accept_probability = 1.5;
+  EXPECT_FALSE(FramePipeline::Create(p));
 }
 
 }  // namespace
