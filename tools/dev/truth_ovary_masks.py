@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Ovary masks from phantom truth, for `antra analyze --ovary-mask FOLDER`.
 
-  tools/dev/truth_ovary_masks.py CASES OUT
+  tools/dev/truth_ovary_masks.py CASES OUT [--box]
 
 Writes OUT/<stem>.png (255 inside frame 0's true ovary outline, 0 elsewhere)
-for every CASES/*.truth.json whose first frame has an ovary. Measures what the
+for every CASES/*.truth.json whose first frame has an ovary. With --box, the
+mask is instead the bounding box of the true ovary over all the case's frames
+(what a reader drags around the ovary of a whole sweep), for every case with
+an ovary in some frame. Measures what the
 pipeline finds when the ovary is known (BENCHMARKS.md), i.e. how much of the
 gap is the ovary locator's. Standard library only (no PIL on the machines).
 """
@@ -48,24 +51,39 @@ def write_png(path, rows, width, height):
     tmp.replace(path)
 
 
+def ovary_polygon(truth, box):
+    """Frame 0's ovary outline, or with `box` the bounding box over all frames."""
+    outlines = [f["ovary"]["contour_px"] for f in truth.get("frames") or []
+                if f.get("ovary") and len(f["ovary"].get("contour_px", [])) >= 3]
+    if not box:
+        first = (truth.get("frames") or [{}])[0].get("ovary")
+        return first["contour_px"] if first and len(first.get("contour_px", [])) >= 3 else None
+    if not outlines:
+        return None
+    xs = [p[0] for o in outlines for p in o]
+    ys = [p[1] for o in outlines for p in o]
+    return [[min(xs), min(ys)], [max(xs), min(ys)], [max(xs), max(ys)], [min(xs), max(ys)]]
+
+
 def main():
-    if len(sys.argv) != 3:
+    args = [a for a in sys.argv[1:] if a != "--box"]
+    if len(args) != 2:
         sys.exit(__doc__)
-    cases, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+    box = "--box" in sys.argv[1:]
+    cases, out = pathlib.Path(args[0]), pathlib.Path(args[1])
     out.mkdir(parents=True, exist_ok=True)
     written = skipped = 0
     for truth_path in sorted(cases.glob("*.truth.json")):
         truth = json.loads(truth_path.read_text())
-        frames = truth.get("frames") or []
-        ovary = frames[0].get("ovary") if frames else None
-        if not ovary or len(ovary.get("contour_px", [])) < 3:
+        polygon = ovary_polygon(truth, box)
+        if polygon is None:
             skipped += 1
             continue
         width, height = truth["image"]["width"], truth["image"]["height"]
         stem = truth_path.name[: -len(".truth.json")]
-        write_png(out / (stem + ".png"), fill_polygon(ovary["contour_px"], width, height), width, height)
+        write_png(out / (stem + ".png"), fill_polygon(polygon, width, height), width, height)
         written += 1
-    print(f"{written} masks written, {skipped} cases without an ovary in frame 0")
+    print(f"{written} masks written, {skipped} cases without an ovary")
 
 
 if __name__ == "__main__":
