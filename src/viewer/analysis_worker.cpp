@@ -35,12 +35,22 @@ Result<std::optional<ImageAnalysis>> SavedAnalysisProvider::Analyze(const std::f
   return std::optional<ImageAnalysis>(std::move(analysis).value());
 }
 
+Result<std::optional<ImageAnalysis>> AnalysisProvider::AnalyzeWithOvary(const std::filesystem::path&,
+                                                                       const pipeline::GivenOvary&, AnalysisControl&) {
+  return MakeError(ErrorCode::kUnsupported,
+                   "this viewer shows saved analyses only (--no-auto-analysis or --results): an ovary box needs the "
+                   "pipeline");
+}
+
 AnalysisWorker::AnalysisWorker(int generation, std::filesystem::path image,
-                               std::shared_ptr<AnalysisProvider> provider, ConcurrentQueue<AnalysisMessage>& out)
-    : thread_([this, generation, image = std::move(image), provider = std::move(provider), &out] {
-        AnalysisMessage message{generation};
+                               std::shared_ptr<AnalysisProvider> provider, ConcurrentQueue<AnalysisMessage>& out,
+                               pipeline::GivenOvary ovary, int request)
+    : thread_([this, generation, request, image = std::move(image), provider = std::move(provider), &out,
+               ovary = std::move(ovary)] {
+        AnalysisMessage message{generation, request};
         try {
-          message.result = provider->Analyze(image, control_);
+          message.result = ovary.empty() ? provider->Analyze(image, control_)
+                                         : provider->AnalyzeWithOvary(image, ovary, control_);
         } catch (const std::exception& e) {
           // A broken invariant in the analysis must not take the review down.
           message.result = MakeError(ErrorCode::kCorrupt, std::string("analysis failed: ") + e.what());

@@ -13,6 +13,7 @@
 
 #include "core/analysis.h"
 #include "core/result.h"
+#include "pipeline/ovary.h"
 #include "viewer/concurrent_queue.h"
 
 namespace antra::viewer {
@@ -32,6 +33,11 @@ class AnalysisProvider {
   // Cancelled work may return anything; its result is dropped.
   virtual Result<std::optional<ImageAnalysis>> Analyze(const std::filesystem::path& image,
                                                        AnalysisControl& control) = 0;
+  // The analysis with the ovary given by the reader (a box drawn around it).
+  // Only a provider that runs the pipeline can; the others say why not.
+  virtual Result<std::optional<ImageAnalysis>> AnalyzeWithOvary(const std::filesystem::path& image,
+                                                                const pipeline::GivenOvary& ovary,
+                                                                AnalysisControl& control);
   virtual std::string Describe() const = 0;
 };
 
@@ -56,13 +62,15 @@ Result<ImageAnalysis> ReadAnalysisFile(const std::filesystem::path& path);
 
 struct AnalysisMessage {
   int generation = 0;
+  int request = 0;  // which analysis of the document (a later one supersedes it)
   Result<std::optional<ImageAnalysis>> result = std::optional<ImageAnalysis>{};
 };
 
 class AnalysisWorker {
  public:
+  // A non-empty `ovary` asks for the analysis with that ovary given.
   AnalysisWorker(int generation, std::filesystem::path image, std::shared_ptr<AnalysisProvider> provider,
-                 ConcurrentQueue<AnalysisMessage>& out);
+                 ConcurrentQueue<AnalysisMessage>& out, pipeline::GivenOvary ovary = {}, int request = 0);
   ~AnalysisWorker();  // asks the provider to cancel, then joins
   AnalysisWorker(const AnalysisWorker&) = delete;
   AnalysisWorker& operator=(const AnalysisWorker&) = delete;

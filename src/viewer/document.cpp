@@ -1,5 +1,7 @@
 #include "viewer/document.h"
 
+#include <opencv2/imgproc.hpp>
+
 #include "viewer/review_json.h"
 
 namespace antra::viewer {
@@ -42,6 +44,22 @@ void DocumentController::Open(const std::filesystem::path& path) {
   } else {
     document_->analysis_message = "no automatic analysis configured";
   }
+}
+
+Status DocumentController::AnalyseWithOvary(pipeline::GivenOvary ovary) {
+  if (!document_ || !document_->info || !document_->review) {
+    return MakeError(ErrorCode::kInvalidArgument, "no image is open");
+  }
+  if (ovary.empty()) return MakeError(ErrorCode::kInvalidArgument, "the ovary box is empty");
+  if (!provider_) return MakeError(ErrorCode::kUnsupported, "no automatic analysis configured");
+  Document& doc = *document_;
+  analyser_.reset();  // an analysis still running is superseded
+  doc.given_ovary = ovary;
+  doc.analysis_phase = AnalysisPhase::kRunning;
+  doc.analysis_message.clear();
+  analyser_ = std::make_unique<AnalysisWorker>(doc.generation, doc.path, provider_, analysis_queue_, std::move(ovary),
+                                               ++doc.analysis_request);
+  return Status::Ok();
 }
 
 void DocumentController::Poll() {
@@ -119,6 +137,7 @@ Status DocumentController::SaveReview(const std::filesystem::path& path) {
 
 void DocumentController::Apply(AnalysisMessage message) {
   if (!document_ || message.generation != document_->generation) return;
+  if (message.request != document_->analysis_request) return;  // superseded by a later request
   Document& doc = *document_;
   if (!message.result) {
     doc.analysis_phase = AnalysisPhase::kFailed;
@@ -156,6 +175,17 @@ void DocumentController::MergeAnalysisIntoReview() {
     doc.review->AdoptCalibration(analysis.calibration, std::string("scale from the analysis (") +
                                                             ToString(analysis.calibration.source()) + "): " +
                                                             analysis.calibration.detail());
+  }
+  if (!doc.given_ovary.empty()) {
+    // The reader asked for this analysis: it replaces the undecided automatic follicles.
+    const ReviewState fresh = ReviewFromAnalysis(analysis, doc.info->laterality);
+    cv::Rect box;
+    for (const auto& outline : doc.given_ovary.outlines_px) box |= cv::boundingRect(outline);
+    doc.review->ReplaceAnalysis(fresh, "analysis with the ovary given (box x " + std::to_string(box.x) + ", y " +
+                                           std::to_string(box.y) + ", " + std::to_string(box.width) + " x " +
+                                           std::to_string(box.height) + " px): " +
+                                           std::to_string(fresh.follicles.size()) + " follicle(s)");
+    return;
   }
   if (doc.review_restored) return;  // the saved review already holds the reader's decisions
   const std::size_t count = ReviewFromAnalysis(analysis, doc.info->laterality).follicles.size();

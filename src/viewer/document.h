@@ -47,6 +47,8 @@ struct Document {
   AnalysisPhase analysis_phase = AnalysisPhase::kNotAvailable;
   std::string analysis_message;  // why it is unavailable or failed
   std::optional<ImageAnalysis> analysis;
+  int analysis_request = 0;          // the analysis asked for last (earlier ones are dropped)
+  pipeline::GivenOvary given_ovary;  // the reader's box around the ovary, once drawn
 
   std::unique_ptr<ReviewSession> review;  // once opened
   // A review saved earlier was restored (the analysis does not replace it).
@@ -74,6 +76,11 @@ class DocumentController {
   Document* document() { return document_.get(); }
   const Document* document() const { return document_.get(); }
   const Frame* frame(int index) const;
+
+  // Analyses the open image again with the ovary given by the reader: its
+  // follicles replace the automatic ones not yet decided (ReviewSession::
+  // ReplaceAnalysis). Errors: no image open, or no pipeline to run.
+  Status AnalyseWithOvary(pipeline::GivenOvary ovary);
 
   // Writes the review (Ctrl+S) to `path`, or to the default place when empty.
   Status SaveReview(const std::filesystem::path& path = {});

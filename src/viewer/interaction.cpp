@@ -22,6 +22,7 @@ const char* ToString(Tool tool) {
     case Tool::kNavigate: return "navigate";
     case Tool::kCaliper: return "caliper";
     case Tool::kFollicle: return "add follicle";
+    case Tool::kOvaryBox: return "ovary box";
   }
   return "navigate";
 }
@@ -126,6 +127,12 @@ void ViewportInteraction::PlacePoint(cv::Point2d p, Context& ctx) {
     ctx.selection.Clear();
     ctx.selection.follicle = id;
     placed_.clear();
+  } else if (tool_ == Tool::kOvaryBox && placed_.size() == 2) {
+    const cv::Point a(cvRound(placed_[0].x), cvRound(placed_[0].y)), b(cvRound(placed_[1].x), cvRound(placed_[1].y));
+    const cv::Rect box(a, b);  // normalised: any two opposite corners
+    if (box.width > 0 && box.height > 0) ovary_box_ = box;
+    placed_.clear();
+    tool_ = Tool::kNavigate;
   }
 }
 
@@ -155,6 +162,9 @@ std::string ViewportInteraction::Prompt() const {
                                      "follicle: click the other end of the width"};
       return kSteps[std::min<size_t>(placed_.size(), 3)];
     }
+    case Tool::kOvaryBox:
+      return placed_.empty() ? "ovary: click one corner of a box around the ovary"
+                             : "ovary: click the opposite corner (the image is then analysed again)";
   }
   return "";
 }

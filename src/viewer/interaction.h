@@ -9,6 +9,7 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <opencv2/core/types.hpp>
@@ -20,7 +21,7 @@
 
 namespace antra::viewer {
 
-enum class Tool { kNavigate, kCaliper, kFollicle };
+enum class Tool { kNavigate, kCaliper, kFollicle, kOvaryBox };
 const char* ToString(Tool tool);
 
 struct PointerInput {
@@ -62,6 +63,9 @@ class ViewportInteraction {
   const std::vector<cv::Point2d>& placed_points() const { return placed_; }
   cv::Point2d pointer_image() const { return pointer_image_; }
   std::optional<HandleRef> hovered_handle() const { return hovered_handle_; }
+  // The box the reader drew around the ovary (image pixels), once: the app
+  // asks for the analysis with it.
+  std::optional<cv::Rect> TakeOvaryBox() { return std::exchange(ovary_box_, std::nullopt); }
   bool dragging_handle() const { return drag_handle_.has_value(); }
   // The review as it should be drawn: with the handle being dragged moved.
   ReviewState DisplayState(const ReviewModel& review) const;
@@ -85,6 +89,7 @@ class ViewportInteraction {
   std::optional<HandleRef> hovered_handle_;
   std::vector<cv::Point2d> placed_;
   cv::Point2d pointer_image_;
+  std::optional<cv::Rect> ovary_box_;
 };
 
 }  // namespace antra::viewer

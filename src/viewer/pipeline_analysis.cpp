@@ -23,6 +23,20 @@ Result<std::optional<ImageAnalysis>> PipelineAnalysisProvider::Analyze(const std
     auto saved = saved_->Analyze(image, control);
     if (!saved || saved->has_value()) return saved;
   }
+  return RunPipeline(image, options_, control);
+}
+
+Result<std::optional<ImageAnalysis>> PipelineAnalysisProvider::AnalyzeWithOvary(const std::filesystem::path& image,
+                                                                                const pipeline::GivenOvary& ovary,
+                                                                                AnalysisControl& control) {
+  pipeline::AnalyzeOptions options = options_;
+  options.ovary = ovary;
+  return RunPipeline(image, options, control);
+}
+
+Result<std::optional<ImageAnalysis>> PipelineAnalysisProvider::RunPipeline(const std::filesystem::path& image,
+                                                                           const pipeline::AnalyzeOptions& options,
+                                                                           AnalysisControl& control) {
   // A source of its own: the decode worker's is not shared across threads.
   auto source = OpenImage(image, open_);
   if (!source) return source.error();
@@ -32,7 +46,7 @@ Result<std::optional<ImageAnalysis>> PipelineAnalysisProvider::Analyze(const std
     if (control.cancel) throw Cancelled{};
   };
   try {
-    auto analysis = pipeline::AnalyzeImage(**source, options_, on_frame);
+    auto analysis = pipeline::AnalyzeImage(**source, options, on_frame);
     if (!analysis) return analysis.error();
     return std::optional<ImageAnalysis>(std::move(analysis).value());
   } catch (const Cancelled&) {

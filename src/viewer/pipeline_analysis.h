@@ -20,9 +20,15 @@ class PipelineAnalysisProvider : public AnalysisProvider {
                            std::shared_ptr<AnalysisProvider> saved);
 
   Result<std::optional<ImageAnalysis>> Analyze(const std::filesystem::path& image, AnalysisControl& control) override;
+  // Always the pipeline (a saved analysis was made without this ovary).
+  Result<std::optional<ImageAnalysis>> AnalyzeWithOvary(const std::filesystem::path& image,
+                                                        const pipeline::GivenOvary& ovary,
+                                                        AnalysisControl& control) override;
   std::string Describe() const override;
 
  private:
+  Result<std::optional<ImageAnalysis>> RunPipeline(const std::filesystem::path& image,
+                                                   const pipeline::AnalyzeOptions& options, AnalysisControl& control);
   pipeline::AnalyzeOptions options_;
   OpenOptions open_;
   std::shared_ptr<AnalysisProvider> saved_;

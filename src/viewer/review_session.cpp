@@ -1,7 +1,10 @@
 #include "viewer/review_session.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
+
+#include <opencv2/imgproc.hpp>
 
 namespace antra::viewer {
 
@@ -70,6 +73,34 @@ void ReviewSession::MergeAnalysis(const ReviewState& from_analysis, const std::s
   for (const auto& f : now.follicles) merged.follicles.push_back(f);
   history_.Reset(std::move(merged));
   edits_.push_back({clock_(), "analysis", note});
+}
+
+void ReviewSession::ReplaceAnalysis(const ReviewState& from_analysis, const std::string& note) {
+  const ReviewState& now = state();
+  ReviewState merged;
+  merged.image_side = now.image_side;
+  merged.calipers = now.calipers;
+  merged.next_id = now.next_id;
+  for (const auto& f : now.follicles) {
+    const bool automatic_undecided = f.source_id >= 0 && f.decision == Decision::kPending;
+    if (!automatic_undecided) merged.follicles.push_back(f);
+  }
+  const std::size_t kept = merged.follicles.size();
+  for (ReviewedFollicle f : from_analysis.follicles) {
+    const bool already_there = std::any_of(merged.follicles.begin(), merged.follicles.begin() + std::ptrdiff_t(kept),
+                                           [&](const ReviewedFollicle& k) {
+                                             return k.frame == f.frame && k.measurement.contour_px.size() >= 3 &&
+                                                    cv::pointPolygonTest(k.measurement.contour_px,
+                                                                         cv::Point2f(f.measurement.center_px),
+                                                                         false) >= 0;
+                                           });
+    if (already_there) continue;
+    f.id = merged.next_id++;
+    merged.follicles.push_back(std::move(f));
+  }
+  history_.Reset(std::move(merged));
+  edits_.push_back({clock_(), "analysis", note});
+  dirty_ = true;
 }
 
 void ReviewSession::AdoptCalibration(Calibration calibration, const std::string& note) {

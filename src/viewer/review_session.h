@@ -43,6 +43,11 @@ class ReviewSession : public ReviewModel {
   // The automatic analysis arrived: its follicles join the review (the
   // reader's calipers and added follicles are kept). Not undoable.
   void MergeAnalysis(const ReviewState& from_analysis, const std::string& note);
+  // A new analysis the reader asked for (the ovary given): its follicles
+  // replace the automatic ones still pending; the reader's decisions, added
+  // follicles and calipers stay, and a new detection inside a follicle kept
+  // on the same frame is not added again. Not undoable; logged, and unsaved.
+  void ReplaceAnalysis(const ReviewState& from_analysis, const std::string& note);
   // The analysis found a scale the file lacks (the burned-in depth ruler):
   // millimetres are recomputed with it. Not undoable; logged.
   void AdoptCalibration(Calibration calibration, const std::string& note);

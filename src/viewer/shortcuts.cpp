@@ -35,6 +35,8 @@ constexpr std::array kShortcuts = {
     Shortcut{Action::kCaliperTool, Letter('m'), false, false, "Measure", "caliper: click both ends of a distance"},
     Shortcut{Action::kFollicleTool, Letter('f'), false, false, "Measure",
              "add a follicle: click the length caliper, then the width caliper"},
+    Shortcut{Action::kOvaryBoxTool, Letter('o'), false, true, "Measure",
+             "box around the ovary: click two corners; analysed again, follicles outside it dropped"},
     Shortcut{Action::kCancel, key::kEscape, false, false, "Measure", "cancel the measurement, back to navigation"},
     Shortcut{Action::kSelectNext, key::kTab, false, false, "Review", "select the next follicle"},
     Shortcut{Action::kSelectPrevious, key::kTab, false, true, "Review", "select the previous follicle"},

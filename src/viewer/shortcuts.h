@@ -29,6 +29,7 @@ enum class Action {
   kToggleColour,
   kCaliperTool,
   kFollicleTool,
+  kOvaryBoxTool,
   kCancel,
   kSelectNext,
   kSelectPrevious,

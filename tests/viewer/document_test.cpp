@@ -48,6 +48,26 @@ TEST_F(DocumentTest, OpensDecodesAndMergesTheSavedAnalysis) {
   EXPECT_GT(frame->luma.at<unsigned char>(20, 20), 80);     // background
 }
 
+// An ovary box needs the pipeline: with saved analyses only, the viewer says
+// why and the review the reader has stays as it was.
+TEST_F(DocumentTest, AnOvaryBoxWithoutThePipelineSaysWhyAndKeepsTheReview) {
+  const auto fixture = test::ThreeFollicles();
+  const auto image = dir_ / "scan.dcm";
+  test::WriteFixtureImage(image, fixture);
+  test::WriteAnalysisJson(SavedAnalysisProvider::SidecarPath(image), test::FixtureAnalysis(fixture));
+  DocumentController documents({}, std::make_shared<SavedAnalysisProvider>());
+  EXPECT_FALSE(documents.AnalyseWithOvary(pipeline::GivenOvaryFromBox({0, 0, 100, 100})));  // nothing open
+  documents.Open(image);
+  ASSERT_TRUE(PollUntil(documents, [&] { return !documents.Busy(); }));
+  EXPECT_FALSE(documents.AnalyseWithOvary({}));  // an empty box
+  ASSERT_TRUE(documents.AnalyseWithOvary(pipeline::GivenOvaryFromBox({100, 150, 120, 100})));
+  ASSERT_TRUE(PollUntil(documents, [&] { return !documents.Busy(); }));
+  const Document& doc = *documents.document();
+  EXPECT_EQ(doc.analysis_phase, AnalysisPhase::kFailed);
+  EXPECT_NE(doc.analysis_message.find("needs the pipeline"), std::string::npos) << doc.analysis_message;
+  EXPECT_EQ(doc.review->state().follicles.size(), 3u);
+}
+
 TEST_F(DocumentTest, AnalysisOfAnotherImageIsRefused) {
   const auto fixture = test::ThreeFollicles();
   const auto image = dir_ / "scan.dcm";

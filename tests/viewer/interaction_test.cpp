@@ -49,6 +49,24 @@ class InteractionTest : public ::testing::Test {
   std::optional<cv::Point2d> last_;
 };
 
+TEST_F(InteractionTest, OvaryBoxToolGivesTheBoxOfTwoCornersOnce) {
+  interaction_.SetTool(Tool::kOvaryBox);
+  Click({300, 350});
+  EXPECT_FALSE(interaction_.TakeOvaryBox());
+  Click({100, 150});  // the opposite corner, up and to the left
+  const auto box = interaction_.TakeOvaryBox();
+  ASSERT_TRUE(box);
+  EXPECT_EQ(*box, cv::Rect(100, 150, 200, 200));
+  EXPECT_FALSE(interaction_.TakeOvaryBox());  // taken once
+  EXPECT_EQ(interaction_.tool(), Tool::kNavigate);
+  EXPECT_TRUE(session_->state().calipers.empty());  // a box is not a measurement
+  // Two clicks on one point make no box.
+  interaction_.SetTool(Tool::kOvaryBox);
+  Click({100, 150});
+  Click({100, 150});
+  EXPECT_FALSE(interaction_.TakeOvaryBox());
+}
+
 TEST_F(InteractionTest, CaliperToolMeasuresTwoClicks) {
   interaction_.SetTool(Tool::kCaliper);
   Click({100, 400});

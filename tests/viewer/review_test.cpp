@@ -166,6 +166,38 @@ TEST(ReviewSession, AnalysisJoinsWithoutClobberingTheReadersWork) {
   EXPECT_EQ(session.edits().back().action, "analysis");
 }
 
+// The reader drew a box around the ovary and the image was analysed again:
+// undecided automatic follicles are replaced, the reader's work stays, and a
+// detection already reviewed is not offered twice.
+TEST(ReviewSession, AnalysisWithTheOvaryGivenReplacesOnlyUndecidedFollicles) {
+  ReviewSession session(ReviewState{}, Uniform(0.2));
+  session.MergeAnalysis(ReviewFromAnalysis(test::FixtureAnalysis(test::ThreeFollicles()), ""), "3 follicles");
+  const int accepted = session.state().follicles[0].id;  // at (160, 200)
+  session.Commit("accept", WithDecision(session.state(), accepted, Decision::kAccepted));
+  int added = 0;
+  session.Commit("add follicle", WithFollicleAdded(session.state(), 0, {{50, 50}, {70, 50}}, {{60, 45}, {60, 55}},
+                                                   session.calibration(), &added));
+  session.Commit("add caliper", WithCaliperAdded(session.state(), 0, {{0, 0}, {10, 0}}));
+  session.MarkSaved();
+  // The new analysis finds the accepted one again and one new follicle; the
+  // two others (still pending) are gone.
+  test::FixtureImage again = test::ThreeFollicles();
+  again.follicles = {{{161, 201}, 20, 15}, {{400, 400}, 12, 12}};
+  session.ReplaceAnalysis(ReviewFromAnalysis(test::FixtureAnalysis(again), ""), "ovary given: 2 follicles");
+  const auto& state = session.state();
+  ASSERT_EQ(state.follicles.size(), 3u);
+  EXPECT_EQ(state.follicles[0].id, accepted);
+  EXPECT_EQ(state.follicles[0].decision, Decision::kAccepted);
+  EXPECT_EQ(state.follicles[1].id, added);
+  EXPECT_NEAR(state.follicles[2].measurement.center_px.x, 400, 1);
+  EXPECT_EQ(state.follicles[2].decision, Decision::kPending);
+  EXPECT_GT(state.follicles[2].id, added);  // ids stay unique
+  EXPECT_EQ(state.calipers.size(), 1u);
+  EXPECT_TRUE(session.dirty());
+  EXPECT_EQ(session.edits().back().action, "analysis");
+  EXPECT_EQ(session.edits().back().description, "ovary given: 2 follicles");
+}
+
 TEST(EllipseFromCalipers, FollowsTheLongAxisAngle) {
   const auto points = EllipseFromCalipers({{0, 0}, {40, 40}}, {{25, 15}, {15, 25}});
   double far = 0;

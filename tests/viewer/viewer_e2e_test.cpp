@@ -9,6 +9,7 @@
 #include <numbers>
 
 #include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include "phantom/generator.h"
 #include "support/test_support.h"
@@ -345,11 +346,12 @@ class ViewerPipelineE2E : public ViewerE2E {
     return path.string();
   }
 
-  // `antra analyze FILE --json OUT`: what the command line finds.
-  nlohmann::json AnalyzeWithCli(const std::string& image) {
+  // `antra analyze FILE --json OUT [EXTRA]`: what the command line finds.
+  nlohmann::json AnalyzeWithCli(const std::string& image, const std::string& extra = "") {
     const auto out = dir_ / "cli-analysis.json";
     const std::string command = (BinaryDir() / "src" / "cli" / "antra").string() + " analyze '" + image +
-                                "' --params '" + Params() + "' --json '" + out.string() + "' > /dev/null 2>&1";
+                                "' --params '" + Params() + "' --json '" + out.string() + "' " + extra +
+                                " > /dev/null 2>&1";
     EXPECT_EQ(std::system(command.c_str()), 0) << command;
     return ReadJsonFile(out);
   }
@@ -380,6 +382,59 @@ TEST_F(ViewerPipelineE2E, AutomaticAnalysisShowsWhatAntraAnalyzeFinds) {
         << "no outline at follicle " << i;
   }
   EXPECT_EQ(state["review"]["counts"]["total"]["afc"], cli["counts"]["afc"]);
+}
+
+// The reader draws a box around the ovary (Shift+O, two corners): the image
+// is analysed again with that ovary given, as `antra analyze --ovary-box`
+// does, and only the follicles inside it are left to review.
+TEST_F(ViewerPipelineE2E, AnOvaryBoxAnalysesAgainWithOnlyTheFolliclesInsideIt) {
+  const auto image = Phantom(0);  // an easy still
+  const auto cli = AnalyzeWithCli(image);
+  const auto& follicles = cli["frames"][0]["follicles"];
+  ASSERT_GE(follicles.size(), 2u);
+  // A box around the first follicle found, 25 pixels wider on every side.
+  std::vector<cv::Point> outline;
+  for (const auto& p : follicles[0]["contour_px"]) outline.emplace_back(p[0].get<int>(), p[1].get<int>());
+  const cv::Rect box = cv::boundingRect(outline) + cv::Size(50, 50) - cv::Point(25, 25);
+  int outside = 0;
+  for (const auto& f : follicles) {
+    outside += !box.contains(cv::Point(f["center_px"][0].get<int>(), f["center_px"][1].get<int>()));
+  }
+  ASSERT_GT(outside, 0) << "the box should leave a follicle out";
+  const std::string script = "wait-idle 120\nkey shift+o\nclick " + std::to_string(box.x) + " " +
+                             std::to_string(box.y) + "\nclick " + std::to_string(box.br().x) + " " +
+                             std::to_string(box.br().y) + "\nwait-idle 120\nwait-frames 2\ndump-state state.json\n"
+                             "screenshot shot.png\n";
+  const auto run = Script(script, {image, "--params", Params()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto state = Json("state.json");
+  EXPECT_EQ(state["document"]["analysis"], "done");
+  const auto& shown = state["review"]["follicles"];
+  ASSERT_GE(shown.size(), 1u);
+  // Exactly what `antra analyze --ovary-box` finds with the same box.
+  const auto boxed = AnalyzeWithCli(image, "--ovary-box " + std::to_string(box.x) + "," + std::to_string(box.y) + "," +
+                                               std::to_string(box.width) + "," + std::to_string(box.height));
+  const auto& expected = boxed["frames"][0]["follicles"];
+  ASSERT_EQ(shown.size(), expected.size());
+  bool first_shown = false;
+  for (size_t i = 0; i < shown.size(); ++i) {
+    const cv::Point2d c(shown[i]["center_px"][0].get<double>(), shown[i]["center_px"][1].get<double>());
+    EXPECT_NEAR(c.x, expected[i]["center_px"][0].get<double>(), 1e-9);
+    EXPECT_NEAR(c.y, expected[i]["center_px"][1].get<double>(), 1e-9);
+    EXPECT_TRUE(box.contains(cv::Point(int(c.x), int(c.y)))) << "a follicle outside the box at " << c;
+    EXPECT_GT(shown[i]["id"].get<int>(), int(follicles.size()));  // the automatic ones were replaced
+    if (cv::norm(c - cv::Point2d(follicles[0]["center_px"][0].get<double>(),
+                                 follicles[0]["center_px"][1].get<double>())) < 2) {
+      first_shown = true;
+    }
+  }
+  EXPECT_TRUE(first_shown);
+  EXPECT_TRUE(state["review"]["dirty"].get<bool>());
+  EXPECT_NE(state["review"].dump().find("analysis with the ovary given"), std::string::npos);
+  // The given ovary is drawn (magenta) along the box's top edge.
+  const cv::Mat shot = ReadPngRgb(dir_ / "shot.png");
+  const auto is_magenta = [](const cv::Vec3b& p) { return p[0] > 180 && p[1] < 170 && p[2] > 200; };
+  EXPECT_TRUE(ColourNear(shot, ScreenOf(state, {box.x + box.width / 2.0, double(box.y)}), 2, is_magenta));
 }
 
 TEST_F(ViewerPipelineE2E, CineFolliclesAreCountedOnceAsByAntraAnalyze) {

@@ -284,6 +284,11 @@ void RunAction(Action action, AppContext& ctx) {
     case Action::kToggleColour: ui.colour = !ui.colour; break;
     case Action::kCaliperTool: ui.interaction.SetTool(Tool::kCaliper); break;
     case Action::kFollicleTool: ui.interaction.SetTool(Tool::kFollicle); break;
+    case Action::kOvaryBoxTool:
+      // A visit's follicles are the visit's own; the box re-analyses single images.
+      if (ctx.visit()) ctx.Status("the ovary box re-analyses single images; in a visit, reject what lies outside the ovary", true);
+      else ui.interaction.SetTool(Tool::kOvaryBox);
+      break;
     case Action::kCancel: Cancel(ctx); break;
     case Action::kSelectNext: SelectRelative(ctx, +1); break;
     case Action::kSelectPrevious: SelectRelative(ctx, -1); break;

@@ -12,6 +12,7 @@ constexpr ImU32 kAccepted = IM_COL32(60, 220, 90, 255);   // green
 constexpr ImU32 kRejected = IM_COL32(230, 60, 60, 200);   // red
 constexpr ImU32 kManual = IM_COL32(80, 200, 255, 255);    // cyan: the reader's calipers
 constexpr ImU32 kHandleHover = IM_COL32(255, 255, 255, 255);
+constexpr ImU32 kGivenOvary = IM_COL32(230, 120, 255, 255);  // magenta: the ovary the reader boxed
 constexpr ImU32 kLabelBackground = IM_COL32(0, 0, 0, 170);
 
 ImVec2 ToImVec(cv::Point2d p) { return ImVec2(static_cast<float>(p.x), static_cast<float>(p.y)); }
@@ -118,9 +119,28 @@ void DrawManualCaliper(ImDrawList& draw, const OverlayInput& in, const ManualCal
         kManual);
 }
 
+// The ovary the reader boxed (the analysis then ran with it given).
+void DrawGivenOvary(ImDrawList& draw, const OverlayInput& in) {
+  if (!in.analysis) return;
+  for (const auto& frame : in.analysis->frames) {
+    if (frame.index != in.frame || !frame.ovary || frame.ovary->source != "given") continue;
+    std::vector<ImVec2> points;
+    for (const auto& p : frame.ovary->contour_px) points.push_back(ToImVec(in.view.ImageToScreen(cv::Point2d(p))));
+    if (points.size() < 3) continue;
+    draw.AddPolyline(points.data(), int(points.size()), kGivenOvary, ImDrawFlags_Closed, 1.5f);
+    Label(draw, ImVec2(points.front().x + 4, points.front().y + 4), "ovary (given): follicles outside not counted",
+          kGivenOvary);
+  }
+}
+
 void DrawPlacement(ImDrawList& draw, const OverlayInput& in) {
   const auto& placed = in.interaction.placed_points();
   if (placed.empty()) return;
+  if (in.interaction.tool() == Tool::kOvaryBox) {
+    draw.AddRect(ToImVec(in.view.ImageToScreen(placed.front())), ToImVec(in.view.ImageToScreen(in.interaction.pointer_image())),
+                 kGivenOvary, 0.0f, 0, 1.5f);
+    return;
+  }
   std::vector<cv::Point2d> points = placed;
   points.push_back(in.interaction.pointer_image());  // rubber band to the pointer
   for (size_t i = 0; i + 1 < points.size(); i += 2) {
@@ -155,6 +175,7 @@ void DrawOverlay(ImDrawList& draw, const OverlayInput& in) {
   if (auto hovered = in.interaction.hovered_handle()) {
     draw.AddCircle(ToImVec(in.view.ImageToScreen(HandlePosition(in.state, *hovered))), 7, kHandleHover, 16, 2.0f);
   }
+  DrawGivenOvary(draw, in);
   DrawPlacement(draw, in);
 }
 
