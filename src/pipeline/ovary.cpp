@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <numeric>
 
 #include <opencv2/imgproc.hpp>
@@ -18,6 +19,10 @@ Status OvaryOptions::Check() const {
 }
 
 bool GivenOvary::Contains(cv::Point2d full_px) const {
+  if (!inside.empty()) {
+    const cv::Point p(cvRound(full_px.x), cvRound(full_px.y));
+    return p.x >= 0 && p.y >= 0 && p.x < inside.cols && p.y < inside.rows && inside.at<uchar>(p) != 0;
+  }
   for (const auto& outline : outlines_px) {
     if (outline.size() >= 3 && cv::pointPolygonTest(outline, cv::Point2f(full_px), false) >= 0) return true;
   }
@@ -36,9 +41,21 @@ Result<GivenOvary> GivenOvaryFromMask(const cv::Mat& mask, double min_piece_px) 
   }
   std::vector<std::vector<cv::Point>> contours;
   cv::findContours(mask != 0, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
+  std::vector<std::pair<double, size_t>> pieces;
+  for (size_t i = 0; i < contours.size(); ++i) {
+    const double area = cv::contourArea(contours[i]);
+    if (area >= min_piece_px) pieces.emplace_back(area, i);
+  }
+  const size_t kept = std::min(pieces.size(), size_t(kMaxGivenOvaryPieces));
+  std::partial_sort(pieces.begin(), pieces.begin() + std::ptrdiff_t(kept), pieces.end(), std::greater<>());
   GivenOvary given;
-  for (auto& c : contours) {
-    if (cv::contourArea(c) >= min_piece_px) given.outlines_px.push_back(std::move(c));
+  given.inside = cv::Mat::zeros(mask.size(), CV_8UC1);
+  for (size_t k = 0; k < kept; ++k) {
+    const auto& c = contours[pieces[k].second];
+    cv::drawContours(given.inside, contours, int(pieces[k].second), 255, cv::FILLED);
+    std::vector<cv::Point> simplified;
+    cv::approxPolyDP(c, simplified, 1.0, true);  // one pixel: what the JSON and the overlay need
+    given.outlines_px.push_back(simplified.size() >= 3 ? std::move(simplified) : c);
   }
   if (given.empty()) return MakeError(ErrorCode::kInvalidArgument, "ovary mask holds no ovary (no region of at least " +
                                                                        std::to_string(int(min_piece_px)) + " pixels)");

@@ -33,6 +33,9 @@ struct OvaryOptions {
 // are kept, and the given outline is the frame's ovary.
 struct GivenOvary {
   std::vector<std::vector<cv::Point>> outlines_px;
+  // From a mask: its kept pieces (255), so that Contains is one lookup
+  // whatever the outlines' length; empty for a box.
+  cv::Mat inside;
   bool empty() const { return outlines_px.empty(); }
   bool Contains(cv::Point2d full_px) const;
   // The ovary as a mask of `size` (255 inside).
@@ -40,8 +43,10 @@ struct GivenOvary {
 };
 
 // From a mask of the image's size (any non-zero pixel is ovary). Pieces of
-// fewer than `min_piece_px` pixels (stray marks) are dropped; an error when
-// none is left.
+// fewer than `min_piece_px` pixels (stray marks) are dropped, and only the
+// kMaxGivenOvaryPieces largest are kept (a mask is one or two ovaries; a
+// hostile one must not cost a test per piece); an error when none is left.
+inline constexpr int kMaxGivenOvaryPieces = 16;
 Result<GivenOvary> GivenOvaryFromMask(const cv::Mat& mask, double min_piece_px = 64);
 
 // From a box (x, y, width, height in full-image pixels), as a reader drags one.

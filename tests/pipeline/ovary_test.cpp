@@ -38,6 +38,26 @@ TEST(GivenOvary, AMaskGivesOneOutlinePerPieceAndDropsStrayMarks) {
   EXPECT_NEAR(cv::countNonZero(given->ToMask(mask.size())), pieces, 0.01 * pieces);
 }
 
+TEST(GivenOvary, AHostileMaskOfManyPiecesKeepsOnlyTheLargest) {
+  // A grid of 10 x 10 squares: 2,500 pieces of 100 pixels, one larger block.
+  cv::Mat mask = cv::Mat::zeros(1000, 1000, CV_8UC1);
+  for (int y = 0; y < 1000; y += 20) {
+    for (int x = 0; x < 1000; x += 20) cv::rectangle(mask, cv::Rect(x, y, 10, 10), 255, cv::FILLED);
+  }
+  cv::rectangle(mask, cv::Rect(400, 400, 100, 100), 255, cv::FILLED);
+  const auto given = GivenOvaryFromMask(mask);
+  ASSERT_TRUE(given);
+  EXPECT_EQ(given->outlines_px.size(), size_t(kMaxGivenOvaryPieces));
+  EXPECT_TRUE(given->Contains({450, 450}));                         // the largest piece
+  // ... listed first (the block with the grid squares it touches).
+  EXPECT_GE(cv::contourArea(given->outlines_px.front()), 99.0 * 99.0);
+  for (const auto& outline : given->outlines_px) {
+    EXPECT_LE(cv::contourArea(outline), cv::contourArea(given->outlines_px.front()));
+  }
+  // What Contains answers from: the kept pieces only, not the 2,500 squares.
+  EXPECT_LE(cv::countNonZero(given->inside), 120 * 120 + (kMaxGivenOvaryPieces - 1) * 100);
+}
+
 TEST(GivenOvary, AnEmptyOrWrongMaskIsRefusedWithAReason) {
   const auto empty = GivenOvaryFromMask(cv::Mat::zeros(100, 100, CV_8UC1));
   ASSERT_FALSE(empty);
