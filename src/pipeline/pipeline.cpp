@@ -48,8 +48,10 @@ std::vector<cv::Point2d> ToFullPolygon(const std::vector<cv::Point2d>& polygon, 
   return out;
 }
 
-OvaryMeasurement MeasureOvary(const OvaryEstimate& estimate, const WorkingGrid& grid, const Calibration& calibration) {
-  const auto outline = ToFullPolygon(estimate.outline, grid);
+// An ovary outline (full-image pixels) measured as a follicle's is: outline,
+// centre, the two perpendicular diameters.
+OvaryMeasurement MeasureOvaryOutline(const std::vector<cv::Point2d>& outline, const Calibration& calibration,
+                                     double confidence, std::string source) {
   const FollicleMeasurement m = MeasureOutline(outline, calibration);
   OvaryMeasurement o;
   o.contour_px = m.contour_px;
@@ -58,8 +60,13 @@ OvaryMeasurement MeasureOvary(const OvaryEstimate& estimate, const WorkingGrid& 
   o.short_axis = m.short_axis;
   o.long_mm = m.long_mm;
   o.short_mm = m.short_mm;
-  o.confidence = estimate.confidence;
+  o.confidence = confidence;
+  o.source = std::move(source);
   return o;
+}
+
+OvaryMeasurement MeasureOvary(const OvaryEstimate& estimate, const WorkingGrid& grid, const Calibration& calibration) {
+  return MeasureOvaryOutline(ToFullPolygon(estimate.outline, grid), calibration, estimate.confidence, "estimated");
 }
 
 // The given outline's largest piece, measured as an estimated ovary is.
@@ -67,18 +74,7 @@ OvaryMeasurement MeasureGivenOvary(const GivenOvary& given, const Calibration& c
   const auto largest = std::max_element(given.outlines_px.begin(), given.outlines_px.end(), [](const auto& a, const auto& b) {
     return cv::contourArea(a) < cv::contourArea(b);
   });
-  std::vector<cv::Point2d> outline(largest->begin(), largest->end());
-  const FollicleMeasurement m = MeasureOutline(outline, calibration);
-  OvaryMeasurement o;
-  o.contour_px = m.contour_px;
-  o.center_px = m.center_px;
-  o.long_axis = m.long_axis;
-  o.short_axis = m.short_axis;
-  o.long_mm = m.long_mm;
-  o.short_mm = m.short_mm;
-  o.confidence = 1.0;
-  o.source = "given";
-  return o;
+  return MeasureOvaryOutline({largest->begin(), largest->end()}, calibration, 1.0, "given");
 }
 
 constexpr int kMinFrameSide = 32;
