@@ -64,6 +64,7 @@ Result<GivenOvary> GivenOvaryFromMask(const cv::Mat& mask, double min_piece_px) 
 
 GivenOvary GivenOvaryFromBox(const cv::Rect& box) {
   GivenOvary given;
+  given.box = true;
   given.outlines_px.push_back({box.tl(), {box.x + box.width, box.y}, box.br(), {box.x, box.y + box.height}});
   return given;
 }

@@ -36,6 +36,8 @@ struct GivenOvary {
   // From a mask: its kept pieces (255), so that Contains is one lookup
   // whatever the outlines' length; empty for a box.
   cv::Mat inside;
+  // A box drawn around the ovary: its sides are not the ovary's diameters.
+  bool box = false;
   bool empty() const { return outlines_px.empty(); }
   bool Contains(cv::Point2d full_px) const;
   // The ovary as a mask of `size` (255 inside).

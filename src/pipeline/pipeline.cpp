@@ -74,7 +74,9 @@ OvaryMeasurement MeasureGivenOvary(const GivenOvary& given, const Calibration& c
   const auto largest = std::max_element(given.outlines_px.begin(), given.outlines_px.end(), [](const auto& a, const auto& b) {
     return cv::contourArea(a) < cv::contourArea(b);
   });
-  return MeasureOvaryOutline({largest->begin(), largest->end()}, calibration, 1.0, "given");
+  OvaryMeasurement o = MeasureOvaryOutline({largest->begin(), largest->end()}, calibration, 1.0, "given");
+  if (given.box) o.long_mm = o.short_mm = std::nullopt;  // a box's diagonal is not the ovary's length
+  return o;
 }
 
 constexpr int kMinFrameSide = 32;

@@ -184,11 +184,20 @@ TEST(Pipeline, AGivenOvaryKeepsOnlyTheFolliclesInsideIt) {
     ASSERT_TRUE(a.ovary);
     EXPECT_EQ(a.ovary->source, "given");
     EXPECT_EQ(a.ovary->contour_px.size(), 4u);
+    EXPECT_FALSE(a.ovary->long_mm);  // a box's sides are not the ovary's diameters
     EXPECT_DOUBLE_EQ(a.ovary->confidence, 1.0);
     EXPECT_NE(std::find_if(a.notes.begin(), a.notes.end(),
                            [](const std::string& n) { return n.find("ovary given") != std::string::npos; }),
               a.notes.end());
   }
+  // An outline (from a mask) is measured like an estimated ovary.
+  cv::Mat mask = cv::Mat::zeros(s.frame.luma.size(), CV_8UC1);
+  cv::ellipse(mask, cv::Point(390, 310), cv::Size(150, 100), 0, 0, 360, 255, cv::FILLED);
+  const GivenOvary outlined = *GivenOvaryFromMask(mask);
+  const FrameAnalysis from_mask = Default().Analyze(s.frame, Calibrated(), nullptr, &outlined);
+  ASSERT_TRUE(from_mask.ovary && from_mask.ovary->long_mm);
+  EXPECT_NEAR(*from_mask.ovary->long_mm, 300 * kMmPerPx, 1.0);
+  EXPECT_NEAR(*from_mask.ovary->short_mm, 200 * kMmPerPx, 1.0);
   const FrameAnalysis estimated = Default().Analyze(s.frame, Calibrated());
   ASSERT_TRUE(estimated.ovary);
   EXPECT_EQ(estimated.ovary->source, "estimated");
