@@ -2,8 +2,6 @@
 
 #include <sstream>
 
-#include <opencv2/imgproc.hpp>
-
 #include "pipeline/presets.h"
 
 namespace antra::pipeline {
@@ -36,9 +34,7 @@ Result<ImageAnalysis> AnalyzeImage(ImageSource& source, const AnalyzeOptions& op
                                                       std::to_string(info.frame_count));
   }
   if (!options.ovary.empty()) {
-    cv::Rect bounds;
-    for (const auto& outline : options.ovary.outlines_px) bounds |= cv::boundingRect(outline);
-    if ((bounds & cv::Rect(0, 0, info.width, info.height)).area() == 0) {
+    if ((options.ovary.Bounds() & cv::Rect(0, 0, info.width, info.height)).area() == 0) {
       return MakeError(ErrorCode::kInvalidArgument, "the given ovary lies outside the " + std::to_string(info.width) + "x" +
                                                         std::to_string(info.height) + " image");
     }

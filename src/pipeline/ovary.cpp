@@ -29,10 +29,10 @@ bool GivenOvary::Contains(cv::Point2d full_px) const {
   return false;
 }
 
-cv::Mat GivenOvary::ToMask(cv::Size size) const {
-  cv::Mat mask = cv::Mat::zeros(size, CV_8UC1);
-  cv::fillPoly(mask, outlines_px, 255);
-  return mask;
+cv::Rect GivenOvary::Bounds() const {
+  cv::Rect bounds;
+  for (const auto& outline : outlines_px) bounds |= cv::boundingRect(outline);
+  return bounds;
 }
 
 Result<GivenOvary> GivenOvaryFromMask(const cv::Mat& mask, double min_piece_px) {

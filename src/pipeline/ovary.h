@@ -40,8 +40,8 @@ struct GivenOvary {
   bool box = false;
   bool empty() const { return outlines_px.empty(); }
   bool Contains(cv::Point2d full_px) const;
-  // The ovary as a mask of `size` (255 inside).
-  cv::Mat ToMask(cv::Size size) const;
+  // The box holding every piece (full-image pixels).
+  cv::Rect Bounds() const;
 };
 
 // From a mask of the image's size (any non-zero pixel is ovary). Pieces of

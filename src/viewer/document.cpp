@@ -1,7 +1,5 @@
 #include "viewer/document.h"
 
-#include <opencv2/imgproc.hpp>
-
 #include "viewer/review_json.h"
 
 namespace antra::viewer {
@@ -179,8 +177,7 @@ void DocumentController::MergeAnalysisIntoReview() {
   if (!doc.given_ovary.empty()) {
     // The reader asked for this analysis: it replaces the undecided automatic follicles.
     const ReviewState fresh = ReviewFromAnalysis(analysis, doc.info->laterality);
-    cv::Rect box;
-    for (const auto& outline : doc.given_ovary.outlines_px) box |= cv::boundingRect(outline);
+    const cv::Rect box = doc.given_ovary.Bounds();
     doc.review->ReplaceAnalysis(fresh, "analysis with the ovary given (box x " + std::to_string(box.x) + ", y " +
                                            std::to_string(box.y) + ", " + std::to_string(box.width) + " x " +
                                            std::to_string(box.height) + " px): " +

@@ -35,7 +35,13 @@ TEST(GivenOvary, AMaskGivesOneOutlinePerPieceAndDropsStrayMarks) {
   EXPECT_FALSE(given->Contains({200, 150}));
   // The outlines filled again cover the pieces, stray mark excluded.
   const double pieces = cv::countNonZero(mask(cv::Rect(0, 0, 370, 300)));
-  EXPECT_NEAR(cv::countNonZero(given->ToMask(mask.size())), pieces, 0.01 * pieces);
+  EXPECT_NEAR(cv::countNonZero(given->inside), pieces, 0.01 * pieces);
+  // Both pieces, not the stray mark (the ellipse spans x 40-160, the circle 270-330, y 110-190).
+  const cv::Rect bounds = given->Bounds();
+  EXPECT_NEAR(bounds.x, 40, 1);
+  EXPECT_NEAR(bounds.y, 110, 1);
+  EXPECT_NEAR(bounds.br().x, 331, 1);
+  EXPECT_NEAR(bounds.br().y, 191, 1);
 }
 
 TEST(GivenOvary, AHostileMaskOfManyPiecesKeepsOnlyTheLargest) {
