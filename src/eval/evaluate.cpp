@@ -88,6 +88,12 @@ json CaseToJson(const CaseScore& c) {
     misses.push_back({{"frame", m.frame}, {"id", m.follicle_id}, {"center_px", PointJson(m.center_px)}, {"mean_diameter_mm", m.mean_mm}});
   }
   j["misses"] = misses;
+  json sized = json::array();
+  for (const auto& m : c.sized_matches) {
+    sized.push_back({{"frame", m.frame}, {"id", m.follicle_id}, {"center_px", PointJson(m.center_px)},
+                     {"true_mean_diameter_mm", m.true_mean_mm}, {"detected_mean_diameter_mm", m.detected_mean_mm}});
+  }
+  j["sized_matches"] = sized;
   json fps = json::array();
   for (const auto& f : c.false_positives) {
     fps.push_back({{"frame", f.frame}, {"center_px", PointJson(f.center_px)}, {"mean_diameter_mm", Opt(f.mean_mm)},

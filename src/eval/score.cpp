@@ -138,6 +138,7 @@ void ScoreFrames(const TruthCase& t, const ImageAnalysis* results, const ScoreOp
         ++tally.size_pairs;
         tally.abs_error_sum += std::abs(err);
         tally.error_sum += err;
+        score.sized_matches.push_back({tf.index, tc.follicle_id, tc.center_px, tc.mean_mm, *d.mean_mm});
       } else {
         ++tally.unsized_matches;
       }

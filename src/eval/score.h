@@ -91,6 +91,15 @@ struct Miss {
   double mean_mm = 0;
 };
 
+// A true follicle matched to a detection that carries a size.
+struct SizedMatch {
+  int frame = 0;
+  int follicle_id = 0;
+  cv::Point2d center_px;  // the true centre
+  double true_mean_mm = 0;
+  double detected_mean_mm = 0;
+};
+
 struct FalsePositive {
   int frame = 0;
   cv::Point2d center_px;
@@ -110,6 +119,7 @@ struct CaseScore {
   int true_afc = 0;
   std::optional<int> detected_afc;  // empty when the results carry no sizes
   std::vector<Miss> misses;
+  std::vector<SizedMatch> sized_matches;  // the pairs behind the size error
   std::vector<FalsePositive> false_positives;
   std::vector<int> unique_missed;   // true unique follicle ids not found (cine)
 };

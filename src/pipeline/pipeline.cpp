@@ -160,11 +160,13 @@ FrameAnalysis FramePipeline::Analyze(const Frame& frame, const Calibration& cali
     RefinedOutline outline;
     CandidateFeatures features;
     Verdict verdict;
+    size_t candidate = 0;  // index into candidates.candidates
     double confidence = 0;
     bool accepted = false;
   };
   std::vector<Judged> judged;
-  for (const Candidate& c : candidates.candidates) {
+  for (size_t k = 0; k < candidates.candidates.size(); ++k) {
+    const Candidate& c = candidates.candidates[k];
     RefinedOutline outline = RefineOutline(despeckled, tissue, candidates.labels, c, grid, o.refine);
     const CandidateFeatures features = DescribeCandidate(outline, despeckled, tissue, area_w, grid, o.lookalikes);
     const Verdict verdict = JudgeCandidate(features, o.lookalikes);
@@ -172,7 +174,7 @@ FrameAnalysis FramePipeline::Analyze(const Frame& frame, const Calibration& cali
       if (trace) trace->rejected.push_back({ToFullPolygon(outline.polygon, grid), verdict.reason, features});
       continue;
     }
-    judged.push_back({std::move(outline), features, verdict});
+    judged.push_back({std::move(outline), features, verdict, k});
   }
   clock.Mark("refine_and_lookalikes");
 
@@ -266,8 +268,8 @@ FrameAnalysis FramePipeline::Analyze(const Frame& frame, const Calibration& cali
   bool some_without_scale = false;
   for (size_t i = 0; i < judged.size(); ++i) {
     const Judged& j = judged[i];
-    const auto outline_px = ToFullPolygon(j.outline.polygon, grid);
     if (!j.accepted) {
+      const auto outline_px = ToFullPolygon(j.outline.polygon, grid);
       if (trace) {
         const std::string reason = !in_given[i]      ? "outside the given ovary"
                                    : candidate_model_ ? "judged not a follicle"
@@ -276,6 +278,13 @@ FrameAnalysis FramePipeline::Analyze(const Frame& frame, const Calibration& cali
       }
       continue;
     }
+    RefinedOutline measured = j.outline;
+    if (o.refine.measure_edge_fraction > 0 && o.refine.measure_edge_fraction != o.refine.edge_fraction) {
+      RefineOptions at_wall = o.refine;
+      at_wall.edge_fraction = o.refine.measure_edge_fraction;
+      measured = RefineOutline(despeckled, tissue, candidates.labels, candidates.candidates[j.candidate], grid, at_wall);
+    }
+    const auto outline_px = ToFullPolygon(TrimProtrusions(measured, o.refine).polygon, grid);
     Follicle f;
     static_cast<FollicleMeasurement&>(f) = MeasureOutline(outline_px, calibration);
     f.confidence = j.confidence;

@@ -20,7 +20,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CandidateOptions, core_ratio, ex
                                                 blob_contrast, blob_max_darkness)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SplitOptions, septum_contrast, neck_solidity, neck_depth_mm)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RefineOptions, max_rays, edge_fraction, wall_search_mm, max_shift_mm,
-                                                min_edge_step, smooth_rays)
+                                                min_edge_step, smooth_rays, measure_edge_fraction, trim_window_fraction, trim_max_excess)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(LookalikeOptions, min_diameter_mm, max_diameter_mm, min_solidity,
                                                 min_axis_ratio, min_contrast, max_darkness, max_border_fraction,
                                                 shadow_ratio, min_confidence, ring_mm)

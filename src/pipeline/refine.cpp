@@ -18,6 +18,15 @@ Status RefineOptions::Check() const {
   if (smooth_rays < 1 || smooth_rays > 31 || smooth_rays % 2 == 0) {
     return MakeError(ErrorCode::kInvalidArgument, "refine.smooth_rays must be odd, 1..31");
   }
+  if (!(measure_edge_fraction == 0 || (measure_edge_fraction > 0.05 && measure_edge_fraction < 0.95))) {
+    return MakeError(ErrorCode::kInvalidArgument, "refine.measure_edge_fraction must be 0 or in 0.05..0.95");
+  }
+  if (!(trim_window_fraction >= 0 && trim_window_fraction <= 1)) {
+    return MakeError(ErrorCode::kInvalidArgument, "refine.trim_window_fraction must be in 0..1");
+  }
+  if (!(trim_max_excess >= 0 && trim_max_excess <= 10)) {
+    return MakeError(ErrorCode::kInvalidArgument, "refine.trim_max_excess must be in 0..10");
+  }
   return Status::Ok();
 }
 
@@ -145,6 +154,23 @@ cv::Point2d InsidePoint(const cv::Mat& labels, const Candidate& candidate) {
 }
 
 }  // namespace
+
+RefinedOutline TrimProtrusions(const RefinedOutline& outline, const RefineOptions& o) {
+  const int rays = int(outline.radii.size());
+  int window = int(std::lround(o.trim_window_fraction * rays)) | 1;  // odd
+  if (o.trim_window_fraction <= 0 || rays < 3 || window < 3) return outline;
+  window = std::min(window, rays % 2 == 1 ? rays : rays - 1);
+  // (CircularMedian takes its window on the heap beyond 31 rays.)
+  const std::vector<double> reference = CircularMedian(outline.radii, window);
+  RefinedOutline out = outline;
+  const std::vector<cv::Point2d>& directions = RayDirections(rays);
+  for (int i = 0; i < rays; ++i) {
+    double& r = out.radii[size_t(i)];
+    r = std::min(r, (1.0 + o.trim_max_excess) * reference[size_t(i)]);
+    out.polygon[size_t(i)] = out.center + r * directions[size_t(i)];
+  }
+  return out;
+}
 
 RefinedOutline RefineOutline(const cv::Mat& image, const cv::Mat& tissue, const cv::Mat& labels,
                              const Candidate& candidate, const WorkingGrid& grid, const RefineOptions& o) {

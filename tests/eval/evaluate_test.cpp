@@ -90,6 +90,11 @@ TEST(Evaluate, ScoresAFolderAndReportsMissingAndBrokenResults) {
   EXPECT_EQ(json["cases"].size(), 3u);
   EXPECT_EQ(json["groups"]["still/hard"]["missing_results"], 2);
   EXPECT_EQ(json["cases"][2]["misses"].size(), 3u);
+  // Every found follicle of a is listed with its true and detected size (5 mm).
+  const auto& sized = json["cases"][0]["sized_matches"];
+  ASSERT_EQ(sized.size(), 4u);
+  EXPECT_DOUBLE_EQ(sized[0]["detected_mean_diameter_mm"].get<double>(), 5.0);
+  EXPECT_DOUBLE_EQ(sized[0]["true_mean_diameter_mm"].get<double>(), a.frames[0].follicles[0].mean_mm);
 }
 
 TEST(Evaluate, RecursiveFindsStudyTruthInSubfoldersAndFlagsRepeatedStems) {

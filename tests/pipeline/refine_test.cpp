@@ -1,6 +1,7 @@
 #include "pipeline/refine.h"
 
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <vector>
 
@@ -83,6 +84,53 @@ TEST(RefineOutline, FlatImageFindsNoEdge) {
   EXPECT_EQ(out.edge_rays_fraction, 0.0);
 }
 
+// An outline of `rays` radii r(angle) around (50, 50).
+RefinedOutline OutlineOf(int rays, const std::function<double(double)>& radius) {
+  RefinedOutline out;
+  out.center = {50, 50};
+  for (int i = 0; i < rays; ++i) {
+    const double angle = 2 * CV_PI * i / rays;
+    out.radii.push_back(radius(angle));
+    out.polygon.push_back(out.center + out.radii.back() * cv::Point2d(std::cos(angle), std::sin(angle)));
+  }
+  return out;
+}
+
+TEST(TrimProtrusions, CutsALobeThroughTheWallBackToTheFolliclesRadius) {
+  // A 10 px follicle whose outline ran through its wall into a neighbour
+  // over 5 of 72 rays (25 degrees): those radii read 16 px.
+  const RefinedOutline leaked = OutlineOf(72, [](double a) { return std::abs(a - 1.0) < 0.22 ? 16.0 : 10.0; });
+  const RefinedOutline trimmed = TrimProtrusions(leaked, RefineOptions{});  // 1/6 of the rays, 10 %
+  ASSERT_EQ(trimmed.radii.size(), 72u);
+  for (size_t i = 0; i < 72; ++i) {
+    EXPECT_LE(trimmed.radii[i], 11.0 + 1e-9) << i;
+    EXPECT_NEAR(cv::norm(trimmed.polygon[i] - trimmed.center), trimmed.radii[i], 1e-9);
+  }
+  // The rest of the outline is untouched.
+  EXPECT_DOUBLE_EQ(trimmed.radii[36], 10.0);
+}
+
+TEST(TrimProtrusions, LeavesAnOvalFollicleAlone) {
+  // An ellipse with axes 12 and 7.2 px (ratio 0.6), radius in polar form.
+  const RefinedOutline oval = OutlineOf(72, [](double a) {
+    const double ax = 12, by = 7.2;
+    return ax * by / std::hypot(by * std::cos(a), ax * std::sin(a));
+  });
+  const RefinedOutline trimmed = TrimProtrusions(oval, RefineOptions{});
+  for (size_t i = 0; i < 72; ++i) EXPECT_NEAR(trimmed.radii[i], oval.radii[i], 1e-9) << i;
+}
+
+TEST(TrimProtrusions, DisabledOrTooFewRaysLeavesTheOutlineEqual) {
+  const RefinedOutline leaked = OutlineOf(72, [](double a) { return a < 0.3 ? 20.0 : 10.0; });
+  RefineOptions off;
+  off.trim_window_fraction = 0;
+  EXPECT_EQ(TrimProtrusions(leaked, off).radii, leaked.radii);
+  RefinedOutline two = leaked;
+  two.radii.resize(2);
+  two.polygon.resize(2);
+  EXPECT_EQ(TrimProtrusions(two, RefineOptions{}).radii, two.radii);
+}
+
 // RoundToInt replaces std::lround in the hot loops: it must agree everywhere,
 // above all at halves (away from zero), just beside them, and for negatives.
 TEST(RoundToInt, AgreesWithLround) {
@@ -105,6 +153,16 @@ TEST(RefineOptions, Check) {
   EXPECT_FALSE(o.Check());
   o = {};
   o.edge_fraction = 1.0;
+  EXPECT_FALSE(o.Check());
+  o = {};
+  o.measure_edge_fraction = 0.99;
+  EXPECT_FALSE(o.Check());
+  o.measure_edge_fraction = 0;  // the judge's edge fraction
+  EXPECT_TRUE(o.Check());
+  o.trim_window_fraction = -0.1;
+  EXPECT_FALSE(o.Check());
+  o = {};
+  o.trim_max_excess = -1;
   EXPECT_FALSE(o.Check());
 }
 
