@@ -25,9 +25,11 @@ namespace {
 // 0.824, precision 1.0, MAE 0.54 mm, |AFC error| 1.4; medium: 0.870, 0.952,
 // 0.43 mm; before them 0.765, 1.0, 0.57 mm, 1.8 and 0.717, 0.917, 0.42 mm)
 // less a margin. They guard against regressions; the targets are in
-// BENCHMARKS.md.
+// BENCHMARKS.md. Since the accepted outlines are measured at 65 % with the
+// protrusion trim (2026-11-25): easy MAE 0.53 mm, medium 0.36 mm (the
+// medium ceiling lowered from 0.6 mm).
 constexpr double EASY_RECALL_FLOOR = 0.74, EASY_PRECISION_FLOOR = 0.9, EASY_MAE_CEILING = 0.72, EASY_AFC_CEILING = 2.2;
-constexpr double MEDIUM_RECALL_FLOOR = 0.78, MEDIUM_PRECISION_FLOOR = 0.85, MEDIUM_MAE_CEILING = 0.6;
+constexpr double MEDIUM_RECALL_FLOOR = 0.78, MEDIUM_PRECISION_FLOOR = 0.85, MEDIUM_MAE_CEILING = 0.5;
 
 struct Scores {
   eval::Tally easy, medium;
@@ -98,6 +100,8 @@ namespace {
 // candidate and judge changes: stills recall 0.593, precision 0.889 (4 false
 // detections in 9 stills against 1: lower, still above the floor), MAE 0.38
 // mm; cine frames recall 0.852, precision 1.0; the recall floor is raised.
+// With the measured outlines of 2026-11-25 the stills' MAE is 0.32 mm (the
+// ceiling lowered from 0.55 mm).
 TEST(SampleImages, AnalysedAgainstTheirTruth) {
   const auto samples = test::SourceDir() / "sample_images";
   if (!std::filesystem::is_directory(samples)) GTEST_SKIP() << "sample_images/ absent";
@@ -118,7 +122,7 @@ TEST(SampleImages, AnalysedAgainstTheirTruth) {
   std::cout << eval::FormatTable(*run);
   EXPECT_GE(run->stills.RecallAtLeast2().value_or(0), 0.53);
   EXPECT_GE(run->stills.Precision().value_or(0), 0.88);
-  EXPECT_LE(run->stills.MeanAbsoluteError().value_or(99), 0.55);
+  EXPECT_LE(run->stills.MeanAbsoluteError().value_or(99), 0.45);
   EXPECT_GE(run->groups["still/easy"].RecallAtLeast2().value_or(0), 0.85);
   EXPECT_GE(run->cines.RecallAtLeast2().value_or(0), 0.75);
   EXPECT_GE(run->cines.Precision().value_or(0), 0.9);
