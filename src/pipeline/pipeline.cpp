@@ -278,13 +278,9 @@ FrameAnalysis FramePipeline::Analyze(const Frame& frame, const Calibration& cali
       }
       continue;
     }
-    RefinedOutline measured = j.outline;
-    if (o.refine.measure_edge_fraction > 0 && o.refine.measure_edge_fraction != o.refine.edge_fraction) {
-      RefineOptions at_wall = o.refine;
-      at_wall.edge_fraction = o.refine.measure_edge_fraction;
-      measured = RefineOutline(despeckled, tissue, candidates.labels, candidates.candidates[j.candidate], grid, at_wall);
-    }
-    const auto outline_px = ToFullPolygon(TrimProtrusions(measured, o.refine).polygon, grid);
+    const RefinedOutline measured = MeasuredOutline(despeckled, tissue, candidates.labels,
+                                                    candidates.candidates[j.candidate], grid, o.refine, j.outline);
+    const auto outline_px = ToFullPolygon(measured.polygon, grid);
     Follicle f;
     static_cast<FollicleMeasurement&>(f) = MeasureOutline(outline_px, calibration);
     f.confidence = j.confidence;

@@ -160,7 +160,6 @@ RefinedOutline TrimProtrusions(const RefinedOutline& outline, const RefineOption
   int window = int(std::lround(o.trim_window_fraction * rays)) | 1;  // odd
   if (o.trim_window_fraction <= 0 || rays < 3 || window < 3) return outline;
   window = std::min(window, rays % 2 == 1 ? rays : rays - 1);
-  // (CircularMedian takes its window on the heap beyond 31 rays.)
   const std::vector<double> reference = CircularMedian(outline.radii, window);
   RefinedOutline out = outline;
   const std::vector<cv::Point2d>& directions = RayDirections(rays);
@@ -210,6 +209,15 @@ RefinedOutline RefineOutline(const cv::Mat& image, const cv::Mat& tissue, const 
   out.polygon.reserve(size_t(rays));
   for (int i = 0; i < rays; ++i) out.polygon.push_back(out.center + out.radii[size_t(i)] * directions[size_t(i)]);
   return out;
+}
+
+RefinedOutline MeasuredOutline(const cv::Mat& image, const cv::Mat& tissue, const cv::Mat& labels,
+                               const Candidate& candidate, const WorkingGrid& grid, const RefineOptions& o,
+                               const RefinedOutline& judged) {
+  if (o.measure_edge_fraction <= 0 || o.measure_edge_fraction == o.edge_fraction) return TrimProtrusions(judged, o);
+  RefineOptions at_measure_edge = o;
+  at_measure_edge.edge_fraction = o.measure_edge_fraction;
+  return TrimProtrusions(RefineOutline(image, tissue, labels, candidate, grid, at_measure_edge), o);
 }
 
 }  // namespace antra::pipeline

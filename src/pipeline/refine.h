@@ -66,6 +66,13 @@ RefinedOutline TrimProtrusions(const RefinedOutline& outline, const RefineOption
 RefinedOutline RefineOutline(const cv::Mat& image, const cv::Mat& tissue, const cv::Mat& labels,
                              const Candidate& candidate, const WorkingGrid& grid, const RefineOptions& options);
 
+// The outline that is measured and reported for an accepted candidate, whose
+// judged outline (edge_fraction's) is `judged`: traced again at
+// measure_edge_fraction when that differs, then trimmed (TrimProtrusions).
+RefinedOutline MeasuredOutline(const cv::Mat& image, const cv::Mat& tissue, const cv::Mat& labels,
+                               const Candidate& candidate, const WorkingGrid& grid, const RefineOptions& options,
+                               const RefinedOutline& judged);
+
 // std::lround(v) without the library call (libm's is not inlined, and
 // refinement and features round millions of sample positions a frame): the
 // same result for every finite v in int range, halves away from zero. The

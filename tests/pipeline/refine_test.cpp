@@ -131,6 +131,18 @@ TEST(TrimProtrusions, DisabledOrTooFewRaysLeavesTheOutlineEqual) {
   EXPECT_EQ(TrimProtrusions(two, RefineOptions{}).radii, two.radii);
 }
 
+TEST(MeasuredOutline, TracesAgainAtTheMeasuringEdgeOnlyWhenItDiffers) {
+  const Disc d = MakeDisc(12.0, 0.75, 2.0);
+  RefineOptions o;
+  const RefinedOutline judged = RefineOutline(d.image, d.tissue, d.labels, d.candidate, d.grid, o);
+  o.measure_edge_fraction = 0;  // measure what the judge saw
+  EXPECT_EQ(MeasuredOutline(d.image, d.tissue, d.labels, d.candidate, d.grid, o, judged).radii,
+            TrimProtrusions(judged, o).radii);
+  o.measure_edge_fraction = 0.8;  // further out on the wall
+  EXPECT_GT(EquivalentRadius(MeasuredOutline(d.image, d.tissue, d.labels, d.candidate, d.grid, o, judged)),
+            EquivalentRadius(judged));
+}
+
 // RoundToInt replaces std::lround in the hot loops: it must agree everywhere,
 // above all at halves (away from zero), just beside them, and for negatives.
 TEST(RoundToInt, AgreesWithLround) {
