@@ -30,6 +30,9 @@ bool GivenOvary::Contains(cv::Point2d full_px) const {
 }
 
 cv::Rect GivenOvary::Bounds() const {
+  // A box's outline runs along its edges: its bounds are the box itself, not
+  // the pixels its far corners touch (one more column and row).
+  if (box && outlines_px.size() == 1 && outlines_px[0].size() == 4) return {outlines_px[0][0], outlines_px[0][2]};
   cv::Rect bounds;
   for (const auto& outline : outlines_px) bounds |= cv::boundingRect(outline);
   return bounds;

@@ -38,6 +38,8 @@ class AnalysisProvider {
   virtual Result<std::optional<ImageAnalysis>> AnalyzeWithOvary(const std::filesystem::path& image,
                                                                 const pipeline::GivenOvary& ovary,
                                                                 AnalysisControl& control);
+  // Whether AnalyzeWithOvary can succeed (the provider runs the pipeline).
+  virtual bool CanGiveOvary() const { return false; }
   virtual std::string Describe() const = 0;
 };
 

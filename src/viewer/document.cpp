@@ -50,14 +50,19 @@ Status DocumentController::AnalyseWithOvary(pipeline::GivenOvary ovary) {
   }
   if (ovary.empty()) return MakeError(ErrorCode::kInvalidArgument, "the ovary box is empty");
   if (!provider_) return MakeError(ErrorCode::kUnsupported, "no automatic analysis configured");
+  StartAnalysis(std::move(ovary), /*replaces_review=*/true);
+  return Status::Ok();
+}
+
+void DocumentController::StartAnalysis(pipeline::GivenOvary ovary, bool replaces_review) {
   Document& doc = *document_;
   analyser_.reset();  // an analysis still running is superseded
   doc.given_ovary = ovary;
+  doc.analysis_replaces_review = replaces_review;
   doc.analysis_phase = AnalysisPhase::kRunning;
   doc.analysis_message.clear();
   analyser_ = std::make_unique<AnalysisWorker>(doc.generation, doc.path, provider_, analysis_queue_, std::move(ovary),
                                                ++doc.analysis_request);
-  return Status::Ok();
 }
 
 void DocumentController::Poll() {
@@ -112,6 +117,11 @@ void DocumentController::RestoreSavedReview() {
   doc.review_restored = true;
   doc.review_path = path;
   doc.review_message = "restored the saved review";
+  if (const auto& box = doc.review->state().ovary_box_px; box && provider_ && provider_->CanGiveOvary()) {
+    // Its follicles came from the analysis with this box: analyse with it
+    // again, so the ovary drawn and the cine tracks match what was reviewed.
+    StartAnalysis(pipeline::GivenOvaryFromBox(*box), /*replaces_review=*/false);
+  }
 }
 
 Status DocumentController::SaveReview(const std::filesystem::path& path) {
@@ -174,10 +184,12 @@ void DocumentController::MergeAnalysisIntoReview() {
                                                             ToString(analysis.calibration.source()) + "): " +
                                                             analysis.calibration.detail());
   }
-  if (!doc.given_ovary.empty()) {
+  if (doc.analysis_replaces_review) {
     // The reader asked for this analysis: it replaces the undecided automatic follicles.
-    const ReviewState fresh = ReviewFromAnalysis(analysis, doc.info->laterality);
+    ReviewState fresh = ReviewFromAnalysis(analysis, doc.info->laterality);
     const cv::Rect box = doc.given_ovary.Bounds();
+    fresh.ovary_box_px = box;
+    doc.analysis_replaces_review = false;  // once: MergeAnalysisIntoReview may run again
     doc.review->ReplaceAnalysis(fresh, "analysis with the ovary given (box x " + std::to_string(box.x) + ", y " +
                                            std::to_string(box.y) + ", " + std::to_string(box.width) + " x " +
                                            std::to_string(box.height) + " px): " +

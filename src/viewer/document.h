@@ -48,7 +48,11 @@ struct Document {
   std::string analysis_message;  // why it is unavailable or failed
   std::optional<ImageAnalysis> analysis;
   int analysis_request = 0;          // the analysis asked for last (earlier ones are dropped)
-  pipeline::GivenOvary given_ovary;  // the reader's box around the ovary, once drawn
+  pipeline::GivenOvary given_ovary;  // the reader's box around the ovary, once drawn or restored
+  // The analysis under way was asked for with a new box: its follicles
+  // replace the undecided ones. False when it only re-runs a restored
+  // review's box (the saved review already holds the reader's decisions).
+  bool analysis_replaces_review = false;
 
   std::unique_ptr<ReviewSession> review;  // once opened
   // A review saved earlier was restored (the analysis does not replace it).
@@ -98,6 +102,8 @@ class DocumentController {
   void OnOpened(ImageInfo info);
   void MergeAnalysisIntoReview();
   void RestoreSavedReview();
+  // (Re)starts the analysis, with the ovary given when not empty.
+  void StartAnalysis(pipeline::GivenOvary ovary, bool replaces_review);
 
   DocumentOptions options_;
   std::shared_ptr<AnalysisProvider> provider_;

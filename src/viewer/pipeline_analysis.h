@@ -24,6 +24,7 @@ class PipelineAnalysisProvider : public AnalysisProvider {
   Result<std::optional<ImageAnalysis>> AnalyzeWithOvary(const std::filesystem::path& image,
                                                         const pipeline::GivenOvary& ovary,
                                                         AnalysisControl& control) override;
+  bool CanGiveOvary() const override { return true; }
   std::string Describe() const override;
 
  private:

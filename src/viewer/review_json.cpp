@@ -1,5 +1,7 @@
 #include "viewer/review_json.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 
@@ -25,6 +27,21 @@ Decision ReadDecision(const std::string& s) {
 std::string ReadSide(const json& j, const char* key) {
   const std::string side = j.value(key, std::string());
   return (side == "L" || side == "R") ? side : std::string();
+}
+
+// [x, y, width, height] in whole pixels, inside the image and not empty.
+Result<cv::Rect> ReadOvaryBox(const json& j, const ImageInfo& image) {
+  if (!j.is_array() || j.size() != 4 || !std::all_of(j.begin(), j.end(), [](const json& v) { return v.is_number_integer(); })) {
+    return MakeError(ErrorCode::kCorrupt, "ovary_box_px is not [x, y, width, height] in whole pixels");
+  }
+  // Compared in 64 bits and without sums: a hostile file must not overflow them.
+  const std::int64_t x = j[0].get<std::int64_t>(), y = j[1].get<std::int64_t>();
+  const std::int64_t w = j[2].get<std::int64_t>(), h = j[3].get<std::int64_t>();
+  if (x < 0 || y < 0 || w <= 0 || h <= 0 || x >= image.width || y >= image.height || w > image.width - x ||
+      h > image.height - y) {
+    return MakeError(ErrorCode::kCorrupt, "ovary_box_px is empty or outside the image");
+  }
+  return cv::Rect(static_cast<int>(x), static_cast<int>(y), static_cast<int>(w), static_cast<int>(h));
 }
 
 }  // namespace
@@ -65,6 +82,10 @@ json ReviewToJson(const ImageInfo& image, const Calibration& calibration, const 
   j["calibration_source"] = ToString(calibration.source());
   j["image_side"] = state.image_side;
   j["next_id"] = state.next_id;
+  if (state.ovary_box_px) {
+    const cv::Rect& box = *state.ovary_box_px;
+    j["ovary_box_px"] = {box.x, box.y, box.width, box.height};
+  }
   json calipers = json::array();
   for (const auto& c : state.calipers) calipers.push_back(CaliperToJson(c, calibration));
   j["calipers"] = std::move(calipers);
@@ -102,6 +123,11 @@ Result<LoadedReview> ReviewFromJson(const json& j, const ImageInfo& image, const
     LoadedReview loaded;
     ReviewState& state = loaded.state;
     state.image_side = ReadSide(j, "image_side");
+    if (const auto box = j.find("ovary_box_px"); box != j.end() && !box->is_null()) {
+      auto read = ReadOvaryBox(*box, image);
+      if (!read) return read.error();
+      state.ovary_box_px = *read;
+    }
     int max_id = 0;
     for (const auto& jc : j.at("calipers")) {
       ManualCaliper c;

@@ -70,6 +70,7 @@ void ReviewSession::MergeAnalysis(const ReviewState& from_analysis, const std::s
   merged.next_id = from_analysis.next_id + offset;
   if (!now.image_side.empty()) merged.image_side = now.image_side;
   merged.calipers = now.calipers;
+  merged.ovary_box_px = now.ovary_box_px;
   for (const auto& f : now.follicles) merged.follicles.push_back(f);
   history_.Reset(std::move(merged));
   edits_.push_back({clock_(), "analysis", note});
@@ -81,6 +82,7 @@ void ReviewSession::ReplaceAnalysis(const ReviewState& from_analysis, const std:
   merged.image_side = now.image_side;
   merged.calipers = now.calipers;
   merged.next_id = now.next_id;
+  merged.ovary_box_px = from_analysis.ovary_box_px;  // the box this analysis was given
   for (const auto& f : now.follicles) {
     const bool automatic_undecided = f.source_id >= 0 && f.decision == Decision::kPending;
     if (!automatic_undecided) merged.follicles.push_back(f);

@@ -46,7 +46,8 @@ class ReviewSession : public ReviewModel {
   // A new analysis the reader asked for (the ovary given): its follicles
   // replace the automatic ones still pending; the reader's decisions, added
   // follicles and calipers stay, and a new detection inside a follicle kept
-  // on the same frame is not added again. Not undoable; logged, and unsaved.
+  // on the same frame is not added again. The review takes the analysis's
+  // ovary box (`from_analysis.ovary_box_px`). Not undoable; logged, and unsaved.
   void ReplaceAnalysis(const ReviewState& from_analysis, const std::string& note);
   // The analysis found a scale the file lacks (the burned-in depth ruler):
   // millimetres are recomputed with it. Not undoable; logged.

@@ -43,6 +43,9 @@ struct ReviewState {
   std::vector<ManualCaliper> calipers;
   std::vector<ReviewedFollicle> follicles;
   int next_id = 1;
+  // The box the reader drew around the ovary (full-image pixels), when the
+  // follicles under review come from the analysis with that ovary given.
+  std::optional<cv::Rect> ovary_box_px;
 
   const ReviewedFollicle* FindFollicle(int id) const;
   ReviewedFollicle* FindFollicle(int id);

@@ -79,6 +79,7 @@ TEST(GivenOvary, ABoxContainsItsInside) {
   EXPECT_FALSE(box.Contains({9, 45}));
   EXPECT_FALSE(box.Contains({60, 71}));
   EXPECT_FALSE(GivenOvary{}.Contains({60, 45}));
+  EXPECT_EQ(box.Bounds(), cv::Rect(10, 20, 100, 50));  // the box as drawn (logged, saved with a review)
 }
 
 TEST(Ovary, TheGroupOfFolliclesIsTheOvaryAndLoneOnesAreOutside) {

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <mutex>
 #include <thread>
 
 #include "support/test_support.h"
@@ -160,6 +161,81 @@ TEST_F(DocumentTest, SavedReviewIsRestoredOnReopen) {
   ASSERT_EQ(doc.saved_edits.size(), 3u);  // analysis, reject, left
   EXPECT_EQ(doc.saved_edits[1].description, "reject follicle #1");
   EXPECT_EQ(doc.saved_edits[2].description, "left");
+}
+
+// Stands in for the pipeline: the automatic analysis finds the fixture's
+// three follicles, the analysis with an ovary given only the first one, and
+// the boxes it was given are recorded.
+class OvaryBoxProvider : public AnalysisProvider {
+ public:
+  explicit OvaryBoxProvider(test::FixtureImage fixture) : fixture_(std::move(fixture)) {}
+  Result<std::optional<ImageAnalysis>> Analyze(const std::filesystem::path&, AnalysisControl&) override {
+    return std::optional<ImageAnalysis>(test::FixtureAnalysis(fixture_));
+  }
+  Result<std::optional<ImageAnalysis>> AnalyzeWithOvary(const std::filesystem::path&, const pipeline::GivenOvary& ovary,
+                                                        AnalysisControl&) override {
+    std::lock_guard lock(mutex_);
+    boxes_.push_back(ovary.Bounds());
+    test::FixtureImage inside = fixture_;
+    inside.follicles.resize(1);
+    return std::optional<ImageAnalysis>(test::FixtureAnalysis(inside));
+  }
+  bool CanGiveOvary() const override { return true; }
+  std::string Describe() const override { return "test"; }
+  std::vector<cv::Rect> boxes() {
+    std::lock_guard lock(mutex_);
+    return boxes_;
+  }
+
+ private:
+  test::FixtureImage fixture_;
+  std::mutex mutex_;
+  std::vector<cv::Rect> boxes_;
+};
+
+// Reopening a review made with an ovary box restores the box and analyses
+// with it again, without replacing what the reader decided.
+TEST_F(DocumentTest, AnOvaryBoxIsRestoredWithItsReviewAndAnalysedWithAgain) {
+  const auto fixture = test::ThreeFollicles();
+  const auto image = dir_ / "scan.dcm";
+  test::WriteFixtureImage(image, fixture);
+  const cv::Rect box(100, 150, 120, 100);
+  {
+    auto provider = std::make_shared<OvaryBoxProvider>(fixture);
+    DocumentController documents({}, provider);
+    documents.Open(image);
+    ASSERT_TRUE(PollUntil(documents, [&] { return !documents.Busy(); }));
+    EXPECT_EQ(documents.document()->review->state().follicles.size(), 3u);
+    ASSERT_TRUE(documents.AnalyseWithOvary(pipeline::GivenOvaryFromBox(box)));
+    ASSERT_TRUE(PollUntil(documents, [&] { return !documents.Busy(); }));
+    auto& review = *documents.document()->review;
+    ASSERT_EQ(review.state().follicles.size(), 1u);
+    EXPECT_EQ(review.state().ovary_box_px, box);
+    review.Commit("accept", WithDecision(review.state(), review.state().follicles[0].id, Decision::kAccepted));
+    ASSERT_TRUE(documents.SaveReview());
+  }
+  auto provider = std::make_shared<OvaryBoxProvider>(fixture);
+  DocumentController documents({}, provider);
+  documents.Open(image);
+  ASSERT_TRUE(PollUntil(documents, [&] { return !documents.Busy(); }));
+  const Document& doc = *documents.document();
+  EXPECT_TRUE(doc.review_restored);
+  EXPECT_EQ(doc.analysis_phase, AnalysisPhase::kDone);
+  EXPECT_EQ(provider->boxes(), std::vector<cv::Rect>{box});  // analysed with the saved box
+  EXPECT_EQ(doc.given_ovary.Bounds(), box);
+  const ReviewState& state = doc.review->state();
+  EXPECT_EQ(state.ovary_box_px, box);
+  ASSERT_EQ(state.follicles.size(), 1u);  // the reader's review, not replaced
+  EXPECT_EQ(state.follicles[0].decision, Decision::kAccepted);
+  EXPECT_FALSE(doc.review->dirty());
+
+  // Without the pipeline (saved analyses only) the box is still restored, and
+  // nothing is asked that would fail.
+  DocumentController saved_only({}, std::make_shared<SavedAnalysisProvider>());
+  saved_only.Open(image);
+  ASSERT_TRUE(PollUntil(saved_only, [&] { return !saved_only.Busy(); }));
+  EXPECT_EQ(saved_only.document()->review->state().ovary_box_px, box);
+  EXPECT_NE(saved_only.document()->analysis_phase, AnalysisPhase::kFailed) << saved_only.document()->analysis_message;
 }
 
 TEST_F(DocumentTest, SubjectIdComesFromTheLookupNeverThePatientId) {

@@ -45,6 +45,38 @@ TEST(ReviewJson, RoundTripKeepsDecisionsAndRecomputesMillimetres) {
   EXPECT_EQ(loaded->edits[0].description, "reject follicle #1");
 }
 
+// The box the reader drew around the ovary is part of the review: reopening
+// the image draws it again and analyses with it.
+TEST(ReviewJson, KeepsTheOvaryBoxAndRefusesOneOutsideTheImage) {
+  const auto fixture = test::ThreeFollicles();
+  const ImageInfo info = InfoOf(fixture);
+  ReviewState state = ReviewFromAnalysis(test::FixtureAnalysis(fixture), "L");
+  EXPECT_FALSE(ReviewToJson(info, info.calibration, state, {}).contains("ovary_box_px"));
+  const auto without = ReviewFromJson(ReviewToJson(info, info.calibration, state, {}), info, info.calibration);
+  ASSERT_TRUE(without) << without.error().message;
+  EXPECT_FALSE(without->state.ovary_box_px);
+
+  state.ovary_box_px = cv::Rect(100, 150, 120, 100);
+  auto json = ReviewToJson(info, info.calibration, state, {});
+  EXPECT_EQ(json["ovary_box_px"], nlohmann::json::parse("[100, 150, 120, 100]"));
+  const auto loaded = ReviewFromJson(json, info, info.calibration);
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_EQ(loaded->state.ovary_box_px, cv::Rect(100, 150, 120, 100));
+
+  // A whole-image box is inside; anything past an edge, empty, not four whole
+  // numbers, or big enough to overflow a sum is refused with a reason.
+  json["ovary_box_px"] = {0, 0, info.width, info.height};
+  EXPECT_TRUE(ReviewFromJson(json, info, info.calibration));
+  for (const char* bad : {"[0, 0, 641, 10]", "[-1, 0, 10, 10]", "[10, 10, 0, 10]", "[1, 2, 3]", "[1.5, 2, 3, 4]",
+                          "\"box\"", "[9223372036854775807, 0, 9223372036854775807, 10]",
+                          "[0, 0, 18446744073709551615, 10]"}) {
+    json["ovary_box_px"] = nlohmann::json::parse(bad);
+    const auto refused = ReviewFromJson(json, info, info.calibration);
+    ASSERT_FALSE(refused) << bad;
+    EXPECT_NE(refused.error().message.find("ovary_box_px"), std::string::npos) << refused.error().message;
+  }
+}
+
 TEST(ReviewJson, RefusesAReviewOfAnotherImage) {
   const auto fixture = test::ThreeFollicles();
   ImageInfo info = InfoOf(fixture);

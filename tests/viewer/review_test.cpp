@@ -183,8 +183,12 @@ TEST(ReviewSession, AnalysisWithTheOvaryGivenReplacesOnlyUndecidedFollicles) {
   // two others (still pending) are gone.
   test::FixtureImage again = test::ThreeFollicles();
   again.follicles = {{{161, 201}, 20, 15}, {{400, 400}, 12, 12}};
-  session.ReplaceAnalysis(ReviewFromAnalysis(test::FixtureAnalysis(again), ""), "ovary given: 2 follicles");
+  ReviewState boxed = ReviewFromAnalysis(test::FixtureAnalysis(again), "");
+  boxed.ovary_box_px = cv::Rect(100, 100, 400, 350);
+  EXPECT_FALSE(session.state().ovary_box_px);
+  session.ReplaceAnalysis(boxed, "ovary given: 2 follicles");
   const auto& state = session.state();
+  EXPECT_EQ(state.ovary_box_px, cv::Rect(100, 100, 400, 350));  // the review remembers the box
   ASSERT_EQ(state.follicles.size(), 3u);
   EXPECT_EQ(state.follicles[0].id, accepted);
   EXPECT_EQ(state.follicles[0].decision, Decision::kAccepted);
@@ -196,6 +200,9 @@ TEST(ReviewSession, AnalysisWithTheOvaryGivenReplacesOnlyUndecidedFollicles) {
   EXPECT_TRUE(session.dirty());
   EXPECT_EQ(session.edits().back().action, "analysis");
   EXPECT_EQ(session.edits().back().description, "ovary given: 2 follicles");
+  // Later edits keep it.
+  session.Commit("reject", WithDecision(session.state(), state.follicles[2].id, Decision::kRejected));
+  EXPECT_EQ(session.state().ovary_box_px, cv::Rect(100, 100, 400, 350));
 }
 
 TEST(EllipseFromCalipers, FollowsTheLongAxisAngle) {

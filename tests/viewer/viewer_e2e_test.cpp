@@ -404,7 +404,7 @@ TEST_F(ViewerPipelineE2E, AnOvaryBoxAnalysesAgainWithOnlyTheFolliclesInsideIt) {
   const std::string script = "wait-idle 120\nkey shift+o\nclick " + std::to_string(box.x) + " " +
                              std::to_string(box.y) + "\nclick " + std::to_string(box.br().x) + " " +
                              std::to_string(box.br().y) + "\nwait-idle 120\nwait-frames 2\ndump-state state.json\n"
-                             "screenshot shot.png\n";
+                             "screenshot shot.png\nkey ctrl+s\n";
   const auto run = Script(script, {image, "--params", Params()});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const auto state = Json("state.json");
@@ -435,6 +435,21 @@ TEST_F(ViewerPipelineE2E, AnOvaryBoxAnalysesAgainWithOnlyTheFolliclesInsideIt) {
   const cv::Mat shot = ReadPngRgb(dir_ / "shot.png");
   const auto is_magenta = [](const cv::Vec3b& p) { return p[0] > 180 && p[1] < 170 && p[2] > 200; };
   EXPECT_TRUE(ColourNear(shot, ScreenOf(state, {box.x + box.width / 2.0, double(box.y)}), 2, is_magenta));
+  EXPECT_EQ(state["review"]["ovary_box_px"], nlohmann::json({box.x, box.y, box.width, box.height}));
+
+  // Saved (Ctrl+S) and opened again: the box is drawn again and the review
+  // is the one saved, not replaced by a new analysis.
+  const auto again = Script("wait-idle 120\nwait-frames 2\ndump-state reopened.json\nscreenshot reopened.png\n",
+                            {image, "--params", Params()});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  const auto reopened = Json("reopened.json");
+  EXPECT_TRUE(reopened["document"]["review_restored"].get<bool>());
+  EXPECT_EQ(reopened["document"]["analysis"], "done");
+  EXPECT_EQ(reopened["review"]["ovary_box_px"], state["review"]["ovary_box_px"]);
+  EXPECT_EQ(reopened["review"]["follicles"].size(), shown.size());
+  EXPECT_FALSE(reopened["review"]["dirty"].get<bool>());
+  const cv::Mat reshot = ReadPngRgb(dir_ / "reopened.png");
+  EXPECT_TRUE(ColourNear(reshot, ScreenOf(reopened, {box.x + box.width / 2.0, double(box.y)}), 2, is_magenta));
 }
 
 TEST_F(ViewerPipelineE2E, CineFolliclesAreCountedOnceAsByAntraAnalyze) {
