@@ -164,7 +164,7 @@ std::string ViewportInteraction::Prompt() const {
     }
     case Tool::kOvaryBox:
       return placed_.empty() ? "ovary: click one corner of a box around the ovary"
-                             : "ovary: click the opposite corner (the image is then analysed again)";
+                             : "ovary: click the opposite corner (what lies outside is then dropped)";
   }
   return "";
 }

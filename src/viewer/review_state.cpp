@@ -245,6 +245,21 @@ ReviewState WithFollicleDeleted(const ReviewState& state, int follicle_id) {
   return next;
 }
 
+ReviewState WithPendingOutsideRejected(const ReviewState& state, const cv::Rect& box, int* rejected) {
+  ReviewState next = state;
+  int count = 0;
+  for (auto& f : next.follicles) {
+    const cv::Point2d c = f.measurement.center_px;
+    const bool inside = c.x >= box.x && c.y >= box.y && c.x <= box.x + box.width && c.y <= box.y + box.height;
+    if (f.decision == Decision::kPending && !inside) {
+      f.decision = Decision::kRejected;
+      ++count;
+    }
+  }
+  if (rejected) *rejected = count;
+  return next;
+}
+
 ReviewState WithCaliperDeleted(const ReviewState& state, int caliper_id) {
   ReviewState next = state;
   std::erase_if(next.calipers, [&](const ManualCaliper& c) { return c.id == caliper_id; });

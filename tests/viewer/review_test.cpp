@@ -212,5 +212,23 @@ TEST(EllipseFromCalipers, FollowsTheLongAxisAngle) {
   EXPECT_NEAR(far, std::hypot(20, 20), 1.0);
 }
 
+// The box around the ovary rejects only what is still pending outside it.
+TEST(ReviewState, PendingFolliclesOutsideTheOvaryBoxAreRejected) {
+  ReviewState state = ReviewFromAnalysis(test::FixtureAnalysis(test::ThreeFollicles()), "");
+  ASSERT_EQ(state.follicles.size(), 3u);
+  const cv::Point2d first = state.follicles[0].measurement.center_px;
+  const cv::Rect box(int(first.x) - 20, int(first.y) - 20, 40, 40);
+  state = WithDecision(state, state.follicles[2].id, Decision::kAccepted);  // outside, but accepted
+  int rejected = -1;
+  const ReviewState next = WithPendingOutsideRejected(state, box, &rejected);
+  EXPECT_EQ(rejected, 1);
+  EXPECT_EQ(next.follicles[0].decision, Decision::kPending);   // inside
+  EXPECT_EQ(next.follicles[1].decision, Decision::kRejected);  // outside, pending
+  EXPECT_EQ(next.follicles[2].decision, Decision::kAccepted);  // the reader's decision stays
+  EXPECT_EQ(WithPendingOutsideRejected(next, box, &rejected).follicles[1].decision, Decision::kRejected);
+  EXPECT_EQ(rejected, 0);  // nothing left to reject
+}
+
+
 }  // namespace
 }  // namespace antra::viewer

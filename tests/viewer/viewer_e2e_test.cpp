@@ -554,6 +554,44 @@ TEST_F(ViewerVisitE2E, EditSignOffReasonAndReopen) {
   EXPECT_FALSE(reopened["visit"]["signed_off"].get<bool>());
 }
 
+// In a visit the box around the ovary rejects the follicles outside it: one
+// audited deletion each, one undo step.
+TEST_F(ViewerVisitE2E, AnOvaryBoxRejectsTheFolliclesOutsideIt) {
+  const std::vector<std::string> args = {"--results", study_.results.string(), "--reviewer", "Dr Test"};
+  auto run = Script("visit S001 0 left\nwait-idle\ndump-state opened.json\n", args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto follicles = Json("opened.json")["review"]["follicles"];
+  ASSERT_EQ(follicles.size(), 3u);
+  const cv::Point2d kept(follicles[1]["center_px"][0].get<double>(), follicles[1]["center_px"][1].get<double>());
+  const cv::Rect box(int(kept.x) - 30, int(kept.y) - 30, 60, 60);
+  int outside = 0;
+  for (const auto& f : follicles) {
+    outside += !box.contains(cv::Point(f["center_px"][0].get<int>(), f["center_px"][1].get<int>()));
+  }
+  ASSERT_EQ(outside, 2) << "the fixture's follicles should lie apart";
+  const std::string draw = "key shift+o\nclick " + std::to_string(box.x) + " " + std::to_string(box.y) + "\nclick " +
+                           std::to_string(box.br().x) + " " + std::to_string(box.br().y) + "\n";
+  run = Script("visit S001 0 left\nwait-idle\n" + draw + "dump-state boxed.json\nkey ctrl+z\ndump-state undone.json\n" +
+                   draw + "dump-state again.json\nkey ctrl+s\n",
+               args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto boxed = Json("boxed.json");
+  ASSERT_EQ(boxed["review"]["follicles"].size(), 1u);
+  EXPECT_NEAR(boxed["review"]["follicles"][0]["center_px"][0].get<double>(), kept.x, 1e-6);
+  EXPECT_NE(boxed["view"]["status"].get<std::string>().find("reject 2 follicle(s) outside the ovary box"),
+            std::string::npos)
+      << boxed["view"]["status"];
+  EXPECT_EQ(Json("undone.json")["review"]["follicles"].size(), 3u);  // one undo step brings both back
+  EXPECT_EQ(Json("again.json")["review"]["follicles"].size(), 1u) << Json("again.json")["view"]["status"];
+  const auto left = Visit(0)["ovaries"]["left"]["follicles"];
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_NEAR(left[0]["center_px"][0].get<double>(), kept.x, 1e-6);
+  const auto audit = Audit(0);
+  ASSERT_GE(audit.size(), 3u);
+  EXPECT_EQ(audit[audit.size() - 1], "delete-follicle|Dr Test|reviewer correction in antra-view");
+  EXPECT_EQ(audit[audit.size() - 2], "delete-follicle|Dr Test|reviewer correction in antra-view");
+}
+
 TEST_F(ViewerVisitE2E, NotVisualisedAndCountingScan) {
   const std::vector<std::string> args = {"--results", study_.results.string(), "--reviewer", "Dr Test"};
   const auto run = Script(

@@ -135,6 +135,29 @@ bool CommitEdit(AppContext& ctx, const std::string& description, ReviewState nex
   return false;
 }
 
+void UseOvaryBox(AppContext& ctx, const cv::Rect& box) {
+  const std::string size = std::to_string(box.width) + " x " + std::to_string(box.height) + " px";
+  if (!ctx.visit()) {
+    if (Status s = ctx.documents.AnalyseWithOvary(pipeline::GivenOvaryFromBox(box)); !s) {
+      ctx.Status("ovary box: " + s.error().message, true);
+    } else {
+      ctx.Status("analysing again with the ovary box (" + size + ")");
+    }
+    return;
+  }
+  ReviewModel* review = ctx.review();
+  if (!review) return;
+  int rejected = 0;
+  ReviewState next = WithPendingOutsideRejected(review->state(), box, &rejected);
+  if (rejected == 0) {
+    ctx.Status("ovary box: no follicle waiting for review lies outside it");
+    return;
+  }
+  const std::string what = "reject " + std::to_string(rejected) + " follicle(s) outside the ovary box (x " +
+                           std::to_string(box.x) + ", y " + std::to_string(box.y) + ", " + size + ")";
+  if (CommitEdit(ctx, what, std::move(next))) ctx.Status(what);
+}
+
 namespace {
 
 VisitSession* RequireVisit(AppContext& ctx) {
@@ -285,9 +308,9 @@ void RunAction(Action action, AppContext& ctx) {
     case Action::kCaliperTool: ui.interaction.SetTool(Tool::kCaliper); break;
     case Action::kFollicleTool: ui.interaction.SetTool(Tool::kFollicle); break;
     case Action::kOvaryBoxTool:
-      // A visit's follicles are the visit's own; the box re-analyses single images.
-      if (ctx.visit()) ctx.Status("the ovary box re-analyses single images; in a visit, reject what lies outside the ovary", true);
-      else ui.interaction.SetTool(Tool::kOvaryBox);
+      // Single images are analysed again with the box; in a visit (whose
+      // follicles are the visit's own) the follicles outside it are rejected.
+      ui.interaction.SetTool(Tool::kOvaryBox);
       break;
     case Action::kCancel: Cancel(ctx); break;
     case Action::kSelectNext: SelectRelative(ctx, +1); break;

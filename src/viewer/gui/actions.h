@@ -22,6 +22,11 @@ void SelectFollicle(AppContext& ctx, int id);  // also shows its frame
 void OpenNeighbourImage(AppContext& ctx, int step);
 // Commits an edit to the open review and reports a refusal in the status line.
 bool CommitEdit(AppContext& ctx, const std::string& description, ReviewState next);
+// The reader's box around the ovary (full-image pixels): a single image is
+// analysed again with that ovary given; in a visit, whose follicles are the
+// visit's own, the ones still pending outside the box are rejected (one
+// audited deletion each, one undo step).
+void UseOvaryBox(AppContext& ctx, const cv::Rect& box);
 
 // Visit actions (--results). Each applies one audited VisitEditor call; when
 // the reviewer's name or a reason is missing it asks for it and retries.

@@ -1,5 +1,6 @@
 #include <imgui.h>
 
+#include "viewer/gui/actions.h"
 #include "viewer/gui/overlay.h"
 #include "viewer/gui/panels/panels.h"
 
@@ -69,14 +70,7 @@ void ViewportPanel::Draw(AppContext& ctx) {
   ReviewModel* review = ctx.review();
   ViewportInteraction::Context ictx{ctx.ui.view, ctx.ui.window_level, review, ctx.frame(), ctx.ui.selection};
   ctx.ui.interaction.Update(ReadPointer(ctx, hovered), ictx);
-  if (const auto box = ctx.ui.interaction.TakeOvaryBox()) {
-    if (Status s = ctx.documents.AnalyseWithOvary(pipeline::GivenOvaryFromBox(*box)); !s) {
-      ctx.Status("ovary box: " + s.error().message, true);
-    } else {
-      ctx.Status("analysing again with the ovary box (" + std::to_string(box->width) + " x " +
-                 std::to_string(box->height) + " px)");
-    }
-  }
+  if (const auto box = ctx.ui.interaction.TakeOvaryBox()) UseOvaryBox(ctx, *box);
 
   if (review) {
     ImDrawList& draw = *ImGui::GetWindowDrawList();
