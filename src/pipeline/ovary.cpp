@@ -32,7 +32,7 @@ bool GivenOvary::Contains(cv::Point2d full_px) const {
 cv::Rect GivenOvary::Bounds() const {
   // A box's outline runs along its edges: its bounds are the box itself, not
   // the pixels its far corners touch (one more column and row).
-  if (box && outlines_px.size() == 1 && outlines_px[0].size() == 4) return {outlines_px[0][0], outlines_px[0][2]};
+  if (box) return *box;
   cv::Rect bounds;
   for (const auto& outline : outlines_px) bounds |= cv::boundingRect(outline);
   return bounds;
@@ -67,7 +67,7 @@ Result<GivenOvary> GivenOvaryFromMask(const cv::Mat& mask, double min_piece_px) 
 
 GivenOvary GivenOvaryFromBox(const cv::Rect& box) {
   GivenOvary given;
-  given.box = true;
+  given.box = box;
   given.outlines_px.push_back({box.tl(), {box.x + box.width, box.y}, box.br(), {box.x, box.y + box.height}});
   return given;
 }

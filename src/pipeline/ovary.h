@@ -8,6 +8,7 @@
 // outside it are rejected. This is a geometric estimate (the outline follows
 // the follicles, not the ovary's own capsule), and it is reported as such.
 
+#include <optional>
 #include <vector>
 
 #include <opencv2/core/mat.hpp>
@@ -36,8 +37,9 @@ struct GivenOvary {
   // From a mask: its kept pieces (255), so that Contains is one lookup
   // whatever the outlines' length; empty for a box.
   cv::Mat inside;
-  // A box drawn around the ovary: its sides are not the ovary's diameters.
-  bool box = false;
+  // A box drawn around the ovary, as drawn: its sides are not the ovary's
+  // diameters.
+  std::optional<cv::Rect> box;
   bool empty() const { return outlines_px.empty(); }
   bool Contains(cv::Point2d full_px) const;
   // The box holding every piece (full-image pixels).

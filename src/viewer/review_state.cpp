@@ -7,6 +7,8 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "pipeline/ovary.h"
+
 namespace antra::viewer {
 
 const char* ToString(Decision decision) {
@@ -246,12 +248,12 @@ ReviewState WithFollicleDeleted(const ReviewState& state, int follicle_id) {
 }
 
 ReviewState WithPendingOutsideRejected(const ReviewState& state, const cv::Rect& box, int* rejected) {
+  // Inside as the pipeline's given ovary decides it for a single image.
+  const pipeline::GivenOvary ovary = pipeline::GivenOvaryFromBox(box);
   ReviewState next = state;
   int count = 0;
   for (auto& f : next.follicles) {
-    const cv::Point2d c = f.measurement.center_px;
-    const bool inside = c.x >= box.x && c.y >= box.y && c.x <= box.x + box.width && c.y <= box.y + box.height;
-    if (f.decision == Decision::kPending && !inside) {
+    if (f.decision == Decision::kPending && !ovary.Contains(f.measurement.center_px)) {
       f.decision = Decision::kRejected;
       ++count;
     }

@@ -119,27 +119,27 @@ void DrawManualCaliper(ImDrawList& draw, const OverlayInput& in, const ManualCal
         kManual);
 }
 
-// The ovary given to the analysis (the reader's box, or a mask given to
-// `antra analyze` for a saved analysis); the review's box alone while an
-// analysis with it is still running, or when none can run.
+// The ovary given: the review's box (the reader's, drawn whether or not its
+// analysis has arrived or can run), else a mask given to `antra analyze` for
+// a saved analysis.
 void DrawGivenOvary(ImDrawList& draw, const OverlayInput& in) {
   constexpr const char* kNote = "ovary (given): follicles outside not counted";
-  bool drawn = false;
-  const std::vector<FrameAnalysis> none;
-  for (const auto& frame : in.analysis ? in.analysis->frames : none) {
+  if (in.state.ovary_box_px) {
+    const cv::Rect& box = *in.state.ovary_box_px;
+    const ImVec2 top_left = ToImVec(in.view.ImageToScreen(cv::Point2d(box.x, box.y)));
+    draw.AddRect(top_left, ToImVec(in.view.ImageToScreen(cv::Point2d(box.br()))), kGivenOvary, 0.0f, 0, 1.5f);
+    Label(draw, ImVec2(top_left.x + 4, top_left.y + 4), kNote, kGivenOvary);
+    return;
+  }
+  if (!in.analysis) return;
+  for (const auto& frame : in.analysis->frames) {
     if (frame.index != in.frame || !frame.ovary || frame.ovary->source != "given") continue;
     std::vector<ImVec2> points;
     for (const auto& p : frame.ovary->contour_px) points.push_back(ToImVec(in.view.ImageToScreen(cv::Point2d(p))));
     if (points.size() < 3) continue;
     draw.AddPolyline(points.data(), int(points.size()), kGivenOvary, ImDrawFlags_Closed, 1.5f);
     Label(draw, ImVec2(points.front().x + 4, points.front().y + 4), kNote, kGivenOvary);
-    drawn = true;
   }
-  if (drawn || !in.state.ovary_box_px) return;
-  const cv::Rect& box = *in.state.ovary_box_px;
-  const ImVec2 top_left = ToImVec(in.view.ImageToScreen(cv::Point2d(box.x, box.y)));
-  draw.AddRect(top_left, ToImVec(in.view.ImageToScreen(cv::Point2d(box.br()))), kGivenOvary, 0.0f, 0, 1.5f);
-  Label(draw, ImVec2(top_left.x + 4, top_left.y + 4), kNote, kGivenOvary);
 }
 
 void DrawPlacement(ImDrawList& draw, const OverlayInput& in) {
