@@ -110,6 +110,202 @@ class StageClock {
   std::chrono::steady_clock::time_point last_;
 };
 
+// Stages 2 to 5 on a frame whose image area was found: burned-in graphics
+// masked and filled, working grid, speckle reduced, tissue level.
+struct PreparedFrame {
+  cv::Mat overlay;  // full-image size
+  WorkingGrid grid;
+  cv::Mat area_w;   // the image area on the working grid
+  cv::Mat despeckled;
+  cv::Mat tissue;
+};
+
+PreparedFrame PrepareFrame(const Frame& frame, const Calibration& calibration, const ImageArea& area,
+                           const PipelineOptions& o, StageClock& clock) {
+  PreparedFrame p;
+  // 2. Burned-in graphics.
+  p.overlay = FindOverlayMask(frame.rgb, frame.luma, area.small, o.overlay);
+  clock.Mark("overlay_mask");
+  // 3. Working grid, graphics filled, speckle reduced.
+  p.grid = MakeWorkingGrid(frame.luma.size(), calibration.NominalScale(), area.box.height, o.working);
+  const cv::Mat working = ToWorking(frame.luma, p.grid);
+  p.area_w = area.MaskAt(p.grid.size);
+  // A frame without burned-in graphics: skip resampling an empty mask.
+  const cv::Mat overlay_w = cv::countNonZero(p.overlay) > 0 ? cv::Mat(MaskToWorking(p.overlay, p.grid) & p.area_w)
+                                                            : cv::Mat::zeros(p.grid.size, CV_8UC1);
+  const cv::Mat filled = FillMasked(working, overlay_w, 1.2, p.area_w & ~overlay_w);
+  clock.Mark("working_and_fill");
+  p.despeckled = Despeckle(filled, p.grid, o.despeckle);
+  clock.Mark("despeckle");
+  // 4. Tissue level.
+  p.tissue = EstimateTissueLevel(p.despeckled, p.area_w, p.grid, o.background);
+  clock.Mark("tissue_level");
+  return p;
+}
+
+// A candidate that passed the gross tests, on its way through the judge.
+struct Judged {
+  RefinedOutline outline;
+  CandidateFeatures features;
+  Verdict verdict;
+  size_t candidate = 0;  // index into CandidateMap::candidates
+  double confidence = 0;
+  bool accepted = false;
+  bool in_given_ovary = true;  // false only outside an ovary the user gave
+};
+
+// 6-7. Refine each candidate's outline and describe it; the gross tests (size,
+// image edge) reject at once.
+std::vector<Judged> DescribeCandidates(const PreparedFrame& p, const CandidateMap& candidates, const PipelineOptions& o,
+                                       FrameTrace* trace) {
+  std::vector<Judged> judged;
+  for (size_t k = 0; k < candidates.candidates.size(); ++k) {
+    RefinedOutline outline =
+        RefineOutline(p.despeckled, p.tissue, candidates.labels, candidates.candidates[k], p.grid, o.refine);
+    const CandidateFeatures features = DescribeCandidate(outline, p.despeckled, p.tissue, p.area_w, p.grid, o.lookalikes);
+    const Verdict verdict = JudgeCandidate(features, o.lookalikes);
+    if (FailsGrossTests(features, o.lookalikes)) {
+      if (trace) trace->rejected.push_back({ToFullPolygon(outline.polygon, p.grid), verdict.reason, features});
+      continue;
+    }
+    judged.push_back({std::move(outline), features, verdict, k});
+  }
+  return judged;
+}
+
+// 8. The ovary, from the candidates the hand-set tests accept: the ovary map's
+// most probable region with a model, else the group of those candidates. Those
+// candidates start accepted when they lie in it (the judge, when there is one,
+// decides again), or all of them when the user gave the ovary.
+OvaryEstimate EstimateOvary(const PreparedFrame& p, std::vector<Judged>& judged, const OvaryModel* ovary_model,
+                            bool ovary_given, const PipelineOptions& o, StageClock& clock, FrameTrace* trace) {
+  std::vector<OvaryMember> members;
+  std::vector<size_t> member_of;
+  for (size_t i = 0; i < judged.size(); ++i) {
+    if (!judged[i].verdict.accepted) continue;
+    members.push_back({judged[i].outline.polygon, judged[i].outline.center, judged[i].verdict.confidence});
+    member_of.push_back(i);
+  }
+  OvaryEstimate ovary;
+  if (ovary_model || trace) {
+    cv::Mat lumens = cv::Mat::zeros(p.despeckled.size(), CV_8UC1);
+    for (const auto& m : members) {
+      std::vector<cv::Point> poly;
+      for (const auto& q : m.polygon) poly.emplace_back(int(std::lround(q.x)), int(std::lround(q.y)));
+      cv::fillPoly(lumens, std::vector<std::vector<cv::Point>>{poly}, 255);
+    }
+    OvaryCells cells = DescribeOvaryCells(p.despeckled, p.tissue, p.area_w, lumens, p.grid, o.ovary_map);
+    clock.Mark("ovary_features");
+    if (ovary_model) {
+      const cv::Mat probability = ovary_model->Predict(cells);
+      clock.Mark("ovary_model");
+      ovary = LocateOvaryFromMap(probability, cells.cell_px, p.despeckled.size(), members, p.grid, o.ovary, o.ovary_map);
+      if (trace) trace->ovary_probability = probability;
+    }
+    if (trace) trace->ovary_cells = std::move(cells);
+  }
+  if (!ovary_model) ovary = LocateOvary(members, p.grid, o.ovary);
+  clock.Mark("ovary_region");
+  for (size_t k = 0; k < members.size(); ++k) judged[member_of[k]].accepted = ovary_given || ovary.inside[k];
+  return ovary;
+}
+
+// Every judged candidate's feature vector, one row each (CandidateVector).
+cv::Mat CandidateRows(const PreparedFrame& p, const std::vector<Judged>& judged, const OvaryEstimate& ovary,
+                      bool ovary_given) {
+  const cv::Rect area_box = cv::boundingRect(p.area_w);
+  const double frame_tissue = std::max(1.0, cv::mean(p.tissue, p.area_w)[0]);
+  std::vector<cv::Point2d> centres;
+  std::vector<double> darkness;
+  for (const Judged& j : judged) {
+    centres.push_back(j.outline.center);
+    darkness.push_back(j.features.darkness);
+  }
+  const std::vector<int> dark_neighbours = CountDarkNeighbours(centres, darkness, p.grid);
+  cv::Mat rows(int(judged.size()), kCandidateFeatureCount, CV_32F);
+  for (size_t i = 0; i < judged.size(); ++i) {
+    const Judged& j = judged[i];
+    CandidateContext context;
+    context.dark_neighbours = dark_neighbours[i];
+    context.depth_fraction = area_box.height > 0 ? (j.outline.center.y - area_box.y) / area_box.height : 0.0;
+    context.ovary_probability = ovary.ProbabilityAt(j.outline.center);
+    context.in_ovary_region = ovary_given ? j.in_given_ovary : ovary.InRegion(j.outline.center);
+    context.rule_confidence = j.verdict.confidence;
+    context.tissue_relative = j.features.tissue / frame_tissue;
+    CandidateVector(j.features, context).copyTo(rows.row(int(i)));
+  }
+  return rows;
+}
+
+// 7b. The decision: the trained judge when there is one (all candidates in one
+// forest call), else the hand-set tests and the ovary region. Nothing outside
+// an ovary the user gave is accepted.
+void JudgeCandidates(const PreparedFrame& p, std::vector<Judged>& judged, const OvaryEstimate& ovary,
+                     const GivenOvary* given_ovary, const CandidateModel* model, const CandidateModelOptions& options,
+                     FrameTrace* trace) {
+  const bool ovary_given = given_ovary && !given_ovary->empty();
+  if (ovary_given) {
+    for (Judged& j : judged) j.in_given_ovary = given_ovary->Contains(p.grid.ToFull(j.outline.center));
+  }
+  // The map's probability stays a feature with a given ovary: the judge was
+  // trained with it.
+  const cv::Mat rows = model || trace ? CandidateRows(p, judged, ovary, ovary_given) : cv::Mat();
+  const std::vector<double> probabilities =
+      model ? model->PredictRows(rows) : std::vector<double>(judged.size(), -1.0);
+  const double accept_probability =
+      ovary_given ? options.given_ovary_accept_probability : options.accept_probability;
+  for (size_t i = 0; i < judged.size(); ++i) {
+    Judged& j = judged[i];
+    if (model) {
+      j.accepted = probabilities[i] >= accept_probability;
+      j.confidence = probabilities[i];
+    } else {
+      j.confidence = j.verdict.confidence;
+    }
+    if (!j.in_given_ovary) j.accepted = false;
+    if (trace) {
+      trace->judged.push_back(
+          {p.grid.ToFull(PolygonCentroid(j.outline.polygon)), rows.row(int(i)).clone(), probabilities[i], j.accepted});
+    }
+  }
+}
+
+// Why the trace lists a judged candidate as rejected.
+std::string RejectionReason(const Judged& j, bool has_model) {
+  if (!j.in_given_ovary) return "outside the given ovary";
+  if (has_model) return "judged not a follicle";
+  return j.verdict.accepted ? "outside the ovary" : j.verdict.reason;
+}
+
+// 9. The accepted candidates' outlines measured again for the report (a second
+// trace and a trim: refine.h, MeasuredOutline), in mm, and counted by size.
+void MeasureAccepted(const PreparedFrame& p, const CandidateMap& candidates, const std::vector<Judged>& judged,
+                     const Calibration& calibration, bool has_model, const RefineOptions& refine,
+                     FrameAnalysis& result, FrameTrace* trace) {
+  bool some_without_scale = false;
+  for (const Judged& j : judged) {
+    if (!j.accepted) {
+      if (trace) trace->rejected.push_back({ToFullPolygon(j.outline.polygon, p.grid), RejectionReason(j, has_model), j.features});
+      continue;
+    }
+    const RefinedOutline measured = MeasuredOutline(p.despeckled, p.tissue, candidates.labels,
+                                                    candidates.candidates[j.candidate], p.grid, refine, j.outline);
+    Follicle f;
+    static_cast<FollicleMeasurement&>(f) = MeasureOutline(ToFullPolygon(measured.polygon, p.grid), calibration);
+    f.confidence = j.confidence;
+    f.id = int(result.follicles.size()) + 1;
+    if (result.counts) {
+      if (f.mean_mm) result.counts->Add(*f.mean_mm);
+      else some_without_scale = true;
+    }
+    result.follicles.push_back(std::move(f));
+    if (trace) trace->accepted_features.push_back(j.features);
+  }
+  if (some_without_scale) {
+    result.notes.emplace_back("some follicles lie outside every calibrated region: no mm sizes for them, not counted");
+  }
+}
+
 }  // namespace
 
 FrameAnalysis FramePipeline::Analyze(const Frame& frame, const Calibration& calibration, FrameTrace* trace,
@@ -118,8 +314,7 @@ FrameAnalysis FramePipeline::Analyze(const Frame& frame, const Calibration& cali
   const PipelineOptions& o = options_;
   FrameAnalysis result;
   result.index = frame.index;
-  const bool calibrated = calibration.calibrated();
-  if (calibrated) result.counts = SizeCounts{};
+  if (calibration.calibrated()) result.counts = SizeCounts{};
   else result.notes.emplace_back(kUncalibratedNote);
 
   StageClock clock(trace);
@@ -135,167 +330,20 @@ FrameAnalysis FramePipeline::Analyze(const Frame& frame, const Calibration& cali
     if (trace) trace->area = std::move(area);
     return result;
   }
-  // 2. Burned-in graphics.
-  const cv::Mat overlay = FindOverlayMask(frame.rgb, frame.luma, area.small, o.overlay);
-  clock.Mark("overlay_mask");
-  // 3. Working grid, graphics filled, speckle reduced.
-  const WorkingGrid grid = MakeWorkingGrid(frame.luma.size(), calibration.NominalScale(), area.box.height, o.working);
-  const cv::Mat working = ToWorking(frame.luma, grid);
-  const cv::Mat area_w = area.MaskAt(grid.size);
-  // A frame without burned-in graphics: skip resampling an empty mask.
-  const cv::Mat overlay_w = cv::countNonZero(overlay) > 0 ? cv::Mat(MaskToWorking(overlay, grid) & area_w)
-                                                          : cv::Mat::zeros(grid.size, CV_8UC1);
-  const cv::Mat filled = FillMasked(working, overlay_w, 1.2, area_w & ~overlay_w);
-  clock.Mark("working_and_fill");
-  const cv::Mat despeckled = Despeckle(filled, grid, o.despeckle);
-  clock.Mark("despeckle");
-  // 4-5. Tissue level, dark candidates, split.
-  const cv::Mat tissue = EstimateTissueLevel(despeckled, area_w, grid, o.background);
-  clock.Mark("tissue_level");
-  const CandidateMap candidates = FindDarkCandidates(despeckled, tissue, area_w, grid, o.candidates, o.split);
+  const PreparedFrame p = PrepareFrame(frame, calibration, area, o, clock);
+  // 5. Dark candidates, touching ones split.
+  const CandidateMap candidates = FindDarkCandidates(p.despeckled, p.tissue, p.area_w, p.grid, o.candidates, o.split);
   clock.Mark("candidates_and_split");
-
-  // 6-7. Refine each outline and describe it; the gross tests (size, image edge) reject at once.
-  struct Judged {
-    RefinedOutline outline;
-    CandidateFeatures features;
-    Verdict verdict;
-    size_t candidate = 0;  // index into candidates.candidates
-    double confidence = 0;
-    bool accepted = false;
-  };
-  std::vector<Judged> judged;
-  for (size_t k = 0; k < candidates.candidates.size(); ++k) {
-    const Candidate& c = candidates.candidates[k];
-    RefinedOutline outline = RefineOutline(despeckled, tissue, candidates.labels, c, grid, o.refine);
-    const CandidateFeatures features = DescribeCandidate(outline, despeckled, tissue, area_w, grid, o.lookalikes);
-    const Verdict verdict = JudgeCandidate(features, o.lookalikes);
-    if (FailsGrossTests(features, o.lookalikes)) {
-      if (trace) trace->rejected.push_back({ToFullPolygon(outline.polygon, grid), verdict.reason, features});
-      continue;
-    }
-    judged.push_back({std::move(outline), features, verdict, k});
-  }
+  std::vector<Judged> judged = DescribeCandidates(p, candidates, o, trace);
   clock.Mark("refine_and_lookalikes");
-
-  // 8. The ovary, from the candidates the hand-set tests accept.
-  std::vector<OvaryMember> members;
-  std::vector<size_t> member_of;
-  for (size_t i = 0; i < judged.size(); ++i) {
-    if (!judged[i].verdict.accepted) continue;
-    members.push_back({judged[i].outline.polygon, judged[i].outline.center, judged[i].verdict.confidence});
-    member_of.push_back(i);
-  }
-  OvaryEstimate ovary;
-  if (ovary_model_ || trace) {
-    cv::Mat lumens = cv::Mat::zeros(despeckled.size(), CV_8UC1);
-    for (const auto& m : members) {
-      std::vector<cv::Point> poly;
-      for (const auto& p : m.polygon) poly.emplace_back(int(std::lround(p.x)), int(std::lround(p.y)));
-      cv::fillPoly(lumens, std::vector<std::vector<cv::Point>>{poly}, 255);
-    }
-    OvaryCells cells = DescribeOvaryCells(despeckled, tissue, area_w, lumens, grid, o.ovary_map);
-    clock.Mark("ovary_features");
-    if (ovary_model_) {
-      const cv::Mat probability = ovary_model_->Predict(cells);
-      clock.Mark("ovary_model");
-      ovary = LocateOvaryFromMap(probability, cells.cell_px, despeckled.size(), members, grid, o.ovary, o.ovary_map);
-      if (trace) trace->ovary_probability = probability;
-    }
-    if (trace) trace->ovary_cells = std::move(cells);
-  }
-  if (!ovary_model_) ovary = LocateOvary(members, grid, o.ovary);
-  clock.Mark("ovary_region");
-
-  // 7b. The decision: the trained judge when there is one, else the hand-set
-  // tests and the ovary region.
-  const cv::Rect area_box = cv::boundingRect(area_w);
-  const double frame_tissue = std::max(1.0, cv::mean(tissue, area_w)[0]);
-  // A given ovary replaces the estimate's region (the map's probability stays a
-  // feature: the judge was trained with it).
   const bool ovary_given = given_ovary && !given_ovary->empty();
-  std::vector<bool> in_given(judged.size(), true);
-  if (ovary_given) {
-    for (size_t i = 0; i < judged.size(); ++i) in_given[i] = given_ovary->Contains(grid.ToFull(judged[i].outline.center));
-  }
-  for (size_t k = 0; k < members.size(); ++k) judged[member_of[k]].accepted = ovary_given || ovary.inside[k];
-  std::vector<cv::Point2d> centres;
-  std::vector<double> darkness;
-  for (const Judged& j : judged) {
-    centres.push_back(j.outline.center);
-    darkness.push_back(j.features.darkness);
-  }
-  const std::vector<int> dark_neighbours = CountDarkNeighbours(centres, darkness, grid);
-  // Every candidate's vector first, then one forest call for all of them.
-  cv::Mat rows;
-  if (candidate_model_ || trace) {
-    rows.create(int(judged.size()), kCandidateFeatureCount, CV_32F);
-    for (size_t i = 0; i < judged.size(); ++i) {
-      const Judged& j = judged[i];
-      CandidateContext context;
-      context.dark_neighbours = dark_neighbours[i];
-      context.depth_fraction = area_box.height > 0 ? (j.outline.center.y - area_box.y) / area_box.height : 0.0;
-      context.ovary_probability = ovary.ProbabilityAt(j.outline.center);
-      context.in_ovary_region = ovary_given ? bool(in_given[i]) : ovary.InRegion(j.outline.center);
-      context.rule_confidence = j.verdict.confidence;
-      context.tissue_relative = j.features.tissue / frame_tissue;
-      CandidateVector(j.features, context).copyTo(rows.row(int(i)));
-    }
-  }
-  const std::vector<double> probabilities =
-      candidate_model_ ? candidate_model_->PredictRows(rows) : std::vector<double>(judged.size(), -1.0);
-  for (size_t i = 0; i < judged.size(); ++i) {
-    Judged& j = judged[i];
-    const double probability = probabilities[i];
-    if (candidate_model_) {
-      j.accepted = probability >= (ovary_given ? o.candidate_model.given_ovary_accept_probability
-                                               : o.candidate_model.accept_probability);
-      j.confidence = probability;
-    } else {
-      j.confidence = j.verdict.confidence;
-    }
-    if (!in_given[i]) j.accepted = false;
-    if (trace) {
-      trace->judged.push_back(
-          {grid.ToFull(PolygonCentroid(j.outline.polygon)), rows.row(int(i)).clone(), probability, j.accepted});
-    }
-  }
+  const OvaryEstimate ovary = EstimateOvary(p, judged, ovary_model_.get(), ovary_given, o, clock, trace);
+  JudgeCandidates(p, judged, ovary, given_ovary, candidate_model_.get(), o.candidate_model, trace);
   clock.Mark("judge");
   if (ovary_given) result.ovary = MeasureGivenOvary(*given_ovary, calibration);
-  else if (ovary.found) result.ovary = MeasureOvary(ovary, grid, calibration);
-
-  // 9. Measure in mm and count.
-  bool some_without_scale = false;
-  for (size_t i = 0; i < judged.size(); ++i) {
-    const Judged& j = judged[i];
-    if (!j.accepted) {
-      const auto outline_px = ToFullPolygon(j.outline.polygon, grid);
-      if (trace) {
-        const std::string reason = !in_given[i]      ? "outside the given ovary"
-                                   : candidate_model_ ? "judged not a follicle"
-                                   : (j.verdict.accepted ? "outside the ovary" : j.verdict.reason);
-        trace->rejected.push_back({outline_px, reason, j.features});
-      }
-      continue;
-    }
-    const RefinedOutline measured = MeasuredOutline(despeckled, tissue, candidates.labels,
-                                                    candidates.candidates[j.candidate], grid, o.refine, j.outline);
-    const auto outline_px = ToFullPolygon(measured.polygon, grid);
-    Follicle f;
-    static_cast<FollicleMeasurement&>(f) = MeasureOutline(outline_px, calibration);
-    f.confidence = j.confidence;
-    f.id = int(result.follicles.size()) + 1;
-    if (calibrated) {
-      if (f.mean_mm) result.counts->Add(*f.mean_mm);
-      else some_without_scale = true;
-    }
-    result.follicles.push_back(std::move(f));
-    if (trace) trace->accepted_features.push_back(j.features);
-  }
+  else if (ovary.found) result.ovary = MeasureOvary(ovary, p.grid, calibration);
+  MeasureAccepted(p, candidates, judged, calibration, candidate_model_ != nullptr, o.refine, result, trace);
   clock.Mark("measure");
-  if (some_without_scale) {
-    result.notes.emplace_back("some follicles lie outside every calibrated region: no mm sizes for them, not counted");
-  }
   if (ovary_given) {
     result.notes.emplace_back("ovary given by the user: only follicles whose centre lies inside it are reported");
   } else if (ovary.found && !ovary_model_) {
@@ -303,10 +351,10 @@ FrameAnalysis FramePipeline::Analyze(const Frame& frame, const Calibration& cali
   }
   if (trace) {
     trace->area = std::move(area);
-    trace->overlay_mask = overlay;
-    trace->grid = grid;
-    trace->despeckled = despeckled;
-    trace->tissue = tissue;
+    trace->overlay_mask = p.overlay;
+    trace->grid = p.grid;
+    trace->despeckled = p.despeckled;
+    trace->tissue = p.tissue;
     trace->labels = candidates.labels;
   }
   return result;
