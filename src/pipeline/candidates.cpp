@@ -540,136 +540,210 @@ cv::Mat EstimateTissueLevel(const cv::Mat& despeckled, const cv::Mat& valid, con
   return tissue;
 }
 
+namespace {
+
+// The dark regions the candidates are cut from, thresholded against the local
+// tissue level, and the components of the wider ("extent") threshold.
+struct DarkRegions {
+  cv::Mat core;           // fluid-dark pixels where a min_core_mm disc fits
+  cv::Mat extent_labels;  // CV_32S: components of the extent threshold (cores included)
+  int n_extent = 1;       // labels in extent_labels, background included
+  cv::Rect extent_box;    // where every extent pixel lies
+  std::vector<LabelStats> extent_stats;
+};
+
+DarkRegions ThresholdDarkRegions(const cv::Mat& despeckled, const cv::Mat& tissue, const cv::Mat& valid,
+                                 const WorkingGrid& grid, const CandidateOptions& co) {
+  DarkRegions r;
+  cv::Mat core_threshold, extent_threshold;
+  tissue.convertTo(core_threshold, CV_8U, co.core_ratio);
+  tissue.convertTo(extent_threshold, CV_8U, co.extent_ratio);
+  r.core = (despeckled < core_threshold) & valid;
+  // A core must hold a disc of min_core_mm (else it is a speckle hole); the
+  // opening keeps exactly the parts where such a disc fits.
+  const int open = std::max(int(std::lround(grid.Px(co.open_mm))), int(std::lround(grid.Px(co.min_core_mm))));
+  if (open >= 2) cv::morphologyEx(r.core, r.core, cv::MORPH_OPEN, Disk(open));
+  const cv::Mat extent = ((despeckled < extent_threshold) & valid) | r.core;
+  // Components are labelled in the box of `extent` only: they are numbered in
+  // raster order of their first pixel, the same in the box as over the frame,
+  // where nothing outside it is set.
+  r.extent_box = cv::boundingRect(extent);
+  r.extent_labels = cv::Mat::zeros(extent.size(), CV_32S);
+  cv::Mat labels_in_box = r.extent_labels(r.extent_box);
+  r.n_extent = r.extent_box.empty() ? 1 : cv::connectedComponents(extent(r.extent_box), labels_in_box, 4, CV_32S);
+  // (Written in place: create() keeps a header of the right size and type.)
+  if (labels_in_box.data != r.extent_labels(r.extent_box).data) labels_in_box.copyTo(r.extent_labels(r.extent_box));
+  r.extent_stats = StatsByLabel(r.extent_labels, r.n_extent, r.extent_box);
+  return r;
+}
+
+// The seeds of one extent component (`component`, in its `box`): its cores,
+// numbered 1..k, and a disc at each blob off the cores (small follicles pressed
+// against a larger one have no core of their own but show as blobs). Returns
+// how many.
+int SeedComponent(const cv::Mat& core, const cv::Mat& component, const cv::Rect& box, const std::vector<Blob>& blobs,
+                  cv::Mat& seeds) {
+  int n_seeds = cv::connectedComponents(core(box) & component, seeds, 8, CV_32S) - 1;
+  for (const Blob& blob : blobs) {
+    const cv::Point c(int(std::lround(blob.center.x)) - box.x, int(std::lround(blob.center.y)) - box.y);
+    if (c.x < 0 || c.y < 0 || c.x >= box.width || c.y >= box.height || !component.at<uchar>(c)) continue;
+    if (seeds.at<int>(c) != 0) continue;
+    const int radius = std::max(1, int(std::lround(0.2 * blob.diameter_px)));
+    const cv::Rect disc_box =
+        cv::Rect(c.x - radius, c.y - radius, 2 * radius + 1, 2 * radius + 1) & cv::Rect(0, 0, box.width, box.height);
+    cv::Mat disc = cv::Mat::zeros(disc_box.size(), CV_8UC1);
+    cv::circle(disc, c - disc_box.tl(), radius, 255, cv::FILLED);
+    disc &= component(disc_box) & (seeds(disc_box) == 0);
+    seeds(disc_box).setTo(++n_seeds, disc);
+  }
+  return n_seeds;
+}
+
+// A component's regions (`seeds`, local labels 1..n_seeds in `box`) as frame
+// labels: global ids in order of first appearance, row by row. Returns each
+// local region's global id, area and box (frame working coordinates).
+struct LocalRegions {
+  std::vector<int> global;
+  std::vector<int> area;
+  std::vector<cv::Rect> bounds;
+};
+
+LocalRegions CopyRegionsToFrame(const cv::Mat& seeds, int n_seeds, const cv::Rect& box, cv::Mat& labels,
+                                int& next_label) {
+  const size_t n_local = size_t(n_seeds) + 1;
+  LocalRegions regions{std::vector<int>(n_local, 0), std::vector<int>(n_local, 0), {}};
+  // Each region's box as running bounds: a cv::Rect union per pixel cost more
+  // than the rest of this loop.
+  std::vector<int> x0(n_local, INT_MAX), y0(n_local, INT_MAX), x1(n_local, -1), y1(n_local, -1);
+  for (int y = 0; y < box.height; ++y) {
+    const int* s = seeds.ptr<int>(y);
+    int* out = labels.ptr<int>(box.y + y) + box.x;
+    for (int x = 0; x < box.width; ++x) {
+      if (s[x] <= 0) continue;
+      const size_t local = size_t(s[x]);
+      int& id = regions.global[local];
+      if (id == 0) id = next_label++;
+      out[x] = id;
+      ++regions.area[local];
+      x0[local] = std::min(x0[local], x);
+      x1[local] = std::max(x1[local], x);
+      y0[local] = std::min(y0[local], y);
+      y1[local] = y;
+    }
+  }
+  regions.bounds.resize(n_local);
+  for (size_t l = 1; l < n_local; ++l) {
+    if (regions.global[l] != 0) regions.bounds[l] = {box.x + x0[l], box.y + y0[l], x1[l] - x0[l] + 1, y1[l] - y0[l] + 1};
+  }
+  return regions;
+}
+
+// Regions of a plausible size that are not convex enough are split on their
+// distance transform (SplitAtNecks), each inside its own box plus a margin:
+// the split costs a distance transform and a flood over whatever it is given.
+void SplitNeckedRegions(const LocalRegions& regions, double min_area, double max_area, double depth_px,
+                        const SplitOptions& so, cv::Mat& labels, int& next_label) {
+  for (size_t l = 1; l < regions.global.size(); ++l) {
+    const int id = regions.global[l];
+    if (id == 0) continue;
+    // Size first: a large component can hold hundreds of regions.
+    if (regions.area[l] < 2.0 * min_area || regions.area[l] > max_area || depth_px <= 0) continue;
+    const cv::Rect region_box =
+        (regions.bounds[l] + cv::Size(2, 2) - cv::Point(1, 1)) & cv::Rect(0, 0, labels.cols, labels.rows);
+    cv::Mat roi = labels(region_box);
+    const auto contour = OuterContour(roi == id, {});
+    if (Solidity(contour) < so.neck_solidity) {
+      cv::Mat local_labels = roi.clone();
+      SplitAtNecks(local_labels, id, depth_px, next_label);
+      local_labels.copyTo(roi, roi == id);
+    }
+  }
+}
+
+// Small dark blobs that no threshold region covers become round candidates;
+// refinement then finds their real edge.
+void AddBlobDiscs(const std::vector<Blob>& blobs, const cv::Mat& valid, const WorkingGrid& grid,
+                  const CandidateOptions& co, cv::Mat& labels, int& next_label) {
+  for (const Blob& blob : blobs) {
+    const cv::Point c(int(std::lround(blob.center.x)), int(std::lround(blob.center.y)));
+    if (c.x < 0 || c.y < 0 || c.x >= labels.cols || c.y >= labels.rows || labels.at<int>(c) != 0) continue;
+    const int radius = int(std::lround(std::max(0.5 * blob.diameter_px * 0.8, 0.5 * grid.Px(co.min_diameter_mm) + 0.5)));
+    // Only the disc's own box is touched: there can be hundreds of blobs.
+    const cv::Rect box =
+        cv::Rect(c.x - radius, c.y - radius, 2 * radius + 1, 2 * radius + 1) & cv::Rect(0, 0, labels.cols, labels.rows);
+    cv::Mat disc = cv::Mat::zeros(box.size(), CV_8UC1);
+    cv::circle(disc, c - box.tl(), radius, 255, cv::FILLED);
+    disc &= (labels(box) == 0) & valid(box);
+    labels(box).setTo(next_label++, disc);
+  }
+}
+
+// One final region as a candidate: its outline, area, centroid and lumen level.
+Candidate DescribeRegion(const cv::Mat& despeckled, const cv::Mat& labels, int id, const cv::Rect& box) {
+  Candidate c;
+  c.label = id;
+  c.box = box;
+  // The region's mask and its first moments in one pass (was a compare, then
+  // cv::moments: the sums of whole coordinates are exact either way).
+  cv::Mat mask(box.size(), CV_8UC1);
+  int64_t count = 0, sum_x = 0, sum_y = 0;
+  for (int y = 0; y < box.height; ++y) {
+    const int* l = labels.ptr<int>(box.y + y) + box.x;
+    uchar* out = mask.ptr<uchar>(y);
+    for (int x = 0; x < box.width; ++x) {
+      const bool inside = l[x] == id;
+      out[x] = inside ? 255 : 0;
+      count += inside;
+      sum_x += inside ? x : 0;
+      sum_y += inside ? y : 0;
+    }
+  }
+  c.contour = OuterContour(mask, box.tl());
+  const double m00 = double(count);
+  c.area_px = m00;
+  c.centroid = {box.x + double(sum_x) / m00, box.y + double(sum_y) / m00};
+  c.lumen_level = MedianWhere(despeckled(box), labels(box), id);
+  return c;
+}
+
+}  // namespace
+
 CandidateMap FindDarkCandidates(const cv::Mat& despeckled, const cv::Mat& tissue, const cv::Mat& valid,
                                 const WorkingGrid& grid, const CandidateOptions& co, const SplitOptions& so) {
   CV_Assert(despeckled.type() == CV_8UC1 && tissue.type() == CV_32FC1 && valid.type() == CV_8UC1);
   CandidateMap map;
   map.labels = cv::Mat::zeros(despeckled.size(), CV_32S);
-
-  cv::Mat core_threshold, extent_threshold;
-  tissue.convertTo(core_threshold, CV_8U, co.core_ratio);
-  tissue.convertTo(extent_threshold, CV_8U, co.extent_ratio);
-  cv::Mat core = (despeckled < core_threshold) & valid;
-  // A core must hold a disc of min_core_mm (else it is a speckle hole); the
-  // opening keeps exactly the parts where such a disc fits.
-  const int open = std::max(int(std::lround(grid.Px(co.open_mm))), int(std::lround(grid.Px(co.min_core_mm))));
-  if (open >= 2) cv::morphologyEx(core, core, cv::MORPH_OPEN, Disk(open));
-  cv::Mat extent = ((despeckled < extent_threshold) & valid) | core;
-
-  // Every label lies inside the box of `extent` (threshold regions) or of
-  // `valid` (blob discs), so labelling and the label statistics work on
-  // those boxes only: components are numbered in raster order of their first
-  // pixel, the same in the box as over the frame, where nothing outside it
-  // is set. (Not `valid`'s box alone: an opening with an even-sized disc is
-  // not centred in OpenCV and can leave a core pixel just outside `valid`;
-  // with that box the results changed.)
-  const cv::Rect extent_box = cv::boundingRect(extent);
-  const cv::Rect label_box = extent_box | cv::boundingRect(valid);
-  cv::Mat extent_labels = cv::Mat::zeros(extent.size(), CV_32S);
-  cv::Mat extent_labels_in_box = extent_labels(extent_box);
-  const int n_extent =
-      extent_box.empty() ? 1 : cv::connectedComponents(extent(extent_box), extent_labels_in_box, 4, CV_32S);
-  // (Written in place: create() keeps a header of the right size and type.)
-  if (extent_labels_in_box.data != extent_labels(extent_box).data) extent_labels_in_box.copyTo(extent_labels(extent_box));
-  const std::vector<LabelStats> extent_stats = StatsByLabel(extent_labels, n_extent, extent_box);
+  const DarkRegions dark = ThresholdDarkRegions(despeckled, tissue, valid, grid, co);
   const double min_area = AreaForDiameter(grid.Px(co.min_diameter_mm));
   const double max_area = AreaForDiameter(grid.Px(co.max_diameter_mm));
   const double depth_px = grid.Px(so.neck_depth_mm);
   const std::vector<Blob> blobs = FindDarkBlobs(despeckled, tissue, valid, grid, co);
   int next_label = 1;
-  for (int e = 1; e < n_extent; ++e) {
-    const int area = extent_stats[size_t(e)].area;
+  for (int e = 1; e < dark.n_extent; ++e) {
+    const int area = dark.extent_stats[size_t(e)].area;
     if (area < min_area || area > 2.0 * max_area) continue;
-    const cv::Rect box = extent_stats[size_t(e)].box;
-    cv::Mat component = extent_labels(box) == e;
-    // Seeds: this component's cores, numbered 1..k.
+    const cv::Rect box = dark.extent_stats[size_t(e)].box;
+    const cv::Mat component = dark.extent_labels(box) == e;
     cv::Mat seeds;
-    int n_seeds = cv::connectedComponents(core(box) & component, seeds, 8, CV_32S) - 1;
-    // Small follicles pressed against a larger one have no core of their own
-    // but show as blobs: each blob off the cores seeds a region too.
-    for (const Blob& blob : blobs) {
-      const cv::Point c(int(std::lround(blob.center.x)) - box.x, int(std::lround(blob.center.y)) - box.y);
-      if (c.x < 0 || c.y < 0 || c.x >= box.width || c.y >= box.height || !component.at<uchar>(c)) continue;
-      if (seeds.at<int>(c) != 0) continue;
-      const int radius = std::max(1, int(std::lround(0.2 * blob.diameter_px)));
-      const cv::Rect disc_box = cv::Rect(c.x - radius, c.y - radius, 2 * radius + 1, 2 * radius + 1) &
-                                cv::Rect(0, 0, box.width, box.height);
-      cv::Mat disc = cv::Mat::zeros(disc_box.size(), CV_8UC1);
-      cv::circle(disc, c - disc_box.tl(), radius, 255, cv::FILLED);
-      disc &= component(disc_box) & (seeds(disc_box) == 0);
-      seeds(disc_box).setTo(++n_seeds, disc);
-    }
+    const int n_seeds = SeedComponent(dark.core, component, box, blobs, seeds);
     if (n_seeds <= 0) continue;  // no fluid core: a speckle hole or a shadow's edge
-    const double tissue_level = cv::mean(tissue(box), component)[0];
     if (n_seeds == 1) {
       seeds.setTo(1, component);
     } else {
-      SplitAtSepta(despeckled(box), component, seeds, tissue_level, so.septum_contrast);
+      SplitAtSepta(despeckled(box), component, seeds, cv::mean(tissue(box), component)[0], so.septum_contrast);
     }
-    // Renumber into the global map (global ids in order of first appearance,
-    // row by row); split necked regions on their distance transform.
-    const int n_local = n_seeds + 1;
-    std::vector<int> global(size_t(n_local), 0);
-    std::vector<int> region_areas(size_t(n_local), 0);
-    // Each region's box (local coordinates) as running bounds: a cv::Rect
-    // union per pixel cost more than the rest of this loop.
-    std::vector<int> x0(size_t(n_local), INT_MAX), y0(size_t(n_local), INT_MAX), x1(size_t(n_local), -1),
-        y1(size_t(n_local), -1);
-    for (int y = 0; y < box.height; ++y) {
-      const int* s = seeds.ptr<int>(y);
-      int* out = map.labels.ptr<int>(box.y + y) + box.x;
-      for (int x = 0; x < box.width; ++x) {
-        if (s[x] <= 0) continue;
-        const size_t local = size_t(s[x]);
-        int& id = global[local];
-        if (id == 0) id = next_label++;
-        out[x] = id;
-        ++region_areas[local];
-        x0[local] = std::min(x0[local], x);
-        x1[local] = std::max(x1[local], x);
-        y0[local] = std::min(y0[local], y);
-        y1[local] = y;
-      }
-    }
-    for (int local = 1; local < n_local; ++local) {
-      const int id = global[size_t(local)];
-      if (id == 0) continue;
-      // Size first (one pass above): a large component can hold hundreds of regions.
-      const int region_area = region_areas[size_t(local)];
-      if (region_area < 2.0 * min_area || region_area > max_area || depth_px <= 0) continue;
-      // Work inside the region's own box (plus a margin): SplitAtNecks costs
-      // a distance transform and a flood over whatever it is given.
-      const size_t l = size_t(local);
-      const cv::Rect bounds(box.x + x0[l], box.y + y0[l], x1[l] - x0[l] + 1, y1[l] - y0[l] + 1);  // full working coordinates
-      const cv::Rect region_box = (bounds + cv::Size(2, 2) - cv::Point(1, 1)) & cv::Rect(0, 0, map.labels.cols, map.labels.rows);
-      cv::Mat roi = map.labels(region_box);
-      cv::Mat region = roi == id;
-      const auto contour = OuterContour(region, {});
-      if (Solidity(contour) < so.neck_solidity) {
-        cv::Mat local_labels = roi.clone();
-        SplitAtNecks(local_labels, id, depth_px, next_label);
-        local_labels.copyTo(roi, roi == id);
-      }
-    }
+    const LocalRegions regions = CopyRegionsToFrame(seeds, n_seeds, box, map.labels, next_label);
+    SplitNeckedRegions(regions, min_area, max_area, depth_px, so, map.labels, next_label);
   }
+  AddBlobDiscs(blobs, valid, grid, co, map.labels, next_label);
 
-  // Small dark blobs that no threshold region covers become round candidates;
-  // refinement then finds their real edge.
-  for (const Blob& blob : blobs) {
-    const cv::Point c(int(std::lround(blob.center.x)), int(std::lround(blob.center.y)));
-    if (c.x < 0 || c.y < 0 || c.x >= map.labels.cols || c.y >= map.labels.rows || map.labels.at<int>(c) != 0) continue;
-    const int radius = int(std::lround(std::max(0.5 * blob.diameter_px * 0.8, 0.5 * grid.Px(co.min_diameter_mm) + 0.5)));
-    // Only the disc's own box is touched: there can be hundreds of blobs.
-    const cv::Rect box = cv::Rect(c.x - radius, c.y - radius, 2 * radius + 1, 2 * radius + 1) &
-                         cv::Rect(0, 0, map.labels.cols, map.labels.rows);
-    cv::Mat disc = cv::Mat::zeros(box.size(), CV_8UC1);
-    cv::circle(disc, c - box.tl(), radius, 255, cv::FILLED);
-    disc &= (map.labels(box) == 0) & valid(box);
-    map.labels(box).setTo(next_label++, disc);
-  }
-
-  // Describe each final region; drop those outside the size range.
+  // Describe each final region; drop those outside the size range. Every label
+  // lies inside the box of the extent threshold or of `valid` (blob discs).
+  // (Not `valid`'s box alone: an opening with an even-sized disc is not
+  // centred in OpenCV and can leave a core pixel just outside `valid`; with
+  // that box the results changed.)
   const int n_labels = next_label;
+  const cv::Rect label_box = dark.extent_box | cv::boundingRect(valid);
   const std::vector<LabelStats> final_stats = StatsByLabel(map.labels, n_labels, label_box);
   for (int id = 1; id < n_labels; ++id) {
     const cv::Rect& box = final_stats[size_t(id)].box;
@@ -678,30 +752,7 @@ CandidateMap FindDarkCandidates(const cv::Mat& despeckled, const cv::Mat& tissue
       if (!box.empty()) map.labels(box).setTo(0, map.labels(box) == id);
       continue;
     }
-    Candidate c;
-    c.label = id;
-    c.box = box;
-    // The region's mask and its first moments in one pass (was a compare,
-    // then cv::moments: the sums of whole coordinates are exact either way).
-    cv::Mat mask(box.size(), CV_8UC1);
-    int64_t count = 0, sum_x = 0, sum_y = 0;
-    for (int y = 0; y < box.height; ++y) {
-      const int* l = map.labels.ptr<int>(box.y + y) + box.x;
-      uchar* out = mask.ptr<uchar>(y);
-      for (int x = 0; x < box.width; ++x) {
-        const bool inside = l[x] == id;
-        out[x] = inside ? 255 : 0;
-        count += inside;
-        sum_x += inside ? x : 0;
-        sum_y += inside ? y : 0;
-      }
-    }
-    c.contour = OuterContour(mask, box.tl());
-    const double m00 = double(count);
-    c.area_px = m00;
-    c.centroid = {box.x + double(sum_x) / m00, box.y + double(sum_y) / m00};
-    c.lumen_level = MedianWhere(despeckled(box), map.labels(box), id);
-    map.candidates.push_back(std::move(c));
+    map.candidates.push_back(DescribeRegion(despeckled, map.labels, id, box));
   }
   return map;
 }
