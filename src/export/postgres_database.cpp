@@ -33,7 +33,7 @@ std::string ToDollarPlaceholders(const std::string& sql) {
 // advisory lock, so two exports to one database run one after the other.
 constexpr long long kExportLockKey = 0x416e747261ll;  // "Antra"
 
-class PostgresDatabase : public SqlDatabase {
+class PostgresDatabase final : public SqlDatabase {
  public:
   PostgresDatabase(std::unique_ptr<pqxx::connection> c, std::string url) : conn_(std::move(c)), url_(std::move(url)) {}
 

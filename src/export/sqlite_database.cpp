@@ -8,11 +8,11 @@ namespace antra {
 
 namespace {
 
-class SqliteDatabase : public SqlDatabase {
+class SqliteDatabase final : public SqlDatabase {
  public:
   SqliteDatabase(sqlite3* db, std::filesystem::path path) : db_(db), path_(std::move(path)) {}
   ~SqliteDatabase() override {
-    if (in_transaction_) Rollback();
+    if (in_transaction_) SqliteDatabase::Rollback();  // a transaction left open is never half-committed
     sqlite3_close_v2(db_);
   }
 
