@@ -4,6 +4,7 @@
 // model. Identifies images by SOP Instance UID and path, never by patient.
 
 #include <nlohmann/json.hpp>
+#include <opencv2/core/types.hpp>
 
 #include "core/analysis.h"
 #include "core/result.h"
@@ -17,6 +18,12 @@ nlohmann::json FollicleToJson(const FollicleMeasurement& f);
 // Reads FollicleToJson() output back (the review viewer's saved edits).
 Result<FollicleMeasurement> FollicleFromJson(const nlohmann::json& json);
 nlohmann::json CountsToJson(const std::optional<SizeCounts>& counts);
+
+// A box on an image (the ovary a reader boxed) as [x, y, width, height] in
+// whole pixels; read back only when it is not empty and lies inside an image
+// of `width` x `height` (checked in 64 bits: a hostile file cannot overflow it).
+nlohmann::json ImageBoxToJson(const cv::Rect& box);
+Result<cv::Rect> ImageBoxFromJson(const nlohmann::json& json, int width, int height);
 
 // Rebuilds a Calibration from CalibrationToJson() output.
 Result<Calibration> CalibrationFromJson(const nlohmann::json& json, int width, int height);

@@ -64,6 +64,9 @@ struct ScanEntry {
   std::vector<VisitFollicle> follicles;  // candidates in mm (unique follicles for a sweep)
   int duplicate_imports = 0;       // further files with the same SOP Instance UID
   std::vector<std::string> notes;
+  // Where a reviewer boxed the ovary on this scan (image pixels); the
+  // follicles left outside it were deleted by their own audited edits.
+  std::optional<cv::Rect> ovary_box_px;
 
   ScanKind kind() const { return frame_count > 1 ? ScanKind::kSweep : ScanKind::kStill; }
   bool usable_for_counting() const { return analysed && calibrated; }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "io/analysis_json.h"
 #include "study/visit_json.h"
 
 namespace antra {
@@ -252,6 +253,24 @@ Status VisitEditor::SetOvaryDiameters(Side side, std::optional<double> length_mm
   ovary.diameters_source = "reviewer";
   visit_.reviewer_changes = true;
   Record(who, "set-ovary-diameters", SideName(side), before, Diameters(ovary), reason);
+  return Status::Ok();
+}
+
+Status VisitEditor::SetOvaryBox(const std::string& uid, std::optional<cv::Rect> box, const std::string& who,
+                                const std::string& reason) {
+  if (Status s = CheckEditable(who, reason); !s) return s;
+  ScanEntry* scan = visit_.FindScan(uid);
+  if (!scan) return MakeError(ErrorCode::kNotFound, "no scan " + uid + " in this visit");
+  if (box && (box->width <= 0 || box->height <= 0 || box->x < 0 || box->y < 0 || box->x >= scan->width ||
+              box->y >= scan->height || box->width > scan->width - box->x || box->height > scan->height - box->y)) {
+    return MakeError(ErrorCode::kInvalidArgument, "the ovary box is empty or outside scan " + uid);
+  }
+  if (box == scan->ovary_box_px) return Status::Ok();
+  auto as_json = [](const std::optional<cv::Rect>& b) { return b ? ImageBoxToJson(*b) : json(nullptr); };
+  const json before = {{"ovary_box_px", as_json(scan->ovary_box_px)}};
+  scan->ovary_box_px = box;
+  visit_.reviewer_changes = true;
+  Record(who, "set-ovary-box", "scan " + uid, before, {{"ovary_box_px", as_json(box)}}, reason);
   return Status::Ok();
 }
 

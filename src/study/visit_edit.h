@@ -60,6 +60,11 @@ class VisitEditor {
                                   const std::string& reason);
   Status SetOvaryDiameters(Side side, std::optional<double> length_mm, std::optional<double> width_mm,
                            std::optional<double> height_mm, const std::string& who, const std::string& reason);
+  // Records where the reviewer boxed the ovary on a scan (nothing: the box is
+  // removed). Follicles are not touched: those outside it are deleted by their
+  // own DeleteFollicle edits, so each stays in the trail.
+  Status SetOvaryBox(const std::string& sop_instance_uid, std::optional<cv::Rect> box, const std::string& who,
+                     const std::string& reason);
   Status SignOff(const std::string& who, const std::string& reason = "");
   Status Reopen(const std::string& who, const std::string& reason);
 

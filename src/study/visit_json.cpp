@@ -3,6 +3,7 @@
 #include <set>
 
 #include "core/version.h"
+#include "io/analysis_json.h"
 #include "study/safe_names.h"
 #include "study/sha256.h"
 
@@ -96,6 +97,8 @@ json ScanToJson(const ScanEntry& s) {
   j["follicles"] = FolliclesJson(s.follicles);
   j["duplicate_imports"] = s.duplicate_imports;
   j["notes"] = s.notes;
+  // Only when boxed: an automatic visit's JSON (and fingerprint) stays as it was.
+  if (s.ovary_box_px) j["ovary_box_px"] = ImageBoxToJson(*s.ovary_box_px);
   return j;
 }
 
@@ -130,6 +133,11 @@ ScanEntry ReadScan(const json& j) {
   s.duplicate_imports = j.value("duplicate_imports", 0);
   s.notes = j.value("notes", std::vector<std::string>());
   if (!IsDicomUid(s.sop_instance_uid)) throw std::runtime_error("scan has an invalid SOP Instance UID");
+  if (const auto box = j.find("ovary_box_px"); box != j.end() && !box->is_null()) {
+    auto read = ImageBoxFromJson(*box, s.width, s.height);
+    if (!read) throw std::runtime_error("scan " + s.sop_instance_uid + ": ovary_box_px: " + read.error().message);
+    s.ovary_box_px = *read;
+  }
   return s;
 }
 

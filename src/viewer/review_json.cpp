@@ -29,21 +29,6 @@ std::string ReadSide(const json& j, const char* key) {
   return (side == "L" || side == "R") ? side : std::string();
 }
 
-// [x, y, width, height] in whole pixels, inside the image and not empty.
-Result<cv::Rect> ReadOvaryBox(const json& j, const ImageInfo& image) {
-  if (!j.is_array() || j.size() != 4 || !std::all_of(j.begin(), j.end(), [](const json& v) { return v.is_number_integer(); })) {
-    return MakeError(ErrorCode::kCorrupt, "ovary_box_px is not [x, y, width, height] in whole pixels");
-  }
-  // Compared in 64 bits and without sums: a hostile file must not overflow them.
-  const std::int64_t x = j[0].get<std::int64_t>(), y = j[1].get<std::int64_t>();
-  const std::int64_t w = j[2].get<std::int64_t>(), h = j[3].get<std::int64_t>();
-  if (x < 0 || y < 0 || w <= 0 || h <= 0 || x >= image.width || y >= image.height || w > image.width - x ||
-      h > image.height - y) {
-    return MakeError(ErrorCode::kCorrupt, "ovary_box_px is empty or outside the image");
-  }
-  return cv::Rect(static_cast<int>(x), static_cast<int>(y), static_cast<int>(w), static_cast<int>(h));
-}
-
 }  // namespace
 
 json CaliperToJson(const ManualCaliper& c, const Calibration& calibration) {
@@ -84,7 +69,7 @@ json ReviewToJson(const ImageInfo& image, const Calibration& calibration, const 
   j["next_id"] = state.next_id;
   if (state.ovary_box_px) {
     const cv::Rect& box = *state.ovary_box_px;
-    j["ovary_box_px"] = {box.x, box.y, box.width, box.height};
+    j["ovary_box_px"] = ImageBoxToJson(box);
   }
   json calipers = json::array();
   for (const auto& c : state.calipers) calipers.push_back(CaliperToJson(c, calibration));
@@ -124,8 +109,8 @@ Result<LoadedReview> ReviewFromJson(const json& j, const ImageInfo& image, const
     ReviewState& state = loaded.state;
     state.image_side = ReadSide(j, "image_side");
     if (const auto box = j.find("ovary_box_px"); box != j.end() && !box->is_null()) {
-      auto read = ReadOvaryBox(*box, image);
-      if (!read) return read.error();
+      auto read = ImageBoxFromJson(*box, image.width, image.height);
+      if (!read) return MakeError(read.error().code, "ovary_box_px: " + read.error().message);
       state.ovary_box_px = *read;
     }
     int max_id = 0;

@@ -86,6 +86,35 @@ TEST(VisitEditor, AssigningASideToAnUnknownScanRecounts) {
   EXPECT_EQ(e.visit().FindScan("1.1")->side_source, SideSource::kReviewer);
 }
 
+TEST(VisitEditor, AnOvaryBoxIsRecordedOnItsScanWithoutTouchingFollicles) {
+  VisitEditor e(test::MakeVisit(1, {3, 4}, {5}), FixedClock);
+  const std::string uid = e.visit().scans.front().sop_instance_uid;  // 320 x 240
+  const auto follicles_before = e.visit().left.follicles.size();
+  const cv::Rect box(40, 30, 200, 150);
+  ASSERT_TRUE(e.SetOvaryBox(uid, box, "Dr A", "ovary boxed in antra-view").ok());
+  EXPECT_EQ(e.visit().FindScan(uid)->ovary_box_px, box);
+  EXPECT_EQ(e.visit().left.follicles.size(), follicles_before);
+  EXPECT_TRUE(e.visit().reviewer_changes);
+  ASSERT_EQ(e.audit().size(), 1u);
+  EXPECT_EQ(e.audit()[0].action, "set-ovary-box");
+  EXPECT_EQ(e.audit()[0].target, "scan " + uid);
+  EXPECT_TRUE(e.audit()[0].before["ovary_box_px"].is_null());
+  EXPECT_EQ(e.audit()[0].after["ovary_box_px"], nlohmann::json::parse("[40, 30, 200, 150]"));
+  // The same box again is no edit; removing it is one.
+  ASSERT_TRUE(e.SetOvaryBox(uid, box, "Dr A", "again").ok());
+  EXPECT_EQ(e.audit().size(), 1u);
+  ASSERT_TRUE(e.SetOvaryBox(uid, std::nullopt, "Dr A", "box removed").ok());
+  EXPECT_FALSE(e.visit().FindScan(uid)->ovary_box_px);
+  EXPECT_EQ(e.audit().size(), 2u);
+  // Refused: outside the image, empty, an unknown scan, no reason.
+  EXPECT_FALSE(e.SetOvaryBox(uid, cv::Rect(200, 30, 121, 50), "Dr A", "too wide").ok());
+  EXPECT_FALSE(e.SetOvaryBox(uid, cv::Rect(-1, 0, 10, 10), "Dr A", "negative").ok());
+  EXPECT_FALSE(e.SetOvaryBox(uid, cv::Rect(10, 10, 0, 10), "Dr A", "empty").ok());
+  EXPECT_FALSE(e.SetOvaryBox("9.9", box, "Dr A", "no such scan").ok());
+  EXPECT_FALSE(e.SetOvaryBox(uid, box, "Dr A", "").ok());
+  EXPECT_EQ(e.audit().size(), 2u);
+}
+
 TEST(VisitEditor, StatusDiametersSignOffAndReopen) {
   VisitEditor e(test::MakeVisit(1, {3}, {}), FixedClock);
   ASSERT_TRUE(e.SetOvaryStatus(Side::kRight, OvaryStatus::kNotVisualised, "Dr D", "ovary not found, POI").ok());

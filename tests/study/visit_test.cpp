@@ -141,6 +141,25 @@ TEST(VisitJson, RoundTripsByteForByte) {
   EXPECT_EQ(*back->left.Afc(), 3);
 }
 
+TEST(VisitJson, KeepsAScansOvaryBoxAndRefusesOneOutsideTheImage) {
+  auto v = test::MakeVisit(1, {3}, {4});
+  EXPECT_FALSE(VisitToJson(v)["scans"][0].contains("ovary_box_px"));  // automatic visits are unchanged
+  v.scans[0].ovary_box_px = cv::Rect(10, 20, 300, 200);               // the scan is 320 x 240
+  const std::string text = VisitJsonText(v);
+  auto back = ParseVisitJson(text);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->scans[0].ovary_box_px, cv::Rect(10, 20, 300, 200));
+  EXPECT_EQ(VisitJsonText(*back), text);
+  for (const char* bad : {"[10, 20, 311, 200]", "[0, 0, 0, 5]", "[-1, 0, 5, 5]", "[1, 2, 3]", "[1.5, 2, 3, 4]",
+                          "\"box\"", "[9223372036854775807, 0, 1, 1]"}) {
+    auto j = VisitToJson(v);
+    j["scans"][0]["ovary_box_px"] = nlohmann::json::parse(bad);
+    auto read = VisitFromJson(j);
+    ASSERT_FALSE(read.ok()) << bad;
+    EXPECT_NE(read.error().message.find("ovary_box_px"), std::string::npos) << read.error().message;
+  }
+}
+
 TEST(VisitJson, FingerprintIgnoresReviewAndRevisionOnly) {
   auto a = test::MakeVisit(1, {3, 4}, {5});
   auto b = a;
