@@ -284,14 +284,18 @@ Result<ImageAnalysis> AnalysisFromJson(const json& j) {
 
 json ImageBoxToJson(const cv::Rect& box) { return {box.x, box.y, box.width, box.height}; }
 
+bool ImageBoxFits(std::int64_t x, std::int64_t y, std::int64_t w, std::int64_t h, int width, int height) {
+  // Compared without sums: a hostile file must not overflow them.
+  return x >= 0 && y >= 0 && w > 0 && h > 0 && x < width && y < height && w <= width - x && h <= height - y;
+}
+
 Result<cv::Rect> ImageBoxFromJson(const json& j, int width, int height) {
   if (!j.is_array() || j.size() != 4 || !std::all_of(j.begin(), j.end(), [](const json& v) { return v.is_number_integer(); })) {
     return MakeError(ErrorCode::kCorrupt, "box is not [x, y, width, height] in whole pixels");
   }
-  // Compared in 64 bits and without sums: a hostile file must not overflow them.
   const std::int64_t x = j[0].get<std::int64_t>(), y = j[1].get<std::int64_t>();
   const std::int64_t w = j[2].get<std::int64_t>(), h = j[3].get<std::int64_t>();
-  if (x < 0 || y < 0 || w <= 0 || h <= 0 || x >= width || y >= height || w > width - x || h > height - y) {
+  if (!ImageBoxFits(x, y, w, h, width, height)) {
     return MakeError(ErrorCode::kCorrupt, "box is empty or outside the image");
   }
   return cv::Rect(static_cast<int>(x), static_cast<int>(y), static_cast<int>(w), static_cast<int>(h));

@@ -3,6 +3,8 @@
 // by `antra analyze`, read back by the scorer, the batch cache and the study
 // model. Identifies images by SOP Instance UID and path, never by patient.
 
+#include <cstdint>
+
 #include <nlohmann/json.hpp>
 #include <opencv2/core/types.hpp>
 
@@ -23,6 +25,7 @@ nlohmann::json CountsToJson(const std::optional<SizeCounts>& counts);
 // whole pixels; read back only when it is not empty and lies inside an image
 // of `width` x `height` (checked in 64 bits: a hostile file cannot overflow it).
 nlohmann::json ImageBoxToJson(const cv::Rect& box);
+bool ImageBoxFits(std::int64_t x, std::int64_t y, std::int64_t box_width, std::int64_t box_height, int width, int height);
 Result<cv::Rect> ImageBoxFromJson(const nlohmann::json& json, int width, int height);
 
 // Rebuilds a Calibration from CalibrationToJson() output.

@@ -261,8 +261,7 @@ Status VisitEditor::SetOvaryBox(const std::string& uid, std::optional<cv::Rect> 
   if (Status s = CheckEditable(who, reason); !s) return s;
   ScanEntry* scan = visit_.FindScan(uid);
   if (!scan) return MakeError(ErrorCode::kNotFound, "no scan " + uid + " in this visit");
-  if (box && (box->width <= 0 || box->height <= 0 || box->x < 0 || box->y < 0 || box->x >= scan->width ||
-              box->y >= scan->height || box->width > scan->width - box->x || box->height > scan->height - box->y)) {
+  if (box && !ImageBoxFits(box->x, box->y, box->width, box->height, scan->width, scan->height)) {
     return MakeError(ErrorCode::kInvalidArgument, "the ovary box is empty or outside scan " + uid);
   }
   if (box == scan->ovary_box_px) return Status::Ok();

@@ -251,6 +251,7 @@ ReviewState WithPendingOutsideRejected(const ReviewState& state, const cv::Rect&
   // Inside as the pipeline's given ovary decides it for a single image.
   const pipeline::GivenOvary ovary = pipeline::GivenOvaryFromBox(box);
   ReviewState next = state;
+  next.ovary_box_px = box;
   int count = 0;
   for (auto& f : next.follicles) {
     if (f.decision == Decision::kPending && !ovary.Contains(f.measurement.center_px)) {

@@ -96,8 +96,9 @@ ReviewState WithDecision(const ReviewState& state, int follicle_id, Decision dec
 ReviewState WithFollicleSide(const ReviewState& state, int follicle_id, const std::string& side);
 ReviewState WithImageSide(const ReviewState& state, const std::string& side);
 ReviewState WithFollicleDeleted(const ReviewState& state, int follicle_id);
-// Rejects the follicles still pending whose centre lies outside `box` (the
-// reader's box around the ovary); accepted ones stay. `rejected`: how many.
+// The reader's box around the ovary, kept in the state, with the follicles
+// still pending whose centre lies outside it rejected; accepted ones stay.
+// `rejected`: how many.
 ReviewState WithPendingOutsideRejected(const ReviewState& state, const cv::Rect& box, int* rejected = nullptr);
 ReviewState WithCaliperDeleted(const ReviewState& state, int caliper_id);
 

@@ -176,7 +176,9 @@ FollicleInput ToInput(const std::string& uid, const ReviewedFollicle& f) {
 }
 
 bool VisitPartDiffers(const ReviewState& a, const ReviewState& b) {
-  if (a.image_side != b.image_side || a.follicles.size() != b.follicles.size()) return true;
+  if (a.image_side != b.image_side || a.ovary_box_px != b.ovary_box_px || a.follicles.size() != b.follicles.size()) {
+    return true;
+  }
   for (size_t i = 0; i < a.follicles.size(); ++i) {
     const auto& x = a.follicles[i];
     const auto& y = b.follicles[i];
@@ -223,6 +225,7 @@ ReviewState VisitScanReview::Project() const {
   const ScanEntry* scan = visit.FindScan(uid_);
   if (!scan) return st;
   st.image_side = SideLetter(scan->side);
+  st.ovary_box_px = scan->ovary_box_px;
   int max_id = 0;
   auto add = [&](int id, int frame, FollicleMeasurement m, Decision decision) {
     ReviewedFollicle f;
@@ -304,6 +307,9 @@ Status VisitScanReview::ApplyDifference(const ReviewState& now, const ReviewStat
                                         const std::string& who, const std::string& reason) const {
   if (next.image_side != now.image_side) {
     if (Status s = editor.SetScanSide(uid_, SideFromLetter(next.image_side), who, reason); !s) return s;
+  }
+  if (next.ovary_box_px != now.ovary_box_px) {
+    if (Status s = editor.SetOvaryBox(uid_, next.ovary_box_px, who, reason); !s) return s;
   }
   const Side s = SideFromLetter(next.image_side);
   const bool counting = editor.visit().ovary(s == Side::kUnknown ? Side::kLeft : s).counting_scan == uid_ &&

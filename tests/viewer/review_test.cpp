@@ -225,6 +225,7 @@ TEST(ReviewState, PendingFolliclesOutsideTheOvaryBoxAreRejected) {
   EXPECT_EQ(next.follicles[0].decision, Decision::kPending);   // inside
   EXPECT_EQ(next.follicles[1].decision, Decision::kRejected);  // outside, pending
   EXPECT_EQ(next.follicles[2].decision, Decision::kAccepted);  // the reader's decision stays
+  EXPECT_EQ(next.ovary_box_px, box);  // the box is part of the review
   EXPECT_EQ(WithPendingOutsideRejected(next, box, &rejected).follicles[1].decision, Decision::kRejected);
   EXPECT_EQ(rejected, 0);  // nothing left to reject
 }

@@ -587,9 +587,28 @@ TEST_F(ViewerVisitE2E, AnOvaryBoxRejectsTheFolliclesOutsideIt) {
   ASSERT_EQ(left.size(), 1u);
   EXPECT_NEAR(left[0]["center_px"][0].get<double>(), kept.x, 1e-6);
   const auto audit = Audit(0);
-  ASSERT_GE(audit.size(), 3u);
+  ASSERT_GE(audit.size(), 4u);
   EXPECT_EQ(audit[audit.size() - 1], "delete-follicle|Dr Test|reviewer correction in antra-view");
   EXPECT_EQ(audit[audit.size() - 2], "delete-follicle|Dr Test|reviewer correction in antra-view");
+  EXPECT_EQ(audit[audit.size() - 3], "set-ovary-box|Dr Test|reviewer correction in antra-view");
+  // The box is the scan's, in visit.json, and drawn again when the visit is reopened.
+  const nlohmann::json box_json = {box.x, box.y, box.width, box.height};
+  int boxed_scans = 0;
+  const auto saved = Visit(0);
+  for (const auto& scan : saved["scans"]) {
+    if (!scan.contains("ovary_box_px")) continue;
+    ++boxed_scans;
+    EXPECT_EQ(scan["ovary_box_px"], box_json);
+  }
+  EXPECT_EQ(boxed_scans, 1);
+  run = Script("visit S001 0 left\nwait-idle\nwait-frames 2\ndump-state reopened.json\nscreenshot reopened.png\n", args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto reopened = Json("reopened.json");
+  EXPECT_EQ(reopened["review"]["ovary_box_px"], box_json);
+  EXPECT_EQ(reopened["review"]["follicles"].size(), 1u);
+  const cv::Mat shot = ReadPngRgb(dir_ / "reopened.png");
+  const auto is_magenta = [](const cv::Vec3b& p) { return p[0] > 180 && p[1] < 170 && p[2] > 200; };
+  EXPECT_TRUE(ColourNear(shot, ScreenOf(reopened, {box.x + box.width / 2.0, double(box.y)}), 2, is_magenta));
 }
 
 TEST_F(ViewerVisitE2E, NotVisualisedAndCountingScan) {

@@ -149,12 +149,11 @@ void UseOvaryBox(AppContext& ctx, const cv::Rect& box) {
   if (!review) return;
   int rejected = 0;
   ReviewState next = WithPendingOutsideRejected(review->state(), box, &rejected);
-  if (rejected == 0) {
-    ctx.Status("ovary box: no follicle waiting for review lies outside it");
-    return;
-  }
-  const std::string what = "reject " + std::to_string(rejected) + " follicle(s) outside the ovary box (x " +
-                           std::to_string(box.x) + ", y " + std::to_string(box.y) + ", " + size + ")";
+  const std::string where = "(x " + std::to_string(box.x) + ", y " + std::to_string(box.y) + ", " + size + ")";
+  // The box is recorded with the visit either way (drawn again on reopening).
+  const std::string what = rejected == 0 ? "ovary box " + where + ": no follicle waiting for review lies outside it"
+                                         : "reject " + std::to_string(rejected) +
+                                               " follicle(s) outside the ovary box " + where;
   if (CommitEdit(ctx, what, std::move(next))) ctx.Status(what);
 }
 
