@@ -163,101 +163,118 @@ Status PrepareFolder(const std::string& folder) {
   return Status::Ok();
 }
 
-int RunAnalyze(const AnalyzeCliOptions& o) {
-  OpenOptions open_options;
-  open_options.mm_per_pixel = o.mm_per_pixel;
+// The options of one run, checked; a message when they are not usable.
+Result<pipeline::AnalyzeOptions> CheckedAnalyzeOptions(const AnalyzeCliOptions& o, const OpenOptions& open_options) {
   auto options = LoadOptions(o);
-  if (!options) {
-    std::cerr << "antra: error: " << options.error().message << "\n";
-    return kExitUsage;
-  }
+  if (!options) return options.error();
   pipeline::AnalyzeOptions analyze;
   analyze.pipeline = *options;
   analyze.frame = o.frame;
   analyze.detect_ruler = !o.no_ruler;
   analyze.software_version = kVersion;
   for (const Status& s : {open_options.Check(), analyze.Check()}) {
-    if (!s) {
-      std::cerr << "antra: error: " << s.error().message << "\n";
-      return kExitUsage;
-    }
+    if (!s) return s.error();
   }
   if (o.ovary_box.size() == 4 && (o.ovary_box[2] <= 0 || o.ovary_box[3] <= 0)) {
-    std::cerr << "antra: error: --ovary-box needs a positive width and height\n";
-    return kExitUsage;
+    return MakeError(ErrorCode::kInvalidArgument, "--ovary-box needs a positive width and height");
   }
+  return analyze;
+}
+
+// Where one run writes: files for one input, folders for several.
+struct AnalyzeOutputs {
+  bool many = false;
+  OutputNamer json;
+  OutputNamer overlay;
+};
+
+Result<AnalyzeOutputs> PrepareOutputs(const AnalyzeCliOptions& o) {
   const bool many = o.files.size() > 1;
   const bool json_folder = many || NamesAFolder(o.json_out);
   const bool overlay_folder = many || NamesAFolder(o.overlay_out);
   for (const auto& [folder, is_folder] : {std::pair{o.json_out, json_folder}, std::pair{o.overlay_out, overlay_folder}}) {
     if (is_folder && !folder.empty() && folder != "-") {
-      if (Status s = PrepareFolder(folder); !s) {
-        std::cerr << "antra: error: " << s.error().message << "\n";
-        return kExitUsage;
-      }
+      if (Status s = PrepareFolder(folder); !s) return s.error();
     }
   }
-  OutputNamer json_names(o.json_out == "-" ? "" : o.json_out, json_folder, ".json");
-  OutputNamer overlay_names(o.overlay_out, overlay_folder, ".png");
+  return AnalyzeOutputs{many, OutputNamer(o.json_out == "-" ? "" : o.json_out, json_folder, ".json"),
+                        OutputNamer(o.overlay_out, overlay_folder, ".png")};
+}
+
+// Analyses one input and writes its outputs; reports every problem on one
+// line naming the file. Returns how many problems there were.
+int AnalyzeOneFile(const std::string& file, const AnalyzeCliOptions& o, const OpenOptions& open_options,
+                   pipeline::AnalyzeOptions& analyze, AnalyzeOutputs& out) {
+  auto source = OpenImage(file, open_options);
+  if (!source) {
+    ReportFileError(file, source.error().message);
+    return 1;
+  }
+  auto given_ovary = GivenOvaryFor(o, file, (*source)->info());
+  if (!given_ovary) {
+    ReportFileError(file, given_ovary.error().message);
+    return 1;
+  }
+  analyze.ovary = std::move(*given_ovary);
+  cv::Mat overlay;
+  const bool cine_overlays = out.overlay.enabled() && (*source)->info().frame_count > 1 && !o.frame;
   const int overlay_frame = o.frame.value_or(0);
-  int failures = 0;
-  for (const auto& file : o.files) {
-    auto source = OpenImage(file, open_options);
-    if (!source) {
-      ReportFileError(file, source.error().message);
-      ++failures;
-      continue;
+  auto on_frame = [&](const Frame& frame, const FrameAnalysis& result, const Calibration& calibration) {
+    if (!out.overlay.enabled() || cine_overlays || frame.index != overlay_frame) return;
+    if (!o.show_rejected) {
+      overlay = pipeline::RenderOverlay(frame, result, calibration);
+      return;
     }
-    auto given_ovary = GivenOvaryFor(o, file, (*source)->info());
-    if (!given_ovary) {
-      ReportFileError(file, given_ovary.error().message);
-      ++failures;
-      continue;
-    }
-    analyze.ovary = std::move(*given_ovary);
-    cv::Mat overlay;
-    const bool cine_overlays = overlay_names.enabled() && (*source)->info().frame_count > 1 && !o.frame;
-    auto on_frame = [&](const Frame& frame, const FrameAnalysis& result, const Calibration& calibration) {
-      if (!overlay_names.enabled() || cine_overlays || frame.index != overlay_frame) return;
-      if (!o.show_rejected) {
-        overlay = pipeline::RenderOverlay(frame, result, calibration);
-        return;
-      }
-      // Run the frame again with a trace to show what was rejected and why.
-      auto traced = pipeline::FramePipeline::Create(analyze.pipeline);
-      pipeline::FrameTrace trace;
-      const FrameAnalysis again = traced->Analyze(frame, calibration, &trace, &analyze.ovary);
-      overlay = pipeline::RenderOverlay(frame, again, calibration, &trace);
-    };
-    auto analysis = pipeline::AnalyzeImage(**source, analyze, on_frame);
-    if (!analysis) {
-      ReportFileError(file, analysis.error().message);
-      ++failures;
-      continue;
-    }
-    const std::string json = AnalysisToJson(*analysis).dump(2) + "\n";
-    if (o.json_out == "-") std::cout << json;
-    else std::cout << Summary(file, *analysis) << "\n";
-    if (json_names.enabled()) {
-      if (Status s = WriteFileAtomically(json_names.For(file), json); !s) {
-        ReportFileError(file, "writing JSON: " + s.error().message);
-        ++failures;
-        continue;
-      }
-    }
-    if (cine_overlays) {
-      const fs::path folder = many ? fs::path(o.overlay_out) / fs::path(file).stem() : fs::path(o.overlay_out);
-      if (Status s = WriteCineOverlays(**source, *analysis, folder); !s) {
-        ReportFileError(file, "writing overlays: " + s.error().message);
-        ++failures;
-      }
-    } else if (overlay_names.enabled() && !overlay.empty()) {
-      if (Status s = WritePng(overlay_names.For(file), overlay); !s) {
-        ReportFileError(file, "writing overlay: " + s.error().message);
-        ++failures;
-      }
+    // Run the frame again with a trace to show what was rejected and why.
+    auto traced = pipeline::FramePipeline::Create(analyze.pipeline);
+    pipeline::FrameTrace trace;
+    const FrameAnalysis again = traced->Analyze(frame, calibration, &trace, &analyze.ovary);
+    overlay = pipeline::RenderOverlay(frame, again, calibration, &trace);
+  };
+  auto analysis = pipeline::AnalyzeImage(**source, analyze, on_frame);
+  if (!analysis) {
+    ReportFileError(file, analysis.error().message);
+    return 1;
+  }
+  const std::string json = AnalysisToJson(*analysis).dump(2) + "\n";
+  if (o.json_out == "-") std::cout << json;
+  else std::cout << Summary(file, *analysis) << "\n";
+  if (out.json.enabled()) {
+    if (Status s = WriteFileAtomically(out.json.For(file), json); !s) {
+      ReportFileError(file, "writing JSON: " + s.error().message);
+      return 1;
     }
   }
+  if (cine_overlays) {
+    const fs::path folder = out.many ? fs::path(o.overlay_out) / fs::path(file).stem() : fs::path(o.overlay_out);
+    if (Status s = WriteCineOverlays(**source, *analysis, folder); !s) {
+      ReportFileError(file, "writing overlays: " + s.error().message);
+      return 1;
+    }
+  } else if (out.overlay.enabled() && !overlay.empty()) {
+    if (Status s = WritePng(out.overlay.For(file), overlay); !s) {
+      ReportFileError(file, "writing overlay: " + s.error().message);
+      return 1;
+    }
+  }
+  return 0;
+}
+
+int RunAnalyze(const AnalyzeCliOptions& o) {
+  OpenOptions open_options;
+  open_options.mm_per_pixel = o.mm_per_pixel;
+  auto analyze = CheckedAnalyzeOptions(o, open_options);
+  if (!analyze) {
+    std::cerr << "antra: error: " << analyze.error().message << "\n";
+    return kExitUsage;
+  }
+  auto outputs = PrepareOutputs(o);
+  if (!outputs) {
+    std::cerr << "antra: error: " << outputs.error().message << "\n";
+    return kExitUsage;
+  }
+  int failures = 0;
+  for (const auto& file : o.files) failures += AnalyzeOneFile(file, o, open_options, *analyze, *outputs);
   return failures ? kExitSomeFailed : kExitOk;
 }
 
