@@ -384,6 +384,112 @@ bool LooksLikeDicom(const std::filesystem::path& path) {
   return (group == 0x0002 || group == 0x0008) && element < 0x0100;
 }
 
+namespace {
+
+// How the pixels are laid out, from the header; refused when Antra cannot
+// convert them.
+Result<PixelLayout> ReadPixelLayout(DcmDataset& ds, const ImageInfo& info) {
+  if (info.photometric.empty()) return Refuse(ErrorCode::kCorrupt, "no PhotometricInterpretation");
+  if (info.bits_allocated != 8 && info.bits_allocated != 16) {
+    return Refuse(ErrorCode::kUnsupported, std::to_string(info.bits_allocated) + " bits allocated per sample");
+  }
+  if (info.samples_per_pixel != 1 && info.samples_per_pixel != 3) {
+    return Refuse(ErrorCode::kUnsupported, std::to_string(info.samples_per_pixel) + " samples per pixel");
+  }
+  PixelLayout layout;
+  layout.width = info.width;
+  layout.height = info.height;
+  layout.samples_per_pixel = info.samples_per_pixel;
+  layout.bits_allocated = info.bits_allocated;
+  layout.bits_stored = info.bits_stored;
+  layout.is_signed = GetInt(ds, DCM_PixelRepresentation, 0) == 1;
+  layout.planar_configuration = info.planar_configuration;
+  layout.color_model = info.photometric;
+  layout.window_center = GetDecimal(ds, DCM_WindowCenter);
+  layout.window_width = GetDecimal(ds, DCM_WindowWidth);
+  return layout;
+}
+
+// Who decodes the frames, and how that decoder changes the layout it hands
+// back (colour model, planes).
+Result<Codec> ChooseCodec(E_TransferSyntax xfer, DcmDataset& ds, DcmPixelData& pixel_data, PixelLayout& layout) {
+  const DcmXfer x(xfer);
+  if (!x.isEncapsulated()) return Codec::kNative;
+  if (IsJpeg2000(xfer)) {
+    // OpenJPEG applies the RCT/ICT inverse itself: frames come out RGB.
+    if (layout.samples_per_pixel == 3) layout.color_model = "RGB";
+    return Codec::kJpeg2000;
+  }
+  if (xfer == EXS_RLELossless) {
+    layout.planar_configuration = 1;  // DecodeRleFrame returns one plane per sample
+    return Codec::kRle;
+  }
+  if (DcmCodecList::canChangeCoding(xfer, EXS_LittleEndianExplicit)) {
+    OFString model;
+    if (pixel_data.getDecompressedColorModel(&ds, model).good() && !model.empty()) layout.color_model = model.c_str();
+    if (layout.samples_per_pixel == 3 && layout.color_model.rfind("YBR_", 0) == 0) {
+      layout.color_model = "RGB";  // DCMTK's JPEG decoders convert YCbCr to RGB
+    }
+    layout.planar_configuration = 0;
+    return Codec::kDcmtk;
+  }
+  return Refuse(ErrorCode::kUnsupported,
+                std::string("transfer syntax ") + x.getXferName() + " (" + x.getXferID() + ") is not decoded by Antra");
+}
+
+// Whether the file holds the pixel data its header declares: every native
+// byte (down to the last one, on disk: the value is read lazily), or a
+// compressed fragment per frame.
+Status CheckPixelDataPresent(Codec codec, DcmPixelData& pixel_data, E_TransferSyntax xfer, const ImageInfo& info,
+                             const PixelLayout& layout, std::uintmax_t file_size) {
+  if (codec == Codec::kNative) {
+    const std::uint64_t need = layout.FrameBytes() * static_cast<std::uint64_t>(info.frame_count);
+    const std::uint64_t have = pixel_data.getLength();
+    if (have < need) {
+      return Refuse(ErrorCode::kTruncated, "pixel data holds " + std::to_string(have) + " bytes, " +
+                                               std::to_string(info.frame_count) + " frame(s) need " +
+                                               std::to_string(need));
+    }
+    if (need >= 2) {
+      Uint8 last[2];
+      const Uint32 at = static_cast<Uint32>(std::min<std::uint64_t>(need, have) & ~std::uint64_t{1}) - 2;
+      if (pixel_data.getPartialValue(last, at, 2).bad()) {
+        return Refuse(ErrorCode::kTruncated, "file ends inside the pixel data (" + std::to_string(file_size) +
+                                                 " bytes on disk)");
+      }
+    }
+    return Status::Ok();
+  }
+  DcmPixelSequence* sequence = nullptr;
+  if (pixel_data.getEncapsulatedRepresentation(xfer, nullptr, sequence).bad() || !sequence) {
+    return Refuse(ErrorCode::kCorrupt, "compressed pixel data has no fragments");
+  }
+  const long fragments = static_cast<long>(sequence->card()) - 1;  // item 0 is the offset table
+  if (fragments < info.frame_count) {
+    return Refuse(ErrorCode::kTruncated, std::to_string(info.frame_count) + " frames declared but only " +
+                                             std::to_string(std::max(fragments, 0L)) + " compressed fragments");
+  }
+  return Status::Ok();
+}
+
+// The dataset's pixel data element; refused for a DICOMDIR or a file without pixels.
+Result<DcmPixelData*> FindPixelData(DcmFileFormat& file) {
+  OFString media_class;
+  file.getMetaInfo()->findAndGetOFString(DCM_MediaStorageSOPClassUID, media_class);
+  if (media_class == UID_MediaStorageDirectoryStorage) {
+    return Refuse(ErrorCode::kUnsupported, "a DICOMDIR (media directory), not an image");
+  }
+  DcmElement* pixel_element = nullptr;
+  if (file.getDataset()->findAndGetElement(DCM_PixelData, pixel_element).bad() || !pixel_element) {
+    return Refuse(ErrorCode::kUnsupported, "no pixel data (not an image)");
+  }
+  auto* pixel_data = dynamic_cast<DcmPixelData*>(pixel_element);
+  if (!pixel_data) return Refuse(ErrorCode::kCorrupt, "pixel data element has an unexpected type");
+  return pixel_data;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<ImageSource>> OpenDicom(const std::filesystem::path& path, const InputLimits& limits) {
   InitDcmtkOnce();
   std::error_code ec;
@@ -396,18 +502,8 @@ Result<std::unique_ptr<ImageSource>> OpenDicom(const std::filesystem::path& path
   if (!loaded) return loaded.error();
   DcmFileFormat& file = *loaded->file;
   DcmDataset& ds = *file.getDataset();
-
-  OFString media_class;
-  file.getMetaInfo()->findAndGetOFString(DCM_MediaStorageSOPClassUID, media_class);
-  if (media_class == UID_MediaStorageDirectoryStorage) {
-    return Refuse(ErrorCode::kUnsupported, "a DICOMDIR (media directory), not an image");
-  }
-  DcmElement* pixel_element = nullptr;
-  if (ds.findAndGetElement(DCM_PixelData, pixel_element).bad() || !pixel_element) {
-    return Refuse(ErrorCode::kUnsupported, "no pixel data (not an image)");
-  }
-  auto* pixel_data = dynamic_cast<DcmPixelData*>(pixel_element);
-  if (!pixel_data) return Refuse(ErrorCode::kCorrupt, "pixel data element has an unexpected type");
+  auto pixel_data = FindPixelData(file);
+  if (!pixel_data) return pixel_data.error();
 
   const E_TransferSyntax xfer = ds.getOriginalXfer();
   ImageInfo info = ReadInfo(path, ds, xfer);
@@ -418,82 +514,12 @@ Result<std::unique_ptr<ImageSource>> OpenDicom(const std::filesystem::path& path
     info.recovered_from_parse_error = true;
     info.warnings.push_back("recovered from a parse error (" + loaded->strict_error + ")");
   }
-
-  PixelLayout layout;
-  layout.width = info.width;
-  layout.height = info.height;
-  layout.samples_per_pixel = info.samples_per_pixel;
-  layout.bits_allocated = info.bits_allocated;
-  layout.bits_stored = info.bits_stored;
-  layout.is_signed = GetInt(ds, DCM_PixelRepresentation, 0) == 1;
-  layout.planar_configuration = info.planar_configuration;
-  layout.color_model = info.photometric;
-  layout.window_center = GetDecimal(ds, DCM_WindowCenter);
-  layout.window_width = GetDecimal(ds, DCM_WindowWidth);
-  if (info.photometric.empty()) return Refuse(ErrorCode::kCorrupt, "no PhotometricInterpretation");
-  if (info.bits_allocated != 8 && info.bits_allocated != 16) {
-    return Refuse(ErrorCode::kUnsupported, std::to_string(info.bits_allocated) + " bits allocated per sample");
-  }
-  if (info.samples_per_pixel != 1 && info.samples_per_pixel != 3) {
-    return Refuse(ErrorCode::kUnsupported, std::to_string(info.samples_per_pixel) + " samples per pixel");
-  }
-
-  const DcmXfer x(xfer);
-  Codec codec = Codec::kNative;
-  if (x.isEncapsulated()) {
-    if (IsJpeg2000(xfer)) {
-      codec = Codec::kJpeg2000;
-      // OpenJPEG applies the RCT/ICT inverse itself: frames come out RGB.
-      if (info.samples_per_pixel == 3) layout.color_model = "RGB";
-    } else if (xfer == EXS_RLELossless) {
-      codec = Codec::kRle;
-      layout.planar_configuration = 1;  // DecodeRleFrame returns one plane per sample
-    } else if (DcmCodecList::canChangeCoding(xfer, EXS_LittleEndianExplicit)) {
-      codec = Codec::kDcmtk;
-      OFString model;
-      if (pixel_data->getDecompressedColorModel(&ds, model).good() && !model.empty()) {
-        layout.color_model = model.c_str();
-      }
-      if (info.samples_per_pixel == 3 && layout.color_model.rfind("YBR_", 0) == 0) {
-        layout.color_model = "RGB";  // DCMTK's JPEG decoders convert YCbCr to RGB
-      }
-      layout.planar_configuration = 0;
-    } else {
-      return Refuse(ErrorCode::kUnsupported, std::string("transfer syntax ") + x.getXferName() + " (" +
-                                                 x.getXferID() + ") is not decoded by Antra");
-    }
-  }
-
-  if (Status s = CheckSizeLimits(info, layout, file_size, limits); !s) return s.error();
-
-  if (codec == Codec::kNative) {
-    const std::uint64_t need = layout.FrameBytes() * static_cast<std::uint64_t>(info.frame_count);
-    const std::uint64_t have = pixel_data->getLength();
-    if (have < need) {
-      return Refuse(ErrorCode::kTruncated, "pixel data holds " + std::to_string(have) + " bytes, " +
-                                               std::to_string(info.frame_count) + " frame(s) need " +
-                                               std::to_string(need));
-    }
-    // The value is read lazily: make sure its last declared frame byte is on disk.
-    if (need >= 2) {
-      Uint8 last[2];
-      const Uint32 at = static_cast<Uint32>(std::min<std::uint64_t>(need, have) & ~std::uint64_t{1}) - 2;
-      if (pixel_data->getPartialValue(last, at, 2).bad()) {
-        return Refuse(ErrorCode::kTruncated, "file ends inside the pixel data (" + std::to_string(file_size) +
-                                                 " bytes on disk)");
-      }
-    }
-  } else {
-    DcmPixelSequence* sequence = nullptr;
-    if (pixel_data->getEncapsulatedRepresentation(xfer, nullptr, sequence).bad() || !sequence) {
-      return Refuse(ErrorCode::kCorrupt, "compressed pixel data has no fragments");
-    }
-    const long fragments = static_cast<long>(sequence->card()) - 1;  // item 0 is the offset table
-    if (fragments < info.frame_count) {
-      return Refuse(ErrorCode::kTruncated, std::to_string(info.frame_count) + " frames declared but only " +
-                                               std::to_string(std::max(fragments, 0L)) + " compressed fragments");
-    }
-  }
+  auto layout = ReadPixelLayout(ds, info);
+  if (!layout) return layout.error();
+  const auto codec = ChooseCodec(xfer, ds, **pixel_data, *layout);
+  if (!codec) return codec.error();
+  if (Status s = CheckSizeLimits(info, *layout, file_size, limits); !s) return s.error();
+  if (Status s = CheckPixelDataPresent(*codec, **pixel_data, xfer, info, *layout, file_size); !s) return s.error();
 
   std::optional<PaletteLut> palette;
   if (info.photometric == "PALETTE COLOR") {
@@ -501,13 +527,12 @@ Result<std::unique_ptr<ImageSource>> OpenDicom(const std::filesystem::path& path
     if (!lut) return lut.error();
     palette = std::move(lut).value();
   }
-
   info.calibration = ReadCalibration(ds, info.width, info.height, info.warnings);
   PatientIdentity identity{GetString(ds, DCM_PatientID), GetString(ds, DCM_PatientName),
                            GetString(ds, DCM_PatientBirthDate)};
   return std::unique_ptr<ImageSource>(std::make_unique<DicomSource>(std::move(loaded->file), std::move(info),
-                                                                    std::move(identity), layout, std::move(palette),
-                                                                    codec, xfer, pixel_data));
+                                                                    std::move(identity), *layout, std::move(palette),
+                                                                    *codec, xfer, *pixel_data));
 }
 
 }  // namespace antra
