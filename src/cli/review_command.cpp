@@ -7,6 +7,8 @@
 #include <iostream>
 
 #include "cli/command.h"
+#include "study/study_index.h"
+#include "study/study_run.h"
 #include "study/visit_store.h"
 
 namespace antra::cli {
@@ -71,8 +73,18 @@ int RunReview(const ReviewOptions& o) {
   if (o.sign_off) {
     if (Status s = editor.SignOff(o.reviewer, o.reason); !s) return fail(s.error());
   }
-  if (Status s = store.SaveReviewed(editor); !s) return fail(s.error());
+  // The key images are drawn again from the reviewed visit, from the scans
+  // where the study found them.
+  auto scan_paths = LoadScanPaths(o.results);
+  if (!scan_paths) return fail(scan_paths.error());
+  std::vector<std::string> key_notes;
+  const ScanPathLookup path_of = [&](const std::string& uid) -> std::optional<std::filesystem::path> {
+    const auto it = scan_paths->find(uid);
+    return it == scan_paths->end() ? std::nullopt : std::optional<std::filesystem::path>(it->second);
+  };
+  if (Status s = SaveReviewedVisit(store, editor, path_of, key_notes); !s) return fail(s.error());
   for (const auto& e : editor.audit()) std::cout << where << ": " << e.action << " " << e.target << "\n";
+  for (const auto& note : key_notes) std::cout << where << ": " << note << "\n";
   return kExitOk;
 }
 

@@ -25,33 +25,59 @@ Status StudyRunOptions::Check() const {
 
 namespace {
 
-std::optional<std::string> KeyImageFor(const VisitResult& visit, Side side, const std::vector<ScannedFile>& files,
-                                       const std::vector<PlannedScan>& scans, const OpenOptions& open,
-                                       std::vector<std::string>& notes) {
+// The counting scan's file again. Errors name no path: paths often carry
+// names, and the reason ends up in notes and status lines.
+Result<std::unique_ptr<ImageSource>> ReopenScan(const std::string& uid, const ScanPathLookup& path_of,
+                                                const OpenOptions& open) {
+  const Error cannot_reopen{ErrorCode::kNotFound, "counting scan could not be reopened"};
+  const std::optional<std::filesystem::path> path = path_of(uid);
+  if (!path) return cannot_reopen;
+  auto source = OpenImage(*path, open);
+  if (!source) return cannot_reopen;
+  // A file replaced since the study found it must not lend its pixels.
+  if ((*source)->info().sop_instance_uid != uid) {
+    return MakeError(ErrorCode::kNotFound, "the counting scan's file now holds another image");
+  }
+  return source;
+}
+
+std::optional<std::string> KeyImageFor(const VisitResult& visit, Side side, const ScanPathLookup& path_of,
+                                       const OpenOptions& open, std::vector<std::string>& notes) {
   const OvaryResult& ovary = visit.ovary(side);
   if (ovary.counting_scan.empty()) return std::nullopt;
-  for (const auto& planned : scans) {
-    const ScannedFile& file = files[planned.file];
-    if (file.info.sop_instance_uid != ovary.counting_scan) continue;
-    auto source = OpenImage(file.path, open);
-    if (!source) break;
-    auto frame = (*source)->ReadFrame(KeyFrameIndex(ovary));
-    if (!frame) {
-      notes.push_back(std::string(ToString(side)) + " key image: " + frame.error().message);
-      return std::nullopt;
-    }
-    auto png = RenderKeyImagePng(*frame, (*source)->info().calibration, visit, side);
-    if (!png) {
-      notes.push_back(std::string(ToString(side)) + " key image: " + png.error().message);
-      return std::nullopt;
-    }
-    return std::move(*png);
+  const std::string what = std::string(ToString(side)) + " key image: ";
+  auto source = ReopenScan(ovary.counting_scan, path_of, open);
+  if (!source) {
+    notes.push_back(what + source.error().message);
+    return std::nullopt;
   }
-  notes.push_back(std::string(ToString(side)) + " key image: counting scan could not be reopened");
-  return std::nullopt;
+  auto frame = (*source)->ReadFrame(KeyFrameIndex(ovary));
+  if (!frame) {
+    notes.push_back(what + frame.error().message);
+    return std::nullopt;
+  }
+  auto png = RenderKeyImagePng(*frame, (*source)->info().calibration, visit, side);
+  if (!png) {
+    notes.push_back(what + png.error().message);
+    return std::nullopt;
+  }
+  return std::move(*png);
 }
 
 }  // namespace
+
+KeyImages RenderVisitKeyImages(const VisitResult& visit, const ScanPathLookup& path_of, const OpenOptions& open,
+                               std::vector<std::string>& notes) {
+  return {KeyImageFor(visit, Side::kLeft, path_of, open, notes), KeyImageFor(visit, Side::kRight, path_of, open, notes)};
+}
+
+Status SaveReviewedVisit(ResultsStore& store, const VisitEditor& editor, const ScanPathLookup& path_of,
+                         std::vector<std::string>& notes) {
+  const VisitResult& visit = editor.visit();
+  if (!store.HasKeyImages({visit.subject_id, visit.visit_number})) return store.SaveReviewed(editor);
+  const KeyImages keys = RenderVisitKeyImages(visit, path_of, OpenOptions{}, notes);
+  return store.SaveReviewed(editor, &keys);
+}
 
 Result<VisitOutcome> BuildAndSaveVisit(const StudyPlan& plan, const VisitRef& ref, const std::vector<ScannedFile>& files,
                                        const StudyRunOptions& options, const AnalysisLookup& analyses,
@@ -74,8 +100,13 @@ Result<VisitOutcome> BuildAndSaveVisit(const StudyPlan& plan, const VisitRef& re
   VisitOutcome outcome{ref, SaveOutcome::kUnchanged, {}};
   KeyImages keys;
   if (options.key_images) {
-    keys.left_png = KeyImageFor(visit, Side::kLeft, files, scans, options.open, outcome.notes);
-    keys.right_png = KeyImageFor(visit, Side::kRight, files, scans, options.open, outcome.notes);
+    const ScanPathLookup path_of = [&](const std::string& uid) -> std::optional<std::filesystem::path> {
+      for (const auto& planned : scans) {
+        if (files[planned.file].info.sop_instance_uid == uid) return files[planned.file].path;
+      }
+      return std::nullopt;
+    };
+    keys = RenderVisitKeyImages(visit, path_of, options.open, outcome.notes);
   }
   auto saved = store.SaveAutomatic(std::move(visit), keys, options.who);
   if (!saved) {

@@ -16,6 +16,7 @@
 #include "core/result.h"
 #include "io/open_image.h"
 #include "study/study_index.h"
+#include "study/visit_edit.h"
 
 namespace antra {
 
@@ -53,6 +54,24 @@ struct StudyRunSummary {
 Result<VisitOutcome> BuildAndSaveVisit(const StudyPlan& plan, const VisitRef& ref, const std::vector<ScannedFile>& files,
                                        const StudyRunOptions& options, const AnalysisLookup& analyses,
                                        ResultsStore& store);
+
+// Where a scan's file is, by SOP Instance UID (nothing: not known here).
+using ScanPathLookup = std::function<std::optional<std::filesystem::path>(const std::string& sop_instance_uid)>;
+
+// The key images of a visit as it now stands (after a review too: what
+// SaveReviewed should be given), each drawn from its ovary's counting scan
+// reopened through `path_of`. An ovary whose scan cannot be reopened or drawn
+// gets none, with a note in `notes`: a key image left from before would
+// contradict the visit.
+KeyImages RenderVisitKeyImages(const VisitResult& visit, const ScanPathLookup& path_of, const OpenOptions& open,
+                               std::vector<std::string>& notes);
+
+// Saves a reviewer's edits (ResultsStore::SaveReviewed) with the key images
+// drawn again from the reviewed visit, so they show its follicles and counts.
+// A visit without key images (a run with them off, or all withheld) gets
+// none. `notes`: why an ovary's key image could not be drawn.
+Status SaveReviewedVisit(ResultsStore& store, const VisitEditor& editor, const ScanPathLookup& path_of,
+                         std::vector<std::string>& notes);
 
 // `mapping` may be null (Antra assigns subject IDs). Fails only when the
 // results folder itself cannot be used; problems with single files are

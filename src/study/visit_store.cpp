@@ -164,6 +164,11 @@ bool ResultsStore::HasPendingAutomatic(const VisitRef& ref) const {
   return dir && fs::exists(*dir / kPendingFolder / "visit.json");
 }
 
+bool ResultsStore::HasKeyImages(const VisitRef& ref) const {
+  auto dir = VisitDir(ref.subject_id, ref.visit_number);
+  return dir && (fs::exists(*dir / "key-left.png") || fs::exists(*dir / "key-right.png"));
+}
+
 Result<VisitResult> ResultsStore::LoadPendingAutomatic(const VisitRef& ref) const {
   auto dir = VisitDir(ref.subject_id, ref.visit_number);
   if (!dir) return dir.error();

@@ -58,6 +58,8 @@ class ResultsStore {
   Result<VisitResult> Load(const VisitRef& ref) const;
   Result<std::vector<AuditEntry>> LoadAudit(const VisitRef& ref) const;
   bool HasPendingAutomatic(const VisitRef& ref) const;
+  // Whether the visit folder holds a key image (the run that made it drew them).
+  bool HasKeyImages(const VisitRef& ref) const;
   Result<VisitResult> LoadPendingAutomatic(const VisitRef& ref) const;
 
   // Stores an automatic result (see the rule above). `who` names the run in

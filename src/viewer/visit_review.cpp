@@ -112,7 +112,11 @@ Status VisitSession::Reload() {
 
 Status VisitSession::Save() {
   if (!dirty()) return Status::Ok();
-  if (Status s = ResultsStore(root_).SaveReviewed(history_.current()); !s) return s;
+  // The key images are drawn again from the reviewed visit.
+  key_image_notes_.clear();
+  ResultsStore store(root_);
+  const ScanPathLookup path_of = [this](const std::string& uid) { return PathOf(uid); };
+  if (Status s = SaveReviewedVisit(store, history_.current(), path_of, key_image_notes_); !s) return s;
   return Reload();
 }
 

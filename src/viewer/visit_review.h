@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "study/study_report.h"
+#include "study/study_run.h"
 #include "study/visit_edit.h"
 #include "study/visit_store.h"
 #include "viewer/history.h"
@@ -76,6 +77,9 @@ class VisitSession {
   // ResultsStore::SaveReviewed, then reloads it: the saved edits leave the
   // undo history.
   Status Save();
+  // Why the last save wrote no key image for an ovary (its counting scan
+  // could not be reopened or drawn); empty when both were drawn.
+  const std::vector<std::string>& key_image_notes() const { return key_image_notes_; }
   // Signs off (with the reviewer's name) and saves.
   Status SignOff();
 
@@ -92,6 +96,7 @@ class VisitSession {
   bool pending_automatic_ = false;
   Clock clock_;
   int change_count_ = 0;
+  std::vector<std::string> key_image_notes_;
 };
 
 class VisitScanReview : public ReviewModel {

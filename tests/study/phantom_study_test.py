@@ -163,8 +163,20 @@ sr_text = "".join(run("dsrdump", "+Pc", path).stdout for path in srs)
 check("99ANTRA" not in sr_text and "121070" not in sr_text, "SRs use no private or retired code")
 check("130901,DCM" in sr_text and "130910,DCM" in sr_text, "SRs carry the antral follicle count groups (DCM 130901/130910)")
 
-# 8. Sign-off protection: sign a visit off, change its inputs, run again.
+# 8. A reviewer's deletion draws the key image again: it shows the reviewed follicles.
 subject = key[truth["participants"][0]["patient_id"]]["subject_id"]
+visit_dir = os.path.join(results, subject, "visit-00")
+automatic = json.load(open(os.path.join(visit_dir, "visit.json")))
+side = "left" if automatic["ovaries"]["left"]["follicles"] else "right"
+key_image = os.path.join(visit_dir, f"key-{side}.png")
+key_before = open(key_image, "rb").read() if os.path.exists(key_image) else b""
+follicle = automatic["ovaries"][side]["follicles"][0]["id"]
+run(antra, "review", results, subject, "0", "--reviewer", "Dr Test", "--reason", "a vessel",
+    "--delete-follicle", f"{side}:{follicle}")
+check(key_before != b"" and os.path.exists(key_image) and open(key_image, "rb").read() != key_before,
+      "a reviewer's deletion redraws the key image")
+
+# 9. Sign-off protection: sign a visit off, change its inputs, run again.
 run(antra, "review", results, subject, "0", "--reviewer", "Dr Test", "--sign-off")
 signed = open(os.path.join(results, subject, "visit-00", "visit.json"), "rb").read()
 counting = json.loads(signed)["ovaries"]["left"]["counting_scan"]["sop_instance_uid"]
@@ -181,7 +193,7 @@ check(os.path.exists(os.path.join(results, "reports")) is False, "study-wide rep
 run(antra, "report", results, subject)
 check(os.path.exists(os.path.join(results, "reports", subject + "-afc.png")), "participant chart written")
 
-# 9. Agreement with the phantom's truth (information: the pipeline's accuracy, not this test's pass mark).
+# 10. Agreement with the phantom's truth (information: the pipeline's accuracy, not this test's pass mark).
 agree = total = 0
 for participant in truth["participants"]:
     s = key[participant["patient_id"]]["subject_id"]

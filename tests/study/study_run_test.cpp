@@ -10,6 +10,7 @@
 
 #include "study/key_image.h"
 #include "study/study_run.h"
+#include "study/visit_edit.h"
 #include "study/visit_json.h"
 #include "study_fixtures.h"
 #include "support/test_support.h"
@@ -130,6 +131,75 @@ TEST_F(StudyRunTest, WritesVisitFoldersWithoutIdentities) {
   const std::string key_csv = test::ReadBytes(results() / "private" / "subject-key.csv");
   EXPECT_NE(key_csv.find(test::kFakePatientId), std::string::npos);
   EXPECT_FALSE(fs::exists(results() / ".." / ".." / "B'; DROP TABLE visits;--"));
+}
+
+// After a review the key images are drawn again from the reviewed visit: a
+// deleted follicle leaves the key image. A scan that cannot be found, or whose
+// file now holds another image, gives no key image and a note, never the old one.
+TEST_F(StudyRunTest, ReviewedVisitsGetKeyImagesOfTheReviewedFollicles) {
+  ASSERT_TRUE(Run().ok());
+  ResultsStore store(results());
+  auto visit = store.Load({"S001", 0});
+  ASSERT_TRUE(visit.ok());
+  const fs::path key = results() / "S001" / "visit-00" / "key-left.png";
+  const std::string automatic = test::ReadBytes(key);
+  auto scan_paths = LoadScanPaths(results());
+  ASSERT_TRUE(scan_paths.ok());
+  const ScanPathLookup path_of = [&](const std::string& uid) -> std::optional<fs::path> {
+    const auto it = scan_paths->find(uid);
+    return it == scan_paths->end() ? std::nullopt : std::optional<fs::path>(it->second);
+  };
+  std::vector<std::string> notes;
+  ASSERT_EQ(RenderVisitKeyImages(*visit, path_of, {}, notes).left_png, automatic);  // same visit, same bytes
+  EXPECT_TRUE(notes.empty());
+
+  VisitEditor editor(*visit);
+  ASSERT_TRUE(editor.DeleteFollicle(Side::kLeft, editor.visit().left.follicles.front().id, "Dr A", "a vessel").ok());
+  const KeyImages keys = RenderVisitKeyImages(editor.visit(), path_of, {}, notes);
+  ASSERT_TRUE(keys.left_png && keys.right_png);
+  EXPECT_TRUE(notes.empty());
+  ASSERT_TRUE(store.SaveReviewed(editor, &keys).ok());
+  EXPECT_NE(test::ReadBytes(key), automatic);
+  EXPECT_EQ(test::ReadBytes(key), *keys.left_png);
+
+  // The left counting scan unknown, and the right one's file replaced by another image.
+  const std::string left_uid = editor.visit().left.counting_scan;
+  const std::string right_uid = editor.visit().right.counting_scan;
+  const fs::path other = scan_paths->at("1.2.826.0.1.3680043.10.6.1");
+  const ScanPathLookup broken = [&](const std::string& uid) -> std::optional<fs::path> {
+    if (uid == left_uid) return std::nullopt;
+    if (uid == right_uid) return other;
+    return path_of(uid);
+  };
+  notes.clear();
+  const KeyImages none = RenderVisitKeyImages(editor.visit(), broken, {}, notes);
+  EXPECT_FALSE(none.left_png);
+  EXPECT_FALSE(none.right_png);
+  ASSERT_EQ(notes.size(), 2u);
+  EXPECT_EQ(notes[0], "left key image: counting scan could not be reopened");
+  EXPECT_EQ(notes[1], "right key image: the counting scan's file now holds another image");
+  for (const auto& note : notes) EXPECT_EQ(note.find(dir_.path().string()), std::string::npos) << note;  // no paths
+}
+
+// A visit made without key images (--no-key-images) gets none from a review.
+TEST_F(StudyRunTest, AReviewDrawsNoKeyImagesForAVisitMadeWithoutThem) {
+  ASSERT_TRUE(Run().ok());
+  const fs::path visit_dir = results() / "S001" / "visit-00";
+  fs::remove(visit_dir / "key-left.png");
+  fs::remove(visit_dir / "key-right.png");
+  ResultsStore store(results());
+  auto visit = store.Load({"S001", 0});
+  ASSERT_TRUE(visit.ok());
+  VisitEditor editor(*visit);
+  ASSERT_TRUE(editor.DeleteFollicle(Side::kLeft, editor.visit().left.follicles.front().id, "Dr A", "a vessel").ok());
+  auto scan_paths = LoadScanPaths(results());
+  ASSERT_TRUE(scan_paths.ok());
+  std::vector<std::string> notes;
+  const ScanPathLookup path_of = [&](const std::string& uid) -> std::optional<fs::path> { return scan_paths->at(uid); };
+  ASSERT_TRUE(SaveReviewedVisit(store, editor, path_of, notes).ok());
+  EXPECT_FALSE(fs::exists(visit_dir / "key-left.png"));
+  EXPECT_FALSE(fs::exists(visit_dir / "key-right.png"));
+  EXPECT_EQ(store.Load({"S001", 0})->left.follicles.size(), visit->left.follicles.size() - 1);
 }
 
 TEST_F(StudyRunTest, RerunChangesNothingAndKeepsSubjects) {

@@ -469,7 +469,7 @@ class ViewerVisitE2E : public ViewerE2E {
  protected:
   void SetUp() override {
     ViewerE2E::SetUp();
-    study_ = WriteFixtureStudy(dir_.path());
+    study_ = WriteFixtureStudy(dir_.path(), /*key_images=*/true);
   }
   std::vector<std::string> Audit(int visit) {
     std::ifstream in(study_.results / "S001" / ("visit-0" + std::to_string(visit)) / "audit.jsonl");
@@ -569,6 +569,9 @@ TEST_F(ViewerVisitE2E, AnOvaryBoxRejectsTheFolliclesOutsideIt) {
     outside += !box.contains(cv::Point(f["center_px"][0].get<int>(), f["center_px"][1].get<int>()));
   }
   ASSERT_EQ(outside, 2) << "the fixture's follicles should lie apart";
+  const std::filesystem::path key_image = study_.results / "S001" / "visit-00" / "key-left.png";
+  const std::string automatic_key = ReadBytes(key_image);
+  ASSERT_FALSE(automatic_key.empty());
   const std::string draw = "key shift+o\nclick " + std::to_string(box.x) + " " + std::to_string(box.y) + "\nclick " +
                            std::to_string(box.br().x) + " " + std::to_string(box.br().y) + "\n";
   run = Script("visit S001 0 left\nwait-idle\n" + draw + "dump-state boxed.json\nkey ctrl+z\ndump-state undone.json\n" +
@@ -591,6 +594,10 @@ TEST_F(ViewerVisitE2E, AnOvaryBoxRejectsTheFolliclesOutsideIt) {
   EXPECT_EQ(audit[audit.size() - 1], "delete-follicle|Dr Test|reviewer correction in antra-view");
   EXPECT_EQ(audit[audit.size() - 2], "delete-follicle|Dr Test|reviewer correction in antra-view");
   EXPECT_EQ(audit[audit.size() - 3], "set-ovary-box|Dr Test|reviewer correction in antra-view");
+  // The key image was drawn again: it shows the one follicle left, not the three.
+  const std::string reviewed_key = ReadBytes(key_image);
+  EXPECT_FALSE(reviewed_key.empty());
+  EXPECT_NE(reviewed_key, automatic_key);
   // The box is the scan's, in visit.json, and drawn again when the visit is reopened.
   const nlohmann::json box_json = {box.x, box.y, box.width, box.height};
   int boxed_scans = 0;

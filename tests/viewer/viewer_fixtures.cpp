@@ -186,7 +186,7 @@ FixtureImage ThreeFollicles() {
   return image;
 }
 
-FixtureStudy WriteFixtureStudy(const std::filesystem::path& dir) {
+FixtureStudy WriteFixtureStudy(const std::filesystem::path& dir, bool key_images) {
   FixtureStudy study;
   std::map<std::string, ImageAnalysis> analyses;
   auto add = [&](FixtureImage image, const std::string& name) {
@@ -217,7 +217,7 @@ FixtureStudy WriteFixtureStudy(const std::filesystem::path& dir) {
 
   study.results = dir / "results";
   StudyRunOptions options;
-  options.key_images = false;
+  options.key_images = key_images;
   options.who = "antra test";
   auto run = RunStudy(study.files, nullptr, study.results, options,
                       [&](const ScannedFile& f) -> std::optional<ImageAnalysis> {

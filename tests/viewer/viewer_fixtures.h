@@ -66,6 +66,6 @@ struct FixtureStudy {
   std::filesystem::path results;
   std::vector<std::filesystem::path> files;  // v0 left, v0 right, v1 left, v1 right
 };
-FixtureStudy WriteFixtureStudy(const std::filesystem::path& dir);
+FixtureStudy WriteFixtureStudy(const std::filesystem::path& dir, bool key_images = false);
 
 }  // namespace antra::test

@@ -197,6 +197,17 @@ void ApplyVisitEdit(AppContext& ctx, const std::string& description, const Visit
   ctx.Status(description);
 }
 
+namespace {
+
+// "; left key image: ..." for each key image a save could not draw.
+std::string KeyImageWarning(const VisitSession& visit) {
+  std::string out;
+  for (const auto& note : visit.key_image_notes()) out += "; " + note;
+  return out;
+}
+
+}  // namespace
+
 void SaveVisit(AppContext& ctx) {
   VisitSession* visit = RequireVisit(ctx);
   if (!visit) return;
@@ -209,7 +220,8 @@ void SaveVisit(AppContext& ctx) {
     return;
   }
   (void)ctx.workspace->RefreshWorklist();
-  ctx.Status("saved " + visit->ref().subject_id + " visit " + std::to_string(visit->ref().visit_number));
+  ctx.Status("saved " + visit->ref().subject_id + " visit " + std::to_string(visit->ref().visit_number) +
+             KeyImageWarning(*visit));
 }
 
 void SignOffVisit(AppContext& ctx) {
@@ -225,7 +237,7 @@ void SignOffVisit(AppContext& ctx) {
   }
   (void)ctx.workspace->RefreshWorklist();
   ctx.Status("signed off " + visit->ref().subject_id + " visit " + std::to_string(visit->ref().visit_number) + " as " +
-             visit->reviewer);
+             visit->reviewer + KeyImageWarning(*visit));
 }
 
 void ToggleNotVisualised(AppContext& ctx) {
