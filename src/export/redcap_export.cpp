@@ -115,62 +115,51 @@ std::string EventName(int visit) {
   return buf;
 }
 
-}  // namespace
-
-RedcapFiles MakeRedcapFiles(const ExportData& data, bool include_arm) {
-  const auto visit_fields = VisitFields(include_arm);
-  const auto follicle_fields = FollicleFields();
-  RedcapFiles out;
-
-  // Dictionary.
-  std::vector<std::string> dictionary_header;
+std::string DictionaryCsv(const std::vector<Field>& visit_fields, const std::vector<Field>& follicle_fields) {
+  std::vector<std::string> header;
   for (const char* name : {"Variable / Field Name", "Form Name", "Section Header", "Field Type", "Field Label",
                            "Choices, Calculations, OR Slider Labels", "Field Note",
                            "Text Validation Type OR Show Slider Number", "Text Validation Min", "Text Validation Max",
                            "Identifier?", "Branching Logic (Show field only if...)", "Required Field?",
                            "Custom Alignment", "Question Number (surveys only)", "Matrix Group Name",
                            "Matrix Ranking?", "Field Annotation"}) {
-    dictionary_header.push_back(CsvField(name));
+    header.push_back(CsvField(name));
   }
-  out.dictionary_csv = CsvLine(dictionary_header);
+  std::string csv = CsvLine(header);
   for (const auto* fields : {&visit_fields, &follicle_fields}) {
     for (const auto& f : *fields) {
-      out.dictionary_csv += CsvLine({f.name, f.form, "", f.type, CsvField(f.label), CsvField(f.choices),
-                                     CsvField(f.note), f.validation, f.min, f.max, "", "", "", "", "", "", "", ""});
+      csv += CsvLine({f.name, f.form, "", f.type, CsvField(f.label), CsvField(f.choices), CsvField(f.note),
+                      f.validation, f.min, f.max, "", "", "", "", "", "", "", ""});
     }
   }
+  return csv;
+}
 
-  // Data: one row per visit, one per follicle (repeating instrument).
-  std::vector<std::string> header = {"record_id", "redcap_event_name", "redcap_repeat_instrument",
-                                     "redcap_repeat_instance"};
-  for (const auto& f : visit_fields) {
-    if (f.name != "record_id") header.push_back(f.name);
+// The data file's rows: one per visit (its event), then one per follicle
+// (the repeating follicle instrument), all with every column of the header.
+class DataRows {
+ public:
+  DataRows(const std::vector<Field>& visit_fields, const std::vector<Field>& follicle_fields) {
+    header_ = {"record_id", "redcap_event_name", "redcap_repeat_instrument", "redcap_repeat_instance"};
+    for (const auto& f : visit_fields) {
+      if (f.name != "record_id") header_.push_back(f.name);
+    }
+    for (const auto& f : follicle_fields) header_.push_back(f.name);
+    for (size_t i = 0; i < header_.size(); ++i) column_[header_[i]] = i;
   }
-  for (const auto& f : follicle_fields) header.push_back(f.name);
-  out.data_csv = CsvLine(header);
-  std::map<std::string, size_t> column;
-  for (size_t i = 0; i < header.size(); ++i) column[header[i]] = i;
+  std::string Header() const { return CsvLine(header_); }
 
-  std::map<std::string, std::string> arms;
-  for (const auto& s : data.subjects) {
-    if (s.arm) arms[s.subject_id] = *s.arm;
-  }
-  std::map<std::pair<std::string, int>, std::vector<const OvaryRow*>> ovaries;
-  for (const auto& o : data.ovaries) ovaries[{o.subject_id, o.visit}].push_back(&o);
-  std::map<std::pair<std::string, int>, std::vector<const FollicleRow*>> follicles;
-  for (const auto& f : data.follicles) follicles[{f.subject_id, f.visit}].push_back(&f);
-
-  for (const auto& v : data.visits) {
-    std::vector<std::string> row(header.size());
-    auto set = [&](const std::string& name, const std::string& value) { row[column.at(name)] = value; };
+  std::string VisitLine(const VisitRow& v, const std::vector<const OvaryRow*>& ovaries, const std::string* arm) const {
+    std::vector<std::string> row(header_.size());
+    auto set = [&](const std::string& name, const std::string& value) { row[column_.at(name)] = value; };
     set("record_id", CsvField(v.subject_id));
     set("redcap_event_name", EventName(v.visit));
-    if (include_arm) set("treatment_arm", CsvTextField(arms.count(v.subject_id) ? arms[v.subject_id] : ""));
+    if (arm) set("treatment_arm", CsvTextField(*arm));
     set("visit_number", std::to_string(v.visit));
     set("visit_date", v.scan_dates.substr(0, 10));
     set("target_date", v.target_date);
     set("calibrated", YesNo(v.calibrated));
-    for (const OvaryRow* o : ovaries[{v.subject_id, v.visit}]) {
+    for (const OvaryRow* o : ovaries) {
       const std::string& s = o->side;
       set(s + "_status", StatusCode(o->status));
       set(s + "_afc", Opt(o->afc));
@@ -193,27 +182,61 @@ RedcapFiles MakeRedcapFiles(const ExportData& data, bool include_arm) {
     set("signed_at", RedcapDateTime(v.signed_at));
     set("result_revision", std::to_string(v.revision));
     set("antra_version", CsvField(v.software_version));
-    out.data_csv += CsvLine(row);
+    return CsvLine(row);
+  }
 
+  std::string FollicleLine(const FollicleRow& f, const std::string& subject_id, int visit, int instance) const {
+    std::vector<std::string> row(header_.size());
+    auto set = [&](const std::string& name, const std::string& value) { row[column_.at(name)] = value; };
+    set("record_id", CsvField(subject_id));
+    set("redcap_event_name", EventName(visit));
+    set("redcap_repeat_instrument", kFollicleForm);
+    set("redcap_repeat_instance", std::to_string(instance));
+    set("follicle_side", f.side == "left" ? "1" : "2");
+    set("follicle_id", CsvField(f.follicle_id));
+    set("follicle_long_mm", Fixed(f.long_mm, 2));
+    set("follicle_short_mm", Fixed(f.short_mm, 2));
+    set("follicle_mean_mm", Fixed(f.mean_mm, 2));
+    set("follicle_bin", BinCode(f.size_bin));
+    set("follicle_counted", YesNo(f.counted_in_afc));
+    set("follicle_origin", OriginCode(f.origin));
+    set("follicle_image_uid", f.sop_instance_uid);
+    set("follicle_frame", std::to_string(f.frame));
+    return CsvLine(row);
+  }
+
+ private:
+  std::vector<std::string> header_;
+  std::map<std::string, size_t> column_;
+};
+
+}  // namespace
+
+RedcapFiles MakeRedcapFiles(const ExportData& data, bool include_arm) {
+  const auto visit_fields = VisitFields(include_arm);
+  const auto follicle_fields = FollicleFields();
+  RedcapFiles out;
+  out.dictionary_csv = DictionaryCsv(visit_fields, follicle_fields);
+
+  const DataRows rows(visit_fields, follicle_fields);
+  std::map<std::string, std::string> arms;
+  for (const auto& s : data.subjects) {
+    if (s.arm) arms[s.subject_id] = *s.arm;
+  }
+  std::map<std::pair<std::string, int>, std::vector<const OvaryRow*>> ovaries;
+  for (const auto& o : data.ovaries) ovaries[{o.subject_id, o.visit}].push_back(&o);
+  std::map<std::pair<std::string, int>, std::vector<const FollicleRow*>> follicles;
+  for (const auto& f : data.follicles) follicles[{f.subject_id, f.visit}].push_back(&f);
+
+  out.data_csv = rows.Header();
+  const std::string no_arm;
+  for (const auto& v : data.visits) {
+    const auto arm = arms.find(v.subject_id);
+    const std::string* arm_text = include_arm ? (arm != arms.end() ? &arm->second : &no_arm) : nullptr;
+    out.data_csv += rows.VisitLine(v, ovaries[{v.subject_id, v.visit}], arm_text);
     int instance = 0;
     for (const FollicleRow* f : follicles[{v.subject_id, v.visit}]) {
-      std::vector<std::string> frow(header.size());
-      auto fset = [&](const std::string& name, const std::string& value) { frow[column.at(name)] = value; };
-      fset("record_id", CsvField(v.subject_id));
-      fset("redcap_event_name", EventName(v.visit));
-      fset("redcap_repeat_instrument", kFollicleForm);
-      fset("redcap_repeat_instance", std::to_string(++instance));
-      fset("follicle_side", f->side == "left" ? "1" : "2");
-      fset("follicle_id", CsvField(f->follicle_id));
-      fset("follicle_long_mm", Fixed(f->long_mm, 2));
-      fset("follicle_short_mm", Fixed(f->short_mm, 2));
-      fset("follicle_mean_mm", Fixed(f->mean_mm, 2));
-      fset("follicle_bin", BinCode(f->size_bin));
-      fset("follicle_counted", YesNo(f->counted_in_afc));
-      fset("follicle_origin", OriginCode(f->origin));
-      fset("follicle_image_uid", f->sop_instance_uid);
-      fset("follicle_frame", std::to_string(f->frame));
-      out.data_csv += CsvLine(frow);
+      out.data_csv += rows.FollicleLine(*f, v.subject_id, v.visit, ++instance);
     }
   }
   return out;
