@@ -43,11 +43,18 @@ void DrawFollicle(cv::Mat& img, const VisitFollicle& f) {
               cv::LINE_AA);
 }
 
+// Where the visit stands in review (key images are redrawn by every
+// reviewer's save, so this is current).
+std::string ReviewLabel(const VisitResult& visit) {
+  if (visit.signed_off()) return "signed off";
+  return visit.reviewer_changes ? "edited, not signed off" : "unreviewed";
+}
+
 std::vector<std::string> LegendLines(const VisitResult& visit, const OvaryResult& ovary, int frame_index,
                                      int off_frame) {
   std::vector<std::string> lines;
   lines.push_back(visit.subject_id + "  " + visit.FolderName() + "  " + (ovary.side == Side::kLeft ? "LEFT" : "RIGHT") +
-                  " OVARY  (" + ToString(visit.review.status) + ")");
+                  " OVARY  (" + ReviewLabel(visit) + ")");
   if (auto counts = ovary.Counts()) {
     char buf[160];
     std::snprintf(buf, sizeof buf, "AFC %d  (2-<6 mm: %d, 6-10 mm: %d)", counts->afc(), counts->from_2_to_6,
