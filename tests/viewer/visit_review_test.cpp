@@ -168,5 +168,31 @@ TEST_F(VisitReviewTest, WorklistPutsUnreviewedVisitsFirst) {
   EXPECT_EQ(workspace.Neighbour(+1)->visit_number, 0);
 }
 
+// Saving draws the key images again; with the left scan's file gone the left
+// one is removed (it would show the automatic follicles) and the save says why.
+TEST(VisitReviewKeyImages, SavingRedrawsThemAndSaysWhenAScanIsGone) {
+  test::TempDir dir("viewer-visit-keys");
+  const test::FixtureStudy study = test::WriteFixtureStudy(dir.path(), /*key_images=*/true);
+  const auto visit_dir = study.results / "S001" / "visit-00";
+  const std::string left_key = test::ReadBytes(visit_dir / "key-left.png");
+  const std::string right_key = test::ReadBytes(visit_dir / "key-right.png");
+  ASSERT_FALSE(left_key.empty());
+  ASSERT_FALSE(right_key.empty());
+  auto session = VisitSession::Open(study.results, {"S001", 0});
+  ASSERT_TRUE(session) << session.error().message;
+  (*session)->reviewer = "Dr Test";
+  const auto delete_first = [](VisitEditor& editor, const std::string& who, const std::string& reason) {
+    return editor.DeleteFollicle(Side::kRight, editor.visit().right.follicles.front().id, who, reason);
+  };
+  ASSERT_TRUE((*session)->Apply("delete", delete_first).ok());
+  std::filesystem::rename(study.files[0], study.files[0].string() + ".moved");  // the left scan
+  ASSERT_TRUE((*session)->Save().ok());
+  EXPECT_EQ((*session)->key_image_notes(), std::vector<std::string>{"left key image: counting scan could not be reopened"});
+  EXPECT_FALSE(std::filesystem::exists(visit_dir / "key-left.png"));
+  const std::string right_after = test::ReadBytes(visit_dir / "key-right.png");
+  EXPECT_FALSE(right_after.empty());
+  EXPECT_NE(right_after, right_key);  // its one follicle was deleted
+}
+
 }  // namespace
 }  // namespace antra::viewer
