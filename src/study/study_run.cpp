@@ -74,7 +74,10 @@ KeyImages RenderVisitKeyImages(const VisitResult& visit, const ScanPathLookup& p
 Status SaveReviewedVisit(ResultsStore& store, const VisitEditor& editor, const ScanPathLookup& path_of,
                          std::vector<std::string>& notes) {
   const VisitResult& visit = editor.visit();
-  if (!store.HasKeyImages({visit.subject_id, visit.visit_number})) return store.SaveReviewed(editor);
+  // Nothing to save: no frame is decoded either.
+  if (editor.audit().empty() || !store.HasKeyImages({visit.subject_id, visit.visit_number})) {
+    return store.SaveReviewed(editor);
+  }
   const KeyImages keys = RenderVisitKeyImages(visit, path_of, OpenOptions{}, notes);
   return store.SaveReviewed(editor, &keys);
 }
