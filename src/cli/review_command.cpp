@@ -5,6 +5,7 @@
 // until reopened.
 
 #include <iostream>
+#include <map>
 
 #include "cli/command.h"
 #include "study/study_index.h"
@@ -75,13 +76,16 @@ int RunReview(const ReviewOptions& o) {
   }
   // The key images are drawn again from the reviewed visit, from the scans
   // where the study found them.
-  auto scan_paths = LoadScanPaths(o.results);
-  if (!scan_paths) return fail(scan_paths.error());
+  // An unreadable scan-paths.csv must not stop the review being saved: the
+  // key images then cannot be drawn, and the notes say so.
   std::vector<std::string> key_notes;
-  const ScanPathLookup path_of = [&](const std::string& uid) -> std::optional<std::filesystem::path> {
-    const auto it = scan_paths->find(uid);
-    return it == scan_paths->end() ? std::nullopt : std::optional<std::filesystem::path>(it->second);
-  };
+  std::map<std::string, std::filesystem::path> paths;
+  if (auto scan_paths = LoadScanPaths(o.results)) {
+    paths = std::move(*scan_paths);
+  } else {
+    key_notes.push_back("private/scan-paths.csv: " + scan_paths.error().message);
+  }
+  const ScanPathLookup path_of = LookupIn(std::move(paths));
   if (Status s = SaveReviewedVisit(store, editor, path_of, key_notes); !s) return fail(s.error());
   for (const auto& e : editor.audit()) std::cout << where << ": " << e.action << " " << e.target << "\n";
   for (const auto& note : key_notes) std::cout << where << ": " << note << "\n";

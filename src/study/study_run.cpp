@@ -66,6 +66,14 @@ std::optional<std::string> KeyImageFor(const VisitResult& visit, Side side, cons
 
 }  // namespace
 
+ScanPathLookup LookupIn(std::map<std::string, std::filesystem::path> scan_paths) {
+  return [paths = std::move(scan_paths)](const std::string& uid) -> std::optional<std::filesystem::path> {
+    const auto it = paths.find(uid);
+    if (it == paths.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
 KeyImages RenderVisitKeyImages(const VisitResult& visit, const ScanPathLookup& path_of, const OpenOptions& open,
                                std::vector<std::string>& notes) {
   return {KeyImageFor(visit, Side::kLeft, path_of, open, notes), KeyImageFor(visit, Side::kRight, path_of, open, notes)};

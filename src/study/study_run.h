@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,6 +58,8 @@ Result<VisitOutcome> BuildAndSaveVisit(const StudyPlan& plan, const VisitRef& re
 
 // Where a scan's file is, by SOP Instance UID (nothing: not known here).
 using ScanPathLookup = std::function<std::optional<std::filesystem::path>(const std::string& sop_instance_uid)>;
+// The lookup over what LoadScanPaths read (results/private/scan-paths.csv).
+ScanPathLookup LookupIn(std::map<std::string, std::filesystem::path> scan_paths);
 
 // The key images of a visit as it now stands (after a review too: what
 // SaveReviewed should be given), each drawn from its ovary's counting scan

@@ -1,7 +1,6 @@
 #include "viewer/review_json.h"
 
 #include <algorithm>
-#include <cstdint>
 #include <fstream>
 #include <sstream>
 

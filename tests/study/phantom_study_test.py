@@ -176,6 +176,20 @@ run(antra, "review", results, subject, "0", "--reviewer", "Dr Test", "--reason",
 check(key_before != b"" and os.path.exists(key_image) and open(key_image, "rb").read() != key_before,
       "a reviewer's deletion redraws the key image")
 
+# 8b. An unreadable scan-paths.csv does not stop a review being saved: the key
+# images cannot be drawn then, and the output says so.
+scan_paths = os.path.join(results, "private", "scan-paths.csv")
+saved_paths = open(scan_paths, "rb").read()
+open(scan_paths, "w").write('sop_instance_uid,path\n"unterminated\n')
+visit1 = json.load(open(os.path.join(results, subject, "visit-01", "visit.json")))
+side1 = "left" if visit1["ovaries"]["left"]["follicles"] else "right"
+out = run(antra, "review", results, subject, "1", "--reviewer", "Dr Test", "--reason", "a vessel",
+          "--delete-follicle", f"{side1}:{visit1['ovaries'][side1]['follicles'][0]['id']}").stdout
+check("scan-paths.csv" in out and "could not be reopened" in out, f"review saved without scan paths: {out}")
+check(len(json.load(open(os.path.join(results, subject, "visit-01", "visit.json")))["ovaries"][side1]["follicles"])
+      == len(visit1["ovaries"][side1]["follicles"]) - 1, "the deletion was saved")
+open(scan_paths, "wb").write(saved_paths)
+
 # 9. Sign-off protection: sign a visit off, change its inputs, run again.
 run(antra, "review", results, subject, "0", "--reviewer", "Dr Test", "--sign-off")
 signed = open(os.path.join(results, subject, "visit-00", "visit.json"), "rb").read()

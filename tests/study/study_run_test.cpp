@@ -145,10 +145,7 @@ TEST_F(StudyRunTest, ReviewedVisitsGetKeyImagesOfTheReviewedFollicles) {
   const std::string automatic = test::ReadBytes(key);
   auto scan_paths = LoadScanPaths(results());
   ASSERT_TRUE(scan_paths.ok());
-  const ScanPathLookup path_of = [&](const std::string& uid) -> std::optional<fs::path> {
-    const auto it = scan_paths->find(uid);
-    return it == scan_paths->end() ? std::nullopt : std::optional<fs::path>(it->second);
-  };
+  const ScanPathLookup path_of = LookupIn(*scan_paths);
   std::vector<std::string> notes;
   ASSERT_EQ(RenderVisitKeyImages(*visit, path_of, {}, notes).left_png, automatic);  // same visit, same bytes
   EXPECT_TRUE(notes.empty());
@@ -195,7 +192,7 @@ TEST_F(StudyRunTest, AReviewDrawsNoKeyImagesForAVisitMadeWithoutThem) {
   auto scan_paths = LoadScanPaths(results());
   ASSERT_TRUE(scan_paths.ok());
   std::vector<std::string> notes;
-  const ScanPathLookup path_of = [&](const std::string& uid) -> std::optional<fs::path> { return scan_paths->at(uid); };
+  const ScanPathLookup path_of = LookupIn(*scan_paths);
   ASSERT_TRUE(SaveReviewedVisit(store, editor, path_of, notes).ok());
   EXPECT_FALSE(fs::exists(visit_dir / "key-left.png"));
   EXPECT_FALSE(fs::exists(visit_dir / "key-right.png"));
