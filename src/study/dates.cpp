@@ -9,27 +9,10 @@ namespace antra {
 
 namespace {
 
-// Howard Hinnant's days_from_civil / civil_from_days (public domain).
-long DaysFromCivil(int y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const long era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<long>(doe) - 719468;
-}
+namespace chrono = std::chrono;
 
-void CivilFromDays(long z, int& y, unsigned& m, unsigned& d) {
-  z += 719468;
-  const long era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const long yy = static_cast<long>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y = static_cast<int>(yy + (m <= 2));
+chrono::year_month_day CivilOf(long days_since_epoch) {
+  return chrono::year_month_day{chrono::sys_days{chrono::days{days_since_epoch}}};
 }
 
 bool AllDigits(std::string_view s) {
@@ -62,32 +45,27 @@ std::optional<Date> Date::Parse(std::string_view text) {
   const int year = ToInt(y);
   const unsigned month = static_cast<unsigned>(ToInt(m)), day = static_cast<unsigned>(ToInt(d));
   if (year < 1900 || year > 2199 || month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
-  const long days = DaysFromCivil(year, month, day);
-  // Round trip rejects 31 April, 29 February in common years and the like.
-  int yy;
-  unsigned mm, dd;
-  CivilFromDays(days, yy, mm, dd);
-  if (yy != year || mm != month || dd != day) return std::nullopt;
-  return Date(days);
+  // ok() rejects 31 April, 29 February in common years and the like.
+  const chrono::year_month_day ymd{chrono::year{year}, chrono::month{month}, chrono::day{day}};
+  if (!ymd.ok()) return std::nullopt;
+  return Date(chrono::sys_days{ymd}.time_since_epoch().count());
 }
 
 Date Date::FromDays(long days_since_epoch) { return Date(days_since_epoch); }
 
 std::string Date::Iso() const {
-  int y;
-  unsigned m, d;
-  CivilFromDays(days_, y, m, d);
+  const auto ymd = CivilOf(days_);
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()));
   return buf;
 }
 
 std::string Date::Dicom() const {
-  int y;
-  unsigned m, d;
-  CivilFromDays(days_, y, m, d);
+  const auto ymd = CivilOf(days_);
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d%02u%02u", y, m, d);
+  std::snprintf(buf, sizeof buf, "%04d%02u%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()));
   return buf;
 }
 

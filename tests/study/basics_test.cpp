@@ -21,10 +21,12 @@ TEST(Date, ParsesDicomAndIsoForms) {
 }
 
 TEST(Date, RefusesImpossibleDays) {
-  for (const char* bad : {"20250229", "20260431", "20261301", "2026-1-05", "", "yesterday", "18991231", "2026/01/05"}) {
+  for (const char* bad : {"20250229", "21000229", "19000229", "20260431", "20261301", "2026-1-05", "", "yesterday", "18991231", "2026/01/05"}) {
     EXPECT_FALSE(Date::Parse(bad)) << bad;
   }
   EXPECT_TRUE(Date::Parse("20240229"));  // leap year
+  EXPECT_TRUE(Date::Parse("20000229"));  // divisible by 400: leap
+  EXPECT_EQ(Date::Parse("2000-02-29")->PlusDays(1).Iso(), "2000-03-01");
 }
 
 TEST(Date, CountsDaysAcrossMonthsAndYears) {

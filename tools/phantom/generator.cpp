@@ -1,5 +1,6 @@
 #include "phantom/generator.h"
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 
@@ -59,36 +60,17 @@ json PoseJson(const PlanePose& p) {
 
 std::string Extension(OutputFormat f) { return f == OutputFormat::kPng ? ".png" : ".dcm"; }
 
-// Days since 1970-01-01 <-> civil date (Howard Hinnant's algorithms).
-long DaysFromCivil(int y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const long era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<long>(doe) - 719468;
-}
-
-std::string CivilFromDays(long z) {
-  z += 719468;
-  const long era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const long y = static_cast<long>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04ld%02u%02u", y + (m <= 2), m, d);
-  return buf;
-}
-
+// A DICOM date (YYYYMMDD) moved by whole days.
 std::string AddDays(const std::string& yyyymmdd, int days) {
-  const int y = std::stoi(yyyymmdd.substr(0, 4));
-  const auto m = static_cast<unsigned>(std::stoi(yyyymmdd.substr(4, 2)));
-  const auto d = static_cast<unsigned>(std::stoi(yyyymmdd.substr(6, 2)));
-  return CivilFromDays(DaysFromCivil(y, m, d) + days);
+  namespace chrono = std::chrono;
+  const chrono::year_month_day start{chrono::year{std::stoi(yyyymmdd.substr(0, 4))},
+                                     chrono::month{static_cast<unsigned>(std::stoi(yyyymmdd.substr(4, 2)))},
+                                     chrono::day{static_cast<unsigned>(std::stoi(yyyymmdd.substr(6, 2)))}};
+  const chrono::year_month_day moved{chrono::sys_days{start} + chrono::days{days}};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d%02u%02u", static_cast<int>(moved.year()), static_cast<unsigned>(moved.month()),
+                static_cast<unsigned>(moved.day()));
+  return buf;
 }
 
 }  // namespace
