@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "core/result.h"
-#include "study/dates.h"
+#include "core/dates.h"
 
 namespace antra {
 

@@ -15,7 +15,7 @@
 
 #include "core/analysis.h"
 #include "core/image.h"
-#include "study/dates.h"
+#include "core/dates.h"
 #include "study/laterality.h"
 
 namespace antra {

@@ -10,7 +10,7 @@
 #include "export/redcap_export.h"
 #include "sql_contract.h"
 #include "study/csv.h"
-#include "study/dates.h"
+#include "core/dates.h"
 
 namespace antra {
 namespace {

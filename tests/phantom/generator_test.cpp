@@ -217,6 +217,8 @@ TEST(PhantomGenerator, OptionsAreChecked) {
   so = StudyOptions{};
   so.first_study_date = "2026";
   EXPECT_FALSE(so.Check().ok());
+  so.first_study_date = "20260230";  // no such day
+  EXPECT_FALSE(so.Check().ok());
   EXPECT_FALSE(ParseDifficulty("impossible").has_value());
   Encoding e;
   EXPECT_FALSE(ParseEncoding("jpeg2000", e));

@@ -1,6 +1,5 @@
 #include "phantom/generator.h"
 
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 
@@ -8,6 +7,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/atomic_file.h"
+#include "core/dates.h"
 #include "core/version.h"
 #include "eval/truth_json.h"
 #include "io/analysis_json.h"
@@ -59,19 +59,6 @@ json PoseJson(const PlanePose& p) {
 }
 
 std::string Extension(OutputFormat f) { return f == OutputFormat::kPng ? ".png" : ".dcm"; }
-
-// A DICOM date (YYYYMMDD) moved by whole days.
-std::string AddDays(const std::string& yyyymmdd, int days) {
-  namespace chrono = std::chrono;
-  const chrono::year_month_day start{chrono::year{std::stoi(yyyymmdd.substr(0, 4))},
-                                     chrono::month{static_cast<unsigned>(std::stoi(yyyymmdd.substr(4, 2)))},
-                                     chrono::day{static_cast<unsigned>(std::stoi(yyyymmdd.substr(6, 2)))}};
-  const chrono::year_month_day moved{chrono::sys_days{start} + chrono::days{days}};
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d%02u%02u", static_cast<int>(moved.year()), static_cast<unsigned>(moved.month()),
-                static_cast<unsigned>(moved.day()));
-  return buf;
-}
 
 }  // namespace
 
@@ -279,7 +266,9 @@ Status StudyOptions::Check() const {
   if (!(not_visualised_probability >= 0 && not_visualised_probability <= 1)) {
     return MakeError(ErrorCode::kInvalidArgument, "not-visualised probability must be in [0, 1]");
   }
-  if (first_study_date.size() != 8) return MakeError(ErrorCode::kInvalidArgument, "first study date must be YYYYMMDD");
+  if (first_study_date.size() != 8 || !Date::Parse(first_study_date)) {
+    return MakeError(ErrorCode::kInvalidArgument, "first study date must be a real day written YYYYMMDD");
+  }
   SceneOptions probe;
   probe.width = width;
   probe.height = height;
@@ -395,6 +384,7 @@ Result<json> WriteOvaryVisit(const StudyOptions& o, const Participant& p, const 
 
 Result<json> GenerateStudy(const StudyOptions& o, const std::filesystem::path& dir, const Progress& progress) {
   if (auto s = o.Check(); !s) return s.error();
+  const std::optional<Date> first_date = Date::Parse(o.first_study_date);  // Check() made sure it parses
   json participants = json::array();
   for (int index = 0; index < o.participants; ++index) {
     Participant p = MakeParticipant(o, index);
@@ -402,7 +392,7 @@ Result<json> GenerateStudy(const StudyOptions& o, const std::filesystem::path& d
     for (int v = 0; v < o.visits; ++v) {
       Visit visit;
       visit.number = v + 1;
-      visit.date = AddDays(o.first_study_date, 14 * v);
+      visit.date = first_date->PlusDays(14 * v).Dicom();
       visit.tag = p.subject + "-V" + std::to_string(visit.number);
       visit.study_uid = MakeUid(o.seed, "study:" + visit.tag);
       visit.relative_dir = std::filesystem::path(p.subject) / ("V" + std::to_string(visit.number));

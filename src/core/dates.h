@@ -1,5 +1,5 @@
 #pragma once
-// Calendar dates for visit numbering. DICOM writes dates as YYYYMMDD; mapping
+// Calendar dates (visit numbering, phantom studies). DICOM writes dates as YYYYMMDD; mapping
 // files and results use ISO 8601 (YYYY-MM-DD). Dates are whole days with no
 // time zone: a visit is a calendar day at the site.
 

@@ -1,4 +1,4 @@
-#include "study/dates.h"
+#include "core/dates.h"
 
 #include <cctype>
 #include <chrono>
@@ -11,8 +11,13 @@ namespace {
 
 namespace chrono = std::chrono;
 
-chrono::year_month_day CivilOf(long days_since_epoch) {
-  return chrono::year_month_day{chrono::sys_days{chrono::days{days_since_epoch}}};
+// The day as year, month and day joined by `separator` ("" for DICOM, "-" for ISO).
+std::string Format(long days_since_epoch, const char* separator) {
+  const chrono::year_month_day ymd{chrono::sys_days{chrono::days{days_since_epoch}}};
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%04d%s%02u%s%02u", static_cast<int>(ymd.year()), separator,
+                static_cast<unsigned>(ymd.month()), separator, static_cast<unsigned>(ymd.day()));
+  return buf;
 }
 
 bool AllDigits(std::string_view s) {
@@ -44,8 +49,8 @@ std::optional<Date> Date::Parse(std::string_view text) {
   }
   const int year = ToInt(y);
   const unsigned month = static_cast<unsigned>(ToInt(m)), day = static_cast<unsigned>(ToInt(d));
-  if (year < 1900 || year > 2199 || month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
-  // ok() rejects 31 April, 29 February in common years and the like.
+  if (year < 1900 || year > 2199) return std::nullopt;
+  // ok() rejects month 13, 31 April, 29 February in common years and the like.
   const chrono::year_month_day ymd{chrono::year{year}, chrono::month{month}, chrono::day{day}};
   if (!ymd.ok()) return std::nullopt;
   return Date(chrono::sys_days{ymd}.time_since_epoch().count());
@@ -53,21 +58,9 @@ std::optional<Date> Date::Parse(std::string_view text) {
 
 Date Date::FromDays(long days_since_epoch) { return Date(days_since_epoch); }
 
-std::string Date::Iso() const {
-  const auto ymd = CivilOf(days_);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()));
-  return buf;
-}
+std::string Date::Iso() const { return Format(days_, "-"); }
 
-std::string Date::Dicom() const {
-  const auto ymd = CivilOf(days_);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d%02u%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()));
-  return buf;
-}
+std::string Date::Dicom() const { return Format(days_, ""); }
 
 std::string UtcNowIso() {
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
