@@ -130,13 +130,13 @@ int main(int argc, char** argv) {
   std::ofstream csv;
   if (!csv_out.empty()) {
     csv.open(csv_out);
-    csv << "image,scale_source,mm_per_px,detections,outside_mask,ovary_found,ovary_iou\n";
+    csv << "image,scale_source,mm_per_px,detections,outside_mask,ovary_found,ovary_iou,ovary_confidence,ovary_centre_in_mask\n";
   }
   std::ofstream features_csv;
   if (!features_out.empty()) {
     features_csv.open(features_out);
     features_csv << "image,status,reason,inside_mask,x,y,depth,diameter_mm,solidity,axis_ratio,lumen,ring,tissue,"
-                    "contrast,darkness,border,posterior,edge_rays,p_ovary\n";
+                    "contrast,darkness,border,posterior,edge_rays,p_ovary,mm_outside_mask\n";
   }
   std::vector<std::pair<std::string, double>> stage_ms;
   int timed = 0;
@@ -220,6 +220,11 @@ int main(int argc, char** argv) {
       pipeline::FrameTrace trace;
       const auto frame_pipeline = pipeline::FramePipeline::Create(options.pipeline);
       const FrameAnalysis again = frame_pipeline->Analyze(kept, analysis->calibration, &trace, given_ptr);
+      // How far outside the expert mask a centre lies (0 inside): tells a
+      // detection at the ovary's edge from one in other tissue.
+      cv::Mat px_outside;
+      cv::distanceTransform(~inside_mask, px_outside, cv::DIST_L2, cv::DIST_MASK_PRECISE);
+      const auto mm_scale = analysis->calibration.global_scale();
       auto dump = [&](const std::vector<cv::Point2d>& outline, const char* status, const std::string& reason,
                       const pipeline::CandidateFeatures& f) {
         const cv::Point2d c = pipeline::PolygonCentroid(outline);
@@ -237,7 +242,9 @@ int main(int argc, char** argv) {
         features_csv << file.stem().string() << "," << status << ",\"" << reason << "\"," << in << "," << c.x << ","
                      << c.y << "," << depth << "," << f.diameter_mm << "," << f.solidity << "," << f.axis_ratio << ","
                      << f.lumen << "," << f.ring << "," << f.tissue << "," << f.contrast << "," << f.darkness << ","
-                     << f.border_fraction << "," << f.posterior_ratio << "," << f.edge_rays << "," << p_ovary << "\n";
+                     << f.border_fraction << "," << f.posterior_ratio << "," << f.edge_rays << "," << p_ovary << ","
+                     << (in ? 0.0 : px_outside.at<float>(std::clamp(ci.y, 0, mask.rows - 1), std::clamp(ci.x, 0, mask.cols - 1)) *
+                                        (mm_scale ? mm_scale->mm_per_px_x : 0.0)) << "\n";
       };
       for (size_t i = 0; i < again.follicles.size(); ++i) {
         std::vector<cv::Point2d> outline(again.follicles[i].contour_px.begin(), again.follicles[i].contour_px.end());
@@ -257,7 +264,10 @@ int main(int argc, char** argv) {
     if (n > 0) ++with_detections;
     if (analysis->calibration.source() == CalibrationSource::kRuler) ++ruler_found;
     double iou = 0;
+    bool ovary_centre_in_mask = false;
     if (kept_result.ovary) {
+      const cv::Point c(int(std::lround(kept_result.ovary->center_px.x)), int(std::lround(kept_result.ovary->center_px.y)));
+      ovary_centre_in_mask = c.x >= 0 && c.y >= 0 && c.x < mask.cols && c.y < mask.rows && inside_mask.at<uchar>(c);
       cv::Mat ovary = cv::Mat::zeros(mask.size(), CV_8UC1);
       cv::fillPoly(ovary, std::vector<std::vector<cv::Point>>{kept_result.ovary->contour_px}, 255);
       const double inter = cv::countNonZero(ovary & inside_mask), uni = cv::countNonZero(ovary | inside_mask);
@@ -269,7 +279,8 @@ int main(int argc, char** argv) {
     if (csv.is_open()) {
       csv << file.filename().string() << "," << ToString(analysis->calibration.source()) << ","
           << (scale ? scale->mm_per_px_x : 0.0) << "," << n << "," << n_out << "," << (kept_result.ovary ? 1 : 0)
-          << "," << iou << "\n";
+          << "," << iou << "," << (kept_result.ovary ? kept_result.ovary->confidence : 0.0) << ","
+          << (ovary_centre_in_mask ? 1 : 0) << "\n";
     }
     for (const auto& c : calipers) {
       if (c.image != file.filename().string() && c.image != file.stem().string()) continue;
