@@ -22,6 +22,7 @@ struct ReviewOptions {
   bool sign_off = false, reopen = false, adopt_pending = false, discard_pending = false;
   std::vector<std::string> delete_follicles;  // SIDE:ID
   std::vector<std::string> statuses;          // SIDE:STATUS
+  std::vector<std::string> scan_sides;        // SOP_INSTANCE_UID:SIDE
 };
 
 Result<std::pair<Side, std::string>> SideAndValue(const std::string& text) {
@@ -30,6 +31,17 @@ Result<std::pair<Side, std::string>> SideAndValue(const std::string& text) {
   auto side = SideFromString(text.substr(0, colon));
   if (!side || *side == Side::kUnknown) return MakeError(ErrorCode::kInvalidArgument, "side must be left or right");
   return std::pair{*side, text.substr(colon + 1)};
+}
+
+// "1.2.840...:left": UIDs hold digits and dots only, so the last colon splits.
+Result<std::pair<std::string, Side>> ScanAndSide(const std::string& text) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return MakeError(ErrorCode::kInvalidArgument, "expected SOP_INSTANCE_UID:SIDE, got '" + text + "'");
+  }
+  auto side = SideFromString(text.substr(colon + 1));
+  if (!side) return MakeError(ErrorCode::kInvalidArgument, "scan side must be left, right, not-ovary or unknown");
+  return std::pair{text.substr(0, colon), *side};
 }
 
 int RunReview(const ReviewOptions& o) {
@@ -58,6 +70,12 @@ int RunReview(const ReviewOptions& o) {
   };
   if (o.reopen) {
     if (Status s = editor.Reopen(o.reviewer, o.reason); !s) return fail(s.error());
+  }
+  // Sides first: a scan assigned here can then be counted, and its follicles edited.
+  for (const auto& item : o.scan_sides) {
+    auto parsed = ScanAndSide(item);
+    if (!parsed) return fail(parsed.error());
+    if (Status s = editor.SetScanSide(parsed->first, parsed->second, o.reviewer, o.reason); !s) return fail(s.error());
   }
   for (const auto& item : o.delete_follicles) {
     auto parsed = SideAndValue(item);
@@ -106,6 +124,8 @@ CommandRunner RegisterReviewCommand(CLI::App& app) {
   cmd->add_flag("--reopen", o->reopen, "Reopen a signed-off visit");
   cmd->add_option("--delete-follicle", o->delete_follicles, "Delete a follicle, e.g. left:L3");
   cmd->add_option("--set-status", o->statuses, "Set an ovary status, e.g. right:not-visualised");
+  cmd->add_option("--set-scan-side", o->scan_sides,
+                  "Assign a scan to an ovary, or mark it as showing none: SOP_INSTANCE_UID:left|right|not-ovary|unknown");
   cmd->add_flag("--adopt-pending", o->adopt_pending, "Replace the visit with its pending automatic result");
   cmd->add_flag("--discard-pending", o->discard_pending, "Drop the pending automatic result");
   return [o] { return RunReview(*o); };

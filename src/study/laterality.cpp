@@ -1,5 +1,6 @@
 #include "study/laterality.h"
 
+#include <algorithm>
 #include <cctype>
 #include <set>
 #include <vector>
@@ -21,6 +22,16 @@ const std::set<std::string>& RightWords() {
   return words;
 }
 bool IsOvaryWord(const std::string& w) { return w == "OV" || w == "OVARY" || w == "OVAR" || w == "OVARIAN" || w == "OVARIES"; }
+
+// Organs of a pelvic exam that are not an ovary. Whole words only, and no
+// ambiguous abbreviations: "ENDO" is also endovaginal, "CX" and "EM" too short
+// to trust. "ADNEXA" is left out: the adnexa hold the ovary.
+bool IsOtherOrganWord(const std::string& w) {
+  static const std::set<std::string> words = {"UT",        "UTERUS",    "UTERINE", "ENDOMETRIUM", "ENDOMETRIAL",
+                                              "MYOMETRIUM", "FIBROID",  "CERVIX",  "CERVICAL",    "BLADDER",
+                                              "KIDNEY",     "RENAL",    "FETUS",   "FETAL"};
+  return words.count(w) > 0;
+}
 
 std::vector<std::string> Words(std::string_view text) {
   std::vector<std::string> words;
@@ -44,6 +55,7 @@ const char* ToString(Side side) {
     case Side::kLeft: return "left";
     case Side::kRight: return "right";
     case Side::kUnknown: return "unknown";
+    case Side::kNotOvary: return "not-ovary";
   }
   return "unknown";
 }
@@ -52,6 +64,7 @@ std::optional<Side> SideFromString(std::string_view text) {
   if (text == "left") return Side::kLeft;
   if (text == "right") return Side::kRight;
   if (text == "unknown") return Side::kUnknown;
+  if (text == "not-ovary") return Side::kNotOvary;
   return std::nullopt;
 }
 
@@ -75,6 +88,10 @@ std::optional<SideSource> SideSourceFromString(std::string_view text) {
 
 Side SideFromDescription(std::string_view description) {
   const auto words = Words(description);
+  const bool names_ovary = std::any_of(words.begin(), words.end(), [](const std::string& w) {
+    return IsOvaryWord(w) || (w.size() > 2 && (LeftWords().count(w) || RightWords().count(w)));  // LOV, RTOV, ...
+  });
+  if (!names_ovary && std::any_of(words.begin(), words.end(), IsOtherOrganWord)) return Side::kNotOvary;
   bool left = false, right = false;
   for (size_t i = 0; i < words.size(); ++i) {
     const std::string& w = words[i];
@@ -87,9 +104,10 @@ Side SideFromDescription(std::string_view description) {
 }
 
 SideDecision DecideSide(const ImageInfo& info) {
+  const Side from_text = SideFromDescription(info.series_description);
+  if (from_text == Side::kNotOvary) return {Side::kNotOvary, SideSource::kSeriesDescription};
   if (info.laterality == "L") return {Side::kLeft, SideSource::kHeader};
   if (info.laterality == "R") return {Side::kRight, SideSource::kHeader};
-  const Side from_text = SideFromDescription(info.series_description);
   if (from_text != Side::kUnknown) return {from_text, SideSource::kSeriesDescription};
   return {Side::kUnknown, SideSource::kNone};
 }

@@ -93,7 +93,7 @@ const VisitFollicle* OvaryResult::FindFollicle(const std::string& id) const {
 // ---- VisitResult -------------------------------------------------------------
 
 OvaryResult& VisitResult::ovary(Side side) {
-  if (side == Side::kUnknown) throw std::logic_error("no ovary result for an unknown side");
+  if (!IsOvarySide(side)) throw std::logic_error(std::string("no ovary result for side ") + ToString(side));
   return side == Side::kLeft ? left : right;
 }
 
@@ -239,7 +239,8 @@ ScanEntry MakeScanEntry(const ScanInput& in) {
   } else {
     s.notes.push_back("not analysed");
   }
-  if (s.side == Side::kUnknown) s.notes.push_back("laterality unknown: a reviewer must assign it");
+  if (s.side == Side::kUnknown) s.notes.push_back(kLateralityUnknownNote);
+  if (s.side == Side::kNotOvary) s.notes.push_back(kNotOvaryNote);
   if (in.duplicate_imports > 0) {
     s.notes.push_back("imported " + std::to_string(in.duplicate_imports + 1) + " times; counted once");
   }
@@ -342,6 +343,11 @@ VisitResult BuildAutomaticVisit(const VisitBuildInput& input) {
   const int unknown = static_cast<int>(std::count_if(v.scans.begin(), v.scans.end(),
                                                      [](const ScanEntry& s) { return s.side == Side::kUnknown; }));
   if (unknown > 0) v.notes.push_back(std::to_string(unknown) + " scan(s) without laterality: review needed");
+  const int not_ovary = static_cast<int>(std::count_if(v.scans.begin(), v.scans.end(),
+                                                       [](const ScanEntry& s) { return s.side == Side::kNotOvary; }));
+  if (not_ovary > 0) {
+    v.notes.push_back(std::to_string(not_ovary) + " scan(s) taken as not showing an ovary (series description): check on review");
+  }
   if (v.ScanDates().size() > 1) v.notes.push_back("scans from more than one date were grouped into this visit");
   const int uncalibrated = static_cast<int>(std::count_if(v.scans.begin(), v.scans.end(),
                                                           [](const ScanEntry& s) { return !s.calibrated; }));

@@ -40,6 +40,10 @@ struct VisitFollicle {
   bool counted_in_afc() const { return mean_mm() >= kAfcMinMm && mean_mm() <= kAfcMaxMm; }
 };
 
+// Scan notes that a reviewer's choice of side removes.
+inline constexpr const char* kLateralityUnknownNote = "laterality unknown: a reviewer must assign it";
+inline constexpr const char* kNotOvaryNote = "not an ovary scan (series description): listed, not counted";
+
 enum class ScanKind { kSweep, kStill };
 const char* ToString(ScanKind kind);
 

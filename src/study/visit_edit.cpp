@@ -100,14 +100,15 @@ Status VisitEditor::SetScanSide(const std::string& uid, Side side, const std::st
   const json before = {{"side", ToString(old_side)}, {"side_source", ToString(scan->side_source)}};
   scan->side = side;
   scan->side_source = SideSource::kReviewer;
-  std::erase(scan->notes, std::string("laterality unknown: a reviewer must assign it"));
+  std::erase(scan->notes, std::string(kLateralityUnknownNote));
+  std::erase(scan->notes, std::string(kNotOvaryNote));
   for (Side s : {Side::kLeft, Side::kRight}) {
     OvaryResult& o = visit_.ovary(s);
     // A scan leaving an ovary cannot stay its counting scan.
     if (o.counting_scan == uid && s != side) o.basis = CountingBasis::kNone, o.counting_scan.clear();
   }
-  if (old_side != Side::kUnknown) RecountSide(old_side);
-  if (side != Side::kUnknown) RecountSide(side);
+  if (IsOvarySide(old_side)) RecountSide(old_side);
+  if (IsOvarySide(side)) RecountSide(side);
   visit_.reviewer_changes = true;
   Record(who, "set-scan-side", "scan " + uid, before, {{"side", ToString(side)}, {"side_source", "reviewer"}}, reason);
   return Status::Ok();
@@ -116,7 +117,7 @@ Status VisitEditor::SetScanSide(const std::string& uid, Side side, const std::st
 Status VisitEditor::SetCountingScan(Side side, const std::string& uid, const std::string& who,
                                     const std::string& reason) {
   if (Status s = CheckEditable(who, reason); !s) return s;
-  if (side == Side::kUnknown) return MakeError(ErrorCode::kInvalidArgument, "choose left or right");
+  if (!IsOvarySide(side)) return MakeError(ErrorCode::kInvalidArgument, "choose left or right");
   const ScanEntry* scan = visit_.FindScan(uid);
   if (!scan) return MakeError(ErrorCode::kNotFound, "no scan " + uid + " in this visit");
   if (scan->side != side) {
@@ -135,7 +136,7 @@ Status VisitEditor::SetCountingScan(Side side, const std::string& uid, const std
 
 Status VisitEditor::SetOvaryStatus(Side side, OvaryStatus status, const std::string& who, const std::string& reason) {
   if (Status s = CheckEditable(who, reason); !s) return s;
-  if (side == Side::kUnknown) return MakeError(ErrorCode::kInvalidArgument, "choose left or right");
+  if (!IsOvarySide(side)) return MakeError(ErrorCode::kInvalidArgument, "choose left or right");
   OvaryResult& ovary = visit_.ovary(side);
   const json before = OvarySummary(ovary);
   ovary.status = status;
@@ -148,7 +149,7 @@ Status VisitEditor::SetOvaryStatus(Side side, OvaryStatus status, const std::str
 
 Status VisitEditor::DeleteFollicle(Side side, const std::string& id, const std::string& who, const std::string& reason) {
   if (Status s = CheckEditable(who, reason); !s) return s;
-  if (side == Side::kUnknown) return MakeError(ErrorCode::kInvalidArgument, "choose left or right");
+  if (!IsOvarySide(side)) return MakeError(ErrorCode::kInvalidArgument, "choose left or right");
   OvaryResult& ovary = visit_.ovary(side);
   auto it = std::find_if(ovary.follicles.begin(), ovary.follicles.end(), [&](const auto& f) { return f.id == id; });
   if (it == ovary.follicles.end()) return MakeError(ErrorCode::kNotFound, "no follicle " + id + " in the " + SideName(side) + " ovary");
@@ -162,7 +163,7 @@ Status VisitEditor::DeleteFollicle(Side side, const std::string& id, const std::
 Status VisitEditor::EditFollicle(Side side, const std::string& id, double long_mm, double short_mm,
                                  const std::string& who, const std::string& reason) {
   if (Status s = CheckEditable(who, reason); !s) return s;
-  if (side == Side::kUnknown) return MakeError(ErrorCode::kInvalidArgument, "choose left or right");
+  if (!IsOvarySide(side)) return MakeError(ErrorCode::kInvalidArgument, "choose left or right");
   if (!PlausibleDiameter(long_mm) || !PlausibleDiameter(short_mm)) {
     return MakeError(ErrorCode::kInvalidArgument, "diameters must be between 0 and 200 mm");
   }
@@ -182,7 +183,7 @@ Status VisitEditor::EditFollicle(Side side, const std::string& id, double long_m
 Status VisitEditor::EditFollicle(Side side, const std::string& id, const FollicleInput& measured,
                                  const std::string& who, const std::string& reason) {
   if (Status s = CheckEditable(who, reason); !s) return s;
-  if (side == Side::kUnknown) return MakeError(ErrorCode::kInvalidArgument, "choose left or right");
+  if (!IsOvarySide(side)) return MakeError(ErrorCode::kInvalidArgument, "choose left or right");
   if (!PlausibleDiameter(measured.long_mm) || !PlausibleDiameter(measured.short_mm)) {
     return MakeError(ErrorCode::kInvalidArgument, "diameters must be between 0 and 200 mm");
   }
@@ -209,7 +210,7 @@ Status VisitEditor::EditFollicle(Side side, const std::string& id, const Follicl
 Result<std::string> VisitEditor::AddFollicle(Side side, const FollicleInput& in, const std::string& who,
                                              const std::string& reason) {
   if (Status s = CheckEditable(who, reason); !s) return s.error();
-  if (side == Side::kUnknown) return MakeError(ErrorCode::kInvalidArgument, "choose left or right");
+  if (!IsOvarySide(side)) return MakeError(ErrorCode::kInvalidArgument, "choose left or right");
   if (!PlausibleDiameter(in.long_mm) || !PlausibleDiameter(in.short_mm)) {
     return MakeError(ErrorCode::kInvalidArgument, "diameters must be between 0 and 200 mm");
   }
@@ -241,7 +242,7 @@ Status VisitEditor::SetOvaryDiameters(Side side, std::optional<double> length_mm
                                       std::optional<double> height_mm, const std::string& who,
                                       const std::string& reason) {
   if (Status s = CheckEditable(who, reason); !s) return s;
-  if (side == Side::kUnknown) return MakeError(ErrorCode::kInvalidArgument, "choose left or right");
+  if (!IsOvarySide(side)) return MakeError(ErrorCode::kInvalidArgument, "choose left or right");
   for (const auto& d : {length_mm, width_mm, height_mm}) {
     if (d && !PlausibleDiameter(*d)) return MakeError(ErrorCode::kInvalidArgument, "ovary diameters must be between 0 and 200 mm");
   }

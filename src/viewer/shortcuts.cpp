@@ -52,6 +52,8 @@ constexpr std::array kShortcuts = {
     Shortcut{Action::kNotVisualised, Letter('n'), false, true, "Visit",
              "this scan's ovary: not visualised (again: measured)"},
     Shortcut{Action::kCountOnThisScan, Letter('c'), false, true, "Visit", "count this ovary on the scan shown"},
+    Shortcut{Action::kNoOvaryScan, Letter('x'), false, true, "Visit",
+             "the scan shown has no ovary (uterus, bladder...): listed, never counted (Shift+L/R undo)"},
     Shortcut{Action::kOvaryDiameter, Letter('o'), false, false, "Visit",
              "selected caliper as the next ovary diameter (length, width, height: volume)"},
     Shortcut{Action::kNextVisit, key::kRightBracket, false, false, "Visit", "next visit in the worklist"},

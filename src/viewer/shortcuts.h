@@ -49,6 +49,7 @@ enum class Action {
   kSignOff,
   kNotVisualised,
   kCountOnThisScan,
+  kNoOvaryScan,
   kOvaryDiameter,
   kNextVisit,
   kPreviousVisit,

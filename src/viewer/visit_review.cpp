@@ -13,6 +13,7 @@ std::string SideLetter(Side side) {
     case Side::kLeft: return "L";
     case Side::kRight: return "R";
     case Side::kUnknown: return "";
+    case Side::kNotOvary: return "";  // the image's review state knows only ovaries
   }
   return "";
 }
@@ -204,7 +205,7 @@ Side VisitScanReview::side() const {
 
 bool VisitScanReview::is_counting_scan() const {
   const Side s = side();
-  return s != Side::kUnknown && session_.visit().ovary(s).counting_scan == uid_;
+  return IsOvarySide(s) && session_.visit().ovary(s).counting_scan == uid_;
 }
 
 std::string VisitScanReview::VisitFollicleId(int follicle_id) const {

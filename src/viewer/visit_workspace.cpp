@@ -29,7 +29,7 @@ std::optional<std::filesystem::path> VisitWorkspace::ScanToShow(Side side) const
   if (!session_) return std::nullopt;
   const VisitResult& visit = session_->visit();
   std::vector<std::string> candidates;
-  if (side != Side::kUnknown && !visit.ovary(side).counting_scan.empty()) {
+  if (IsOvarySide(side) && !visit.ovary(side).counting_scan.empty()) {
     candidates.push_back(visit.ovary(side).counting_scan);
   }
   for (const auto& scan : visit.scans) {

@@ -190,6 +190,31 @@ check(len(json.load(open(os.path.join(results, subject, "visit-01", "visit.json"
       == len(visit1["ovaries"][side1]["follicles"]) - 1, "the deletion was saved")
 open(scan_paths, "wb").write(saved_paths)
 
+# 8c. A scan that shows no ovary (a uterus view, say): marked from the command
+# line it is listed but not counted, audited, and can be given back to its ovary.
+visit2_path = os.path.join(results, subject, "visit-02", "visit.json")
+visit2 = json.load(open(visit2_path))
+side2 = "left" if visit2["ovaries"]["left"]["counting_scan"] else "right"
+uid2 = visit2["ovaries"][side2]["counting_scan"]["sop_instance_uid"]
+run(antra, "review", results, subject, "2", "--reviewer", "Dr Test", "--reason", "uterus view",
+    "--set-scan-side", f"{uid2}:not-ovary")
+marked = json.load(open(visit2_path))
+scan2 = next(s for s in marked["scans"] if s["sop_instance_uid"] == uid2)
+check(scan2["side"] == "not-ovary" and scan2["side_source"] == "reviewer", f"scan marked not-ovary: {scan2['side']}")
+check((marked["ovaries"][side2]["counting_scan"] or {}).get("sop_instance_uid") != uid2,
+      "a scan showing no ovary is not counted")
+last = json.loads(open(os.path.join(results, subject, "visit-02", "audit.jsonl")).read().splitlines()[-1])
+check(last["action"] == "set-scan-side" and last["after"]["side"] == "not-ovary" and last["reason"] == "uterus view",
+      "marking a scan is audited")
+bad = run(antra, "review", results, subject, "2", "--reviewer", "Dr Test", "--reason", "x",
+          "--set-scan-side", f"{uid2}:middle", expect=1)
+check("not-ovary" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1, f"a bad side is one clear line: {bad.stderr}")
+run(antra, "review", results, subject, "2", "--reviewer", "Dr Test", "--reason", "it was the ovary after all",
+    "--set-scan-side", f"{uid2}:{side2}")
+back = json.load(open(visit2_path))
+check(back["ovaries"][side2]["counting_scan"]["sop_instance_uid"] == uid2, "given back, the scan counts again")
+check(back["ovaries"][side2]["afc"] == visit2["ovaries"][side2]["afc"], "and the ovary's AFC is as before")
+
 # 9. Sign-off protection: sign a visit off, change its inputs, run again.
 run(antra, "review", results, subject, "0", "--reviewer", "Dr Test", "--sign-off")
 signed = open(os.path.join(results, subject, "visit-00", "visit.json"), "rb").read()

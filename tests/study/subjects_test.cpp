@@ -77,5 +77,23 @@ TEST(Laterality, ReadsCommonDescriptions) {
   for (const auto& [text, side] : cases) EXPECT_EQ(SideFromDescription(text), side) << text;
 }
 
+TEST(Laterality, OtherOrgansOfThePelvicExamAreNotOvaries) {
+  const std::pair<const char*, Side> cases[] = {
+      {"UTERUS SAG", Side::kNotOvary},       {"Ut trans", Side::kNotOvary},
+      {"ENDOMETRIUM", Side::kNotOvary},      {"LT UTERINE A", Side::kNotOvary},  // Doppler: a body side, not an ovary
+      {"Cervix", Side::kNotOvary},           {"BLADDER PRE-VOID", Side::kNotOvary},
+      {"UTERUS + LT OVARY", Side::kLeft},    {"Uterus and ovaries", Side::kUnknown},
+      {"ROV / uterus", Side::kRight},        {"ENDOVAGINAL LT", Side::kLeft},  // "endo" alone is not the endometrium
+      {"BUTTERFLY", Side::kUnknown},         {"utility", Side::kUnknown},      // whole words only
+  };
+  for (const auto& [text, side] : cases) EXPECT_EQ(SideFromDescription(text), side) << text;
+  ImageInfo info;
+  info.laterality = "L";
+  info.series_description = "LT UTERINE ARTERY";
+  EXPECT_EQ(DecideSide(info).side, Side::kNotOvary);  // the organ decides before the header's body side
+  EXPECT_EQ(DecideSide(info).source, SideSource::kSeriesDescription);
+  EXPECT_EQ(SideFromString(ToString(Side::kNotOvary)), Side::kNotOvary);
+}
+
 }  // namespace
 }  // namespace antra

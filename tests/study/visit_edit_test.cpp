@@ -1,5 +1,7 @@
 // Reviewer edits and their audit entries.
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "study/visit_edit.h"
@@ -84,6 +86,40 @@ TEST(VisitEditor, AssigningASideToAnUnknownScanRecounts) {
   EXPECT_EQ(e.visit().right.status, OvaryStatus::kMeasured);
   EXPECT_EQ(*e.visit().right.Afc(), 1);
   EXPECT_EQ(e.visit().FindScan("1.1")->side_source, SideSource::kReviewer);
+}
+
+TEST(VisitEditor, AScanShowingNoOvaryIsListedNotCountedAndDoesNotBlockSignOff) {
+  VisitBuildInput in;
+  in.subject_id = "S001";
+  in.baseline = *Date::Parse("20260105");
+  // The uterus image has more "follicles" (nabothian cysts, vessels) than the ovary's still.
+  in.scans.push_back({test::MakeInfo("1.1", "20260105", "", "UTERUS SAG", 1), test::FakeIdentity(),
+                      std::string(64, 'a'), {Side::kNotOvary, SideSource::kSeriesDescription},
+                      test::MakeAnalysis("1.1", 1, {{5, 4, 0, 60, 60}, {4, 3, 0, 120, 60}, {6, 5, 0, 180, 60}}), 0});
+  in.scans.push_back({test::MakeInfo("1.2", "20260105", "", "", 1), test::FakeIdentity(), std::string(64, 'b'),
+                      {Side::kUnknown, SideSource::kNone}, test::MakeAnalysis("1.2", 1, {{5, 4, 0, 80, 80}}), 0});
+  VisitEditor e(BuildAutomaticVisit(in), FixedClock);
+  const ScanEntry* uterus = e.visit().FindScan("1.1");
+  ASSERT_NE(uterus, nullptr);
+  EXPECT_NE(std::find(uterus->notes.begin(), uterus->notes.end(), std::string(kNotOvaryNote)), uterus->notes.end());
+  EXPECT_TRUE(e.visit().left.counting_scan.empty());
+  EXPECT_TRUE(e.visit().right.counting_scan.empty());
+  EXPECT_FALSE(e.SignOff("Dr D").ok());  // 1.2 still has no side
+  EXPECT_FALSE(e.SetCountingScan(Side::kLeft, "1.1", "Dr D", "not on a scan of no ovary").ok());
+  EXPECT_FALSE(e.SetOvaryStatus(Side::kNotOvary, OvaryStatus::kMeasured, "Dr D", "no such ovary").ok());
+
+  // The reviewer marks the other image as showing no ovary too (a bladder view)...
+  ASSERT_TRUE(e.SetScanSide("1.2", Side::kNotOvary, "Dr D", "bladder").ok());
+  EXPECT_EQ(e.visit().FindScan("1.2")->side_source, SideSource::kReviewer);
+  EXPECT_EQ(e.audit().back().action, "set-scan-side");
+  EXPECT_EQ(e.audit().back().after["side"], "not-ovary");
+  // ... then finds the uterus image does show the left ovary at its edge.
+  ASSERT_TRUE(e.SetScanSide("1.1", Side::kLeft, "Dr D", "left ovary beside the uterus").ok());
+  uterus = e.visit().FindScan("1.1");
+  EXPECT_EQ(std::find(uterus->notes.begin(), uterus->notes.end(), std::string(kNotOvaryNote)), uterus->notes.end());
+  EXPECT_EQ(e.visit().left.counting_scan, "1.1");
+  EXPECT_EQ(*e.visit().left.Afc(), 3);
+  EXPECT_TRUE(e.SignOff("Dr D").ok());  // no scan waits for a side now
 }
 
 TEST(VisitEditor, AnOvaryBoxIsRecordedOnItsScanWithoutTouchingFollicles) {

@@ -636,5 +636,41 @@ TEST_F(ViewerVisitE2E, NotVisualisedAndCountingScan) {
   EXPECT_EQ(audit.back().substr(0, 16), "set-ovary-status");
 }
 
+// A uterus view in the visit: Shift+X marks the scan shown as having no
+// ovary (listed, never counted), Shift+R gives it back to its ovary.
+TEST_F(ViewerVisitE2E, AScanWithNoOvaryIsMarkedAndGivenBack) {
+  const std::vector<std::string> args = {"--results", study_.results.string(), "--reviewer", "Dr Test"};
+  const auto run = Script(
+      "visit S001 1 right\nwait-idle\ndump-state opened.json\nkey shift+x\ndump-state marked.json\n"
+      "key shift+r\ndump-state back.json\nkey shift+x\nkey ctrl+s\n",
+      args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto opened = Json("opened.json")["visit"];
+  const std::string uid = opened["scan"]["sop_instance_uid"];
+  ASSERT_EQ(opened["scan"]["side"], "right");
+  ASSERT_EQ(opened["right"]["counting_scan"], uid);
+  const auto marked = Json("marked.json")["visit"];
+  EXPECT_EQ(marked["scan"]["side"], "not-ovary");
+  EXPECT_FALSE(marked["scan"]["counting"].get<bool>());
+  EXPECT_NE(marked["right"]["counting_scan"], uid);
+  const auto back = Json("back.json")["visit"];
+  EXPECT_EQ(back["scan"]["side"], "right");
+  EXPECT_EQ(back["right"]["counting_scan"], uid);
+  EXPECT_EQ(back["right"]["afc"], opened["right"]["afc"]);
+  // Saved: the scan is not-ovary, by the reviewer, and each step is in the trail.
+  bool found = false;
+  const auto saved = Visit(1);  // kept: a range-for over a temporary's member would dangle
+  for (const auto& scan : saved["scans"]) {
+    if (scan["sop_instance_uid"] != uid) continue;
+    found = true;
+    EXPECT_EQ(scan["side"], "not-ovary");
+    EXPECT_EQ(scan["side_source"], "reviewer");
+  }
+  EXPECT_TRUE(found) << uid;
+  const auto audit = Audit(1);
+  ASSERT_GE(audit.size(), 3u);
+  for (size_t i = audit.size() - 3; i < audit.size(); ++i) EXPECT_EQ(audit[i].substr(0, 13), "set-scan-side") << audit[i];
+}
+
 }  // namespace
 }  // namespace antra::test

@@ -172,8 +172,10 @@ std::optional<Side> ShownSide(AppContext& ctx) {
     ctx.Status("the image shown is not a scan of the open visit", true);
     return std::nullopt;
   }
-  if (scan->side() == Side::kUnknown) {
-    ctx.Status("assign this scan to an ovary first (Shift+L or Shift+R)", true);
+  if (!IsOvarySide(scan->side())) {
+    ctx.Status(scan->side() == Side::kNotOvary ? "this scan is marked as showing no ovary (Visit panel: scans)"
+                                               : "assign this scan to an ovary first (Shift+L or Shift+R)",
+               true);
     return std::nullopt;
   }
   return scan->side();
@@ -182,6 +184,13 @@ std::optional<Side> ShownSide(AppContext& ctx) {
 std::string SideName(Side side) { return side == Side::kLeft ? "left" : "right"; }
 
 }  // namespace
+
+void MarkScanNotOvary(AppContext& ctx, const std::string& sop_instance_uid) {
+  ApplyVisitEdit(ctx, "scan " + sop_instance_uid + ": no ovary",
+                 [sop_instance_uid](VisitEditor& e, const std::string& who, const std::string& reason) {
+                   return e.SetScanSide(sop_instance_uid, Side::kNotOvary, who, reason);
+                 });
+}
 
 void ApplyVisitEdit(AppContext& ctx, const std::string& description, const VisitEdit& edit) {
   VisitSession* visit = RequireVisit(ctx);
@@ -238,6 +247,20 @@ void SignOffVisit(AppContext& ctx) {
   (void)ctx.workspace->RefreshWorklist();
   ctx.Status("signed off " + visit->ref().subject_id + " visit " + std::to_string(visit->ref().visit_number) + " as " +
              visit->reviewer + KeyImageWarning(*visit));
+}
+
+void MarkShownScanNotOvary(AppContext& ctx) {
+  if (!RequireVisit(ctx)) return;
+  auto* scan = ctx.visit_scan();
+  if (!scan) {
+    ctx.Status("the image shown is not a scan of the open visit", true);
+    return;
+  }
+  if (scan->side() == Side::kNotOvary) {
+    ctx.Status("this scan is already marked as showing no ovary (Shift+L or Shift+R gives it to an ovary)");
+    return;
+  }
+  MarkScanNotOvary(ctx, scan->sop_instance_uid());
 }
 
 void ToggleNotVisualised(AppContext& ctx) {
@@ -344,6 +367,7 @@ void RunAction(Action action, AppContext& ctx) {
     case Action::kSignOff: SignOffVisit(ctx); break;
     case Action::kNotVisualised: ToggleNotVisualised(ctx); break;
     case Action::kCountOnThisScan: CountOnThisScan(ctx); break;
+    case Action::kNoOvaryScan: MarkShownScanNotOvary(ctx); break;
     case Action::kOvaryDiameter: UseCaliperAsOvaryDiameter(ctx); break;
     case Action::kNextVisit:
     case Action::kPreviousVisit: {

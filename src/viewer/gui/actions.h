@@ -32,8 +32,11 @@ void UseOvaryBox(AppContext& ctx, const cv::Rect& box);
 // the reviewer's name or a reason is missing it asks for it and retries.
 using VisitEdit = std::function<Status(VisitEditor&, const std::string& who, const std::string& reason)>;
 void ApplyVisitEdit(AppContext& ctx, const std::string& description, const VisitEdit& edit);
+// Marks a scan of the open visit as showing no ovary (uterus, bladder, ...).
+void MarkScanNotOvary(AppContext& ctx, const std::string& sop_instance_uid);
 void SaveVisit(AppContext& ctx);
 void SignOffVisit(AppContext& ctx);
+void MarkShownScanNotOvary(AppContext& ctx);
 void ToggleNotVisualised(AppContext& ctx);
 void CountOnThisScan(AppContext& ctx);
 void UseCaliperAsOvaryDiameter(AppContext& ctx);

@@ -47,6 +47,7 @@ void MenuBar::Draw(AppContext& ctx) {
     ActionItem(ctx, "Left ovary", Action::kAssignLeft, review != nullptr);
     ActionItem(ctx, "Right ovary", Action::kAssignRight, review != nullptr);
     ActionItem(ctx, "Ovary unknown", Action::kUnassignSide, review != nullptr);
+    ActionItem(ctx, "No ovary on this scan (uterus, bladder...)", Action::kNoOvaryScan, ctx.visit_scan() != nullptr);
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("Tools")) {

@@ -108,6 +108,12 @@ void ScanList(AppContext& ctx) {
     } else {
       ImGui::TextDisabled("file unknown");
     }
+    // A uterus, bladder or Doppler image of the exam: listed, never counted,
+    // and no longer waiting for a side. Shift+L / Shift+R on the image undo it.
+    if (scan.side != Side::kNotOvary) {
+      ImGui::SameLine();
+      if (ImGui::SmallButton("no ovary")) MarkScanNotOvary(ctx, scan.sop_instance_uid);
+    }
     ImGui::PopID();
   }
   ImGui::EndTable();
