@@ -215,6 +215,35 @@ back = json.load(open(visit2_path))
 check(back["ovaries"][side2]["counting_scan"]["sop_instance_uid"] == uid2, "given back, the scan counts again")
 check(back["ovaries"][side2]["afc"] == visit2["ovaries"][side2]["afc"], "and the ovary's AFC is as before")
 
+# 8d. A coordinator transcribing a worksheet: every correction the viewer
+# makes can be made from the command line, each audited.
+# An ovary with follicles, in a visit steps 8b/8c and 9 leave alone or only add to.
+edit_visit, side2 = next((v, sd) for v in ("2", "1") for sd in ("left", "right")
+                         if json.load(open(os.path.join(results, subject, f"visit-0{v}", "visit.json")))
+                         ["ovaries"][sd]["follicles"])
+visit2_path = os.path.join(results, subject, f"visit-0{edit_visit}", "visit.json")
+before = json.load(open(visit2_path))["ovaries"][side2]
+first_id = before["follicles"][0]["id"]
+run(antra, "review", results, subject, edit_visit, "--reviewer", "Dr Test", "--reason", "worksheet",
+    "--edit-follicle", f"{side2}:{first_id}:7,12", "--add-follicle", f"{side2}:5.5,4",
+    "--ovary-diameters", f"{side2}:31,22,18")
+after = json.load(open(visit2_path))["ovaries"][side2]
+edited = next(f for f in after["follicles"] if f["id"] == first_id)
+check(edited["diameters_mm"] == [12, 7] and edited["origin"] == "edited", f"edited follicle: {edited['diameters_mm']}")
+added = [f for f in after["follicles"] if f["origin"] == "added"]
+check(len(added) == 1 and added[0]["diameters_mm"] == [5.5, 4] and added[0]["counted_in_afc"], "typed-in follicle added")
+check(after["diameters_mm"] == {"length": 31, "width": 22, "height": 18, "source": "reviewer"},
+      f"ovary diameters: {after['diameters_mm']}")
+check(after["volume_ml"] is not None and abs(after["volume_ml"] - 0.523 * 31 * 22 * 18 / 1000) < 1e-9, "ovary volume")
+check(after["afc"] == sum(f["counted_in_afc"] for f in after["follicles"]), "AFC recounted from the edited follicles")
+trail = [json.loads(line)["action"] for line in open(os.path.join(results, subject, f"visit-0{edit_visit}", "audit.jsonl"))]
+check(trail[-3:] == ["edit-follicle", "add-follicle", "set-ovary-diameters"], f"each correction audited: {trail[-3:]}")
+for bad_args in (["--ovary-diameters", f"{side2}:31"], ["--add-follicle", f"{side2}:abc,4"],
+                 ["--edit-follicle", f"{side2}:{first_id}"], ["--counting-scan", f"{side2}:9.9.9"]):
+    bad = run(antra, "review", results, subject, edit_visit, "--reviewer", "Dr Test", "--reason", "x", *bad_args, expect=1)
+    check(len(bad.stderr.strip().splitlines()) == 1 and "error" in bad.stderr, f"{bad_args}: one clear line: {bad.stderr}")
+check(json.load(open(visit2_path))["ovaries"][side2] == after, "a refused correction changes nothing")
+
 # 9. Sign-off protection: sign a visit off, change its inputs, run again.
 run(antra, "review", results, subject, "0", "--reviewer", "Dr Test", "--sign-off")
 signed = open(os.path.join(results, subject, "visit-00", "visit.json"), "rb").read()
