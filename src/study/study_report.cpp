@@ -56,6 +56,8 @@ Result<std::vector<SubjectSummary>> SummariseStudy(const ResultsStore& store) {
     row.calibrated = v->Calibrated();
     row.signed_off = v->signed_off();
     row.pending_automatic = store.HasPendingAutomatic(ref);
+    row.scans_without_side = static_cast<int>(
+        std::count_if(v->scans.begin(), v->scans.end(), [](const ScanEntry& scan) { return scan.side == Side::kUnknown; }));
     s.visits.push_back(row);
   }
   std::vector<SubjectSummary> out;
@@ -71,12 +73,14 @@ std::string SubjectTable(const SubjectSummary& subject) {
   out << "Subject " << subject.subject_id << "  (baseline " << subject.baseline_date << ")\n";
   const std::vector<std::pair<std::string, size_t>> columns = {
       {"visit", 7}, {"date", 12}, {"day", 6}, {"left AFC", 13}, {"right AFC", 13}, {"total", 7}, {"largest mm", 12}, {"review", 24}};
+  // The review column is last, so its notes may run past its width.
   for (const auto& [name, width] : columns) out << Pad(name, width);
   out << "\n";
   for (const auto& v : subject.visits) {
     std::string review = v.signed_off ? "signed off" : "UNREVIEWED";
     if (v.pending_automatic) review += " +new result";
     if (!v.calibrated) review += " uncalibrated";
+    if (v.scans_without_side > 0) review += " " + std::to_string(v.scans_without_side) + " scan(s) need a side";
     char visit[16];
     std::snprintf(visit, sizeof visit, "%02d", v.visit);
     out << Pad(visit, 7) << Pad(v.date, 12) << Pad(std::to_string(v.days_from_baseline), 6)
@@ -100,7 +104,7 @@ std::string StudyTable(const std::vector<SubjectSummary>& subjects) {
     out << Pad(h, 7);
   }
   out << "\n";
-  std::vector<std::string> missing, unreviewed, pending;
+  std::vector<std::string> missing, unreviewed, pending, without_side;
   for (const auto& s : subjects) {
     out << Pad(s.subject_id, 14);
     std::map<int, const VisitSummary*> by_number;
@@ -117,6 +121,9 @@ std::string StudyTable(const std::vector<SubjectSummary>& subjects) {
       std::string cell = Int(it->second->total_afc);
       if (!it->second->signed_off) cell += "*", unreviewed.push_back(name);
       if (it->second->pending_automatic) cell += "!", pending.push_back(name);
+      if (it->second->scans_without_side > 0) {
+        without_side.push_back(std::string(name) + ": " + std::to_string(it->second->scans_without_side) + " scan(s)");
+      }
       out << Pad(cell, 7);
     }
     out << "\n";
@@ -129,6 +136,7 @@ std::string StudyTable(const std::vector<SubjectSummary>& subjects) {
   list("Missing visits", missing);
   list("Unreviewed visits", unreviewed);
   list("Pending automatic results", pending);
+  list("Visits with scans waiting for a side (no sign-off until assigned)", without_side);
   return out.str();
 }
 

@@ -24,6 +24,7 @@ struct VisitSummary {
   bool calibrated = false;
   bool signed_off = false;
   bool pending_automatic = false;  // a newer automatic result waits for review
+  int scans_without_side = 0;      // laterality unknown: the visit cannot be signed off yet
 };
 
 struct SubjectSummary {

@@ -16,7 +16,10 @@ std::string VisitLabel(const WorklistVisit& w) {
   std::snprintf(text, sizeof text, "%s visit %d  %s  AFC %s%s%s", v.signed_off && !v.pending_automatic ? "   " : "(!)",
                 v.visit, v.date.c_str(), Afc(v.total_afc).c_str(), v.signed_off ? "  signed off" : "  to review",
                 v.pending_automatic ? ", new automatic result" : "");
-  return text;
+  std::string label = text;
+  // Sign-off waits for these: say so before the reviewer opens the visit.
+  if (v.scans_without_side > 0) label += ", " + std::to_string(v.scans_without_side) + " scan(s) need a side";
+  return label;
 }
 
 }  // namespace
