@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "study/sha256.h"
+#include "study/visit_edit.h"
 #include "study/visit_store.h"
 
 namespace antra {
@@ -46,7 +47,8 @@ OvaryRow MakeOvaryRow(const VisitResult& v, Side side) {
 // A canonical form of one visit's rows; its hash tells an export whether the
 // visit changed since the last one.
 std::string VisitContentHash(const VisitRow& v, const std::vector<OvaryRow>& ovaries,
-                             const std::vector<FollicleRow>& follicles, const std::vector<ImageRow>& images) {
+                             const std::vector<FollicleRow>& follicles, const std::vector<ImageRow>& images,
+                             const std::vector<ReviewEventRow>& events) {
   json j;
   j["visit"] = {v.subject_id, v.visit, v.visit_label, v.baseline_date, v.target_date, v.scan_dates, v.calibrated,
                 Opt(v.total_afc), Opt(v.largest_follicle_mm), v.review_status, v.reviewer, v.signed_at, v.revision,
@@ -66,7 +68,20 @@ std::string VisitContentHash(const VisitRow& v, const std::vector<OvaryRow>& ova
                            i.study_date, i.kind, i.frames, i.side, i.side_source, i.calibrated, i.analysed,
                            i.counting_for});
   }
+  for (const auto& e : events) {
+    j["events"].push_back({e.seq, e.time, e.who, e.action, e.target, e.reason, e.revision, e.before_json, e.after_json});
+  }
   return Sha256Hex(j.dump());
+}
+
+std::vector<ReviewEventRow> MakeEventRows(const VisitResult& v, const std::vector<AuditEntry>& audit) {
+  std::vector<ReviewEventRow> rows;
+  int seq = 0;
+  for (const auto& a : audit) {
+    rows.push_back({v.subject_id, v.visit_number, ++seq, a.time, a.who, a.action, a.target, a.reason, a.revision,
+                    a.before.dump(), a.after.dump()});
+  }
+  return rows;
 }
 
 }  // namespace
@@ -139,11 +154,18 @@ Result<ExportData> CollectExportData(const std::filesystem::path& results_root, 
       if (v->right.counting_scan == s.sop_instance_uid) i.counting_for = "right";
       images.push_back(std::move(i));
     }
-    row.content_sha256 = VisitContentHash(row, ovaries, follicles, images);
+    auto audit = store.LoadAudit(ref);
+    if (!audit) {
+      return MakeError(audit.error().code, ref.subject_id + "/" + ResultsStore::VisitFolderName(ref.visit_number) +
+                                               "/audit.jsonl: " + audit.error().message);
+    }
+    std::vector<ReviewEventRow> events = MakeEventRows(*v, *audit);
+    row.content_sha256 = VisitContentHash(row, ovaries, follicles, images, events);
     data.visits.push_back(std::move(row));
     data.ovaries.insert(data.ovaries.end(), ovaries.begin(), ovaries.end());
     data.follicles.insert(data.follicles.end(), follicles.begin(), follicles.end());
     data.images.insert(data.images.end(), images.begin(), images.end());
+    data.review_events.insert(data.review_events.end(), events.begin(), events.end());
     data.visit_results.push_back(std::move(*v));
   }
   for (const auto& s : subjects) {

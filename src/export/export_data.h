@@ -78,6 +78,17 @@ struct ImageRow {
   std::string counting_for;  // "left", "right" or empty
 };
 
+// One entry of a visit's audit trail (audit.jsonl): every automatic save and
+// reviewer action, in order. `seq` numbers them from 1 within the visit.
+struct ReviewEventRow {
+  std::string subject_id;
+  int visit = 0;
+  int seq = 0;
+  std::string time, who, action, target, reason;
+  int revision = 0;
+  std::string before_json, after_json;  // compact JSON ("null" when none)
+};
+
 struct SubjectRow {
   std::string subject_id;
   std::optional<std::string> arm;  // only with include_arm
@@ -89,6 +100,7 @@ struct ExportData {
   std::vector<OvaryRow> ovaries;
   std::vector<FollicleRow> follicles;
   std::vector<ImageRow> images;
+  std::vector<ReviewEventRow> review_events;
   std::vector<VisitResult> visit_results;  // same order as visits (for the SR export)
   VisitScope owns_visit;                   // from ExportOptions: the database rows this export may change
 };

@@ -91,6 +91,23 @@ const char* const kSchema[] = {
     " counting_for TEXT,"
     " PRIMARY KEY (subject_id, visit, sop_instance_uid),"
     " FOREIGN KEY (subject_id, visit) REFERENCES visits (subject_id, visit))",
+
+    // The visit's audit trail, so monitors see who changed and signed off what
+    // without the results folder.
+    "CREATE TABLE IF NOT EXISTS review_events ("
+    " subject_id TEXT NOT NULL,"
+    " visit INTEGER NOT NULL,"
+    " seq INTEGER NOT NULL,"
+    " event_time TEXT NOT NULL,"
+    " who TEXT NOT NULL,"
+    " action TEXT NOT NULL,"
+    " target TEXT NOT NULL,"
+    " reason TEXT NOT NULL,"
+    " revision INTEGER NOT NULL,"
+    " before_json TEXT NOT NULL,"
+    " after_json TEXT NOT NULL,"
+    " PRIMARY KEY (subject_id, visit, seq),"
+    " FOREIGN KEY (subject_id, visit) REFERENCES visits (subject_id, visit))",
 };
 
 using VisitKey = std::pair<std::string, int>;
@@ -98,7 +115,7 @@ using VisitKey = std::pair<std::string, int>;
 Status DeleteVisit(SqlDatabase& db, const VisitKey& key) {
   // Children first: the foreign keys have no cascade, so nothing disappears
   // without a statement saying so.
-  for (const char* table : {"follicles", "ovaries", "source_images", "visits"}) {
+  for (const char* table : {"review_events", "follicles", "ovaries", "source_images", "visits"}) {
     const std::string sql = std::string("DELETE FROM ") + table + " WHERE subject_id = ?1 AND visit = ?2";
     if (Status s = db.Execute(sql, {SqlText(key.first), SqlInt(key.second)}); !s) return s;
   }
@@ -151,6 +168,14 @@ Status InsertImage(SqlDatabase& db, const ImageRow& i) {
        SqlText(i.series_instance_uid), SqlText(i.file_sha256), SqlText(i.study_date), SqlText(i.kind),
        SqlInt(i.frames), SqlText(i.side), SqlText(i.side_source), SqlBool(i.calibrated), SqlBool(i.analysed),
        SqlTextOrNull(i.counting_for)});
+}
+
+Status InsertEvent(SqlDatabase& db, const ReviewEventRow& e) {
+  return db.Execute(
+      "INSERT INTO review_events (subject_id, visit, seq, event_time, who, action, target, reason, revision,"
+      " before_json, after_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+      {SqlText(e.subject_id), SqlInt(e.visit), SqlInt(e.seq), SqlText(e.time), SqlText(e.who), SqlText(e.action),
+       SqlText(e.target), SqlText(e.reason), SqlInt(e.revision), SqlText(e.before_json), SqlText(e.after_json)});
 }
 
 template <typename Row>
@@ -208,6 +233,7 @@ Result<SqlExportStats> SyncAll(SqlDatabase& db, const ExportData& data) {
   const auto ovaries = ByVisit(data.ovaries);
   const auto follicles = ByVisit(data.follicles);
   const auto images = ByVisit(data.images);
+  const auto events = ByVisit(data.review_events);
   std::set<VisitKey> exported;
   for (const auto& v : data.visits) {
     const VisitKey key{v.subject_id, v.visit};
@@ -239,6 +265,11 @@ Result<SqlExportStats> SyncAll(SqlDatabase& db, const ExportData& data) {
         if (Status s = InsertImage(db, *row); !s) return s.error();
       }
     }
+    if (auto e = events.find(key); e != events.end()) {
+      for (const auto* row : e->second) {
+        if (Status s = InsertEvent(db, *row); !s) return s.error();
+      }
+    }
   }
   for (const auto& [key, hash] : in_db) {
     if (exported.count(key)) continue;
@@ -260,6 +291,13 @@ Status EnsureSchema(SqlDatabase& db) {
   if (!version) return version.error();
   if (version->empty()) {
     return db.Execute("INSERT INTO antra_meta (key, value) VALUES (?1, ?2)",
+                      {SqlText("schema_version"), SqlText(std::to_string(kDatabaseSchemaVersion))});
+  }
+  if ((*version)[0][0] == "1") {
+    // Version 1 had no review_events (created above). Every visit's content
+    // hash now covers its trail, so this export replaces each visit once and
+    // fills the trail in.
+    return db.Execute("UPDATE antra_meta SET value = ?2 WHERE key = ?1",
                       {SqlText("schema_version"), SqlText(std::to_string(kDatabaseSchemaVersion))});
   }
   if ((*version)[0][0] != std::to_string(kDatabaseSchemaVersion)) {

@@ -13,7 +13,7 @@
 
 namespace antra {
 
-inline constexpr int kDatabaseSchemaVersion = 1;
+inline constexpr int kDatabaseSchemaVersion = 2;  // 2: review_events
 
 struct SqlExportStats {
   int inserted = 0;   // visits new to the database

@@ -39,7 +39,7 @@ long long CountRows(SqlDatabase& db, const std::string& table, const std::string
 
 void DropAntraTables(SqlDatabase& db) {
   ASSERT_TRUE(db.Begin().ok());
-  for (const char* t : {"follicles", "ovaries", "source_images", "visits", "subjects", "antra_meta"}) {
+  for (const char* t : {"review_events", "follicles", "ovaries", "source_images", "visits", "subjects", "antra_meta"}) {
     ASSERT_TRUE(db.Execute(std::string("DROP TABLE IF EXISTS ") + t).ok());
   }
   ASSERT_TRUE(db.Commit().ok());
@@ -60,6 +60,8 @@ void ExpectDatabaseMatches(SqlDatabase& db, const ExportData& data) {
   EXPECT_EQ(CountRows(db, "follicles"), static_cast<long long>(data.follicles.size()));
   EXPECT_EQ(CountRows(db, "source_images"), static_cast<long long>(data.images.size()));
   EXPECT_EQ(CountRows(db, "subjects"), static_cast<long long>(data.subjects.size()));
+  EXPECT_EQ(CountRows(db, "review_events"), static_cast<long long>(data.review_events.size()));
+  EXPECT_GE(data.review_events.size(), data.visits.size());  // every visit's trail starts with its creation
   for (const auto& f : data.follicles) {
     auto rows = db.Query("SELECT long_mm, short_mm, origin FROM follicles WHERE subject_id = ?1 AND visit = ?2 AND "
                          "side = ?3 AND follicle_id = ?4",
@@ -121,7 +123,18 @@ void ExpectEditsAndDeletionsReachTheDatabaseExactly(const DatabaseOpener& open) 
   EXPECT_EQ(CountRows(*db, "follicles", "subject_id = 'S001' AND visit = 1 AND follicle_id = 'R1'"), 0);
   EXPECT_EQ(CountRows(*db, "follicles", "subject_id = 'S001' AND visit = 1 AND origin = 'edited'"), 1);
   EXPECT_EQ(CountRows(*db, "visits", "review_status = 'signed-off'"), 1);
-  for (const char* table : {"visits", "ovaries", "follicles", "source_images", "subjects"}) {
+  // The trail of the reviewed visit, in order, with who and why.
+  auto trail = db->Query("SELECT action, who, reason FROM review_events WHERE subject_id = ?1 AND visit = ?2 ORDER BY seq",
+                         {SqlText("S001"), SqlInt(1)});
+  ASSERT_TRUE(trail.ok());
+  ASSERT_GE(trail->size(), 4u);
+  const auto row = [&](size_t from_end) { return (*trail)[trail->size() - from_end]; };
+  EXPECT_EQ(*row(3)[0], "delete-follicle");
+  EXPECT_EQ(*row(3)[2], "vessel");
+  EXPECT_EQ(*row(2)[0], "edit-follicle");
+  EXPECT_EQ(*row(1)[0], "sign-off");
+  EXPECT_EQ(*row(1)[1], "Dr A");
+  for (const char* table : {"visits", "ovaries", "follicles", "source_images", "subjects", "review_events"}) {
     EXPECT_EQ(CountRows(*db, table, "subject_id = 'S002'"), 0) << table;
   }
   // Running it again changes nothing.
@@ -141,6 +154,10 @@ void ExpectHostileValuesStoredVerbatim(const DatabaseOpener& open) {
   ASSERT_TRUE(rows.ok());
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ(*(*rows)[0][0], kHostileReviewer);
+  auto who = db->Query("SELECT who FROM review_events WHERE subject_id = ?1 AND action = ?2", {SqlText("S002"), SqlText("sign-off")});
+  ASSERT_TRUE(who.ok());
+  ASSERT_EQ(who->size(), 1u);
+  EXPECT_EQ(*(*who)[0][0], kHostileReviewer);
   EXPECT_EQ(CountRows(*db, "visits"), 4);  // the table is still there
 }
 

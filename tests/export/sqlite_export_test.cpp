@@ -97,6 +97,25 @@ TEST_F(SqliteExport, RefusesAnotherSchemaVersion) {
   EXPECT_EQ(test::CountRows(*db, "antra_meta"), 1);
 }
 
+// A database written by the first schema (no review_events) is brought up to
+// date by the next export: every visit once more, now with its trail.
+TEST_F(SqliteExport, FirstSchemaIsUpgradedAndEveryVisitGetsItsTrail) {
+  test::TempDir results("sqlite-upgrade");
+  test::MakeResults(results.path());
+  auto data = CollectExportData(results.path(), {});
+  ASSERT_TRUE(data.ok());
+  auto db = Opener()();
+  ASSERT_TRUE(ExportToSql(*db, *data).ok());
+  ASSERT_TRUE(db->Execute("DROP TABLE review_events").ok());
+  ASSERT_TRUE(db->Execute("UPDATE antra_meta SET value = '1' WHERE key = 'schema_version'").ok());
+  ASSERT_TRUE(db->Execute("UPDATE visits SET content_sha256 = 'from schema 1'").ok());
+  auto stats = ExportToSql(*db, *data);
+  ASSERT_TRUE(stats.ok()) << stats.error().message;
+  EXPECT_EQ(stats->replaced, 4);
+  EXPECT_EQ(test::CountRows(*db, "review_events"), static_cast<long long>(data->review_events.size()));
+  EXPECT_EQ(test::CountRows(*db, "antra_meta", "key = 'schema_version' AND value = '2'"), 1);
+}
+
 TEST(ExportTarget, ParsesTheFourKindsAndRefusesOthers) {
   EXPECT_EQ(ParseExportTarget("sqlite:results/study.sqlite")->kind, ExportKind::kSqlite);
   EXPECT_EQ(ParseExportTarget("postgresql://a:b@localhost/db")->kind, ExportKind::kPostgres);
