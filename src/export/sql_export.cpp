@@ -294,9 +294,9 @@ Status EnsureSchema(SqlDatabase& db) {
                       {SqlText("schema_version"), SqlText(std::to_string(kDatabaseSchemaVersion))});
   }
   if ((*version)[0][0] == "1") {
-    // Version 1 had no review_events (created above). Every visit's content
-    // hash now covers its trail, so this export replaces each visit once and
-    // fills the trail in.
+    // Version 1 had no review_events (created above): forget the visits'
+    // hashes, so this export replaces each visit once and fills its trail in.
+    if (Status s = db.Execute("UPDATE visits SET content_sha256 = ''"); !s) return s;
     return db.Execute("UPDATE antra_meta SET value = ?2 WHERE key = ?1",
                       {SqlText("schema_version"), SqlText(std::to_string(kDatabaseSchemaVersion))});
   }

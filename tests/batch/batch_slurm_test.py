@@ -83,6 +83,9 @@ class Postgres:
         out = {}
         for table in ("subjects", "visits", "ovaries", "follicles", "source_images", "antra_meta"):
             out[table] = sorted(self.sql(database, f"SELECT * FROM {table}").splitlines())
+        # The audit trail, its times left out (two runs write it at different times).
+        out["review_events"] = sorted(self.sql(database, "SELECT subject_id, visit, seq, who, action, target, reason, "
+                                               "revision, before_json, after_json FROM review_events").splitlines())
         return out
 
 
