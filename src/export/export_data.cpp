@@ -47,7 +47,8 @@ OvaryRow MakeOvaryRow(const VisitResult& v, Side side) {
 // A canonical form of one visit's rows; its hash tells an export whether the
 // visit changed since the last one.
 std::string VisitContentHash(const VisitRow& v, const std::vector<OvaryRow>& ovaries,
-                             const std::vector<FollicleRow>& follicles, const std::vector<ImageRow>& images) {
+                             const std::vector<FollicleRow>& follicles, const std::vector<ImageRow>& images,
+                             const std::vector<ReviewEventRow>& events) {
   json j;
   j["visit"] = {v.subject_id, v.visit, v.visit_label, v.baseline_date, v.target_date, v.scan_dates, v.calibrated,
                 Opt(v.total_afc), Opt(v.largest_follicle_mm), v.review_status, v.reviewer, v.signed_at, v.revision,
@@ -67,8 +68,12 @@ std::string VisitContentHash(const VisitRow& v, const std::vector<OvaryRow>& ova
                            i.study_date, i.kind, i.frames, i.side, i.side_source, i.calibrated, i.analysed,
                            i.counting_for});
   }
-  // The trail is left out: every entry comes with a new visit revision, which
-  // is in, and its times differ between two runs that agree on everything else.
+  // The trail without its times: two runs that agree on everything else write
+  // it at different times, and a discarded automatic result adds an entry
+  // without a new visit revision.
+  for (const auto& e : events) {
+    j["events"].push_back({e.seq, e.who, e.action, e.target, e.reason, e.revision, e.before_json, e.after_json});
+  }
   return Sha256Hex(j.dump());
 }
 
@@ -158,7 +163,7 @@ Result<ExportData> CollectExportData(const std::filesystem::path& results_root, 
                                                "/audit.jsonl: " + audit.error().message);
     }
     std::vector<ReviewEventRow> events = MakeEventRows(*v, *audit);
-    row.content_sha256 = VisitContentHash(row, ovaries, follicles, images);
+    row.content_sha256 = VisitContentHash(row, ovaries, follicles, images, events);
     data.visits.push_back(std::move(row));
     data.ovaries.insert(data.ovaries.end(), ovaries.begin(), ovaries.end());
     data.follicles.insert(data.follicles.end(), follicles.begin(), follicles.end());

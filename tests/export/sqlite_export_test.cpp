@@ -115,6 +115,24 @@ TEST_F(SqliteExport, FirstSchemaIsUpgradedAndEveryVisitGetsItsTrail) {
   EXPECT_EQ(test::CountRows(*db, "antra_meta", "key = 'schema_version' AND value = '2'"), 1);
 }
 
+// An entry that changes no visit revision (a discarded automatic result) still
+// reaches the database's trail.
+TEST_F(SqliteExport, ADiscardedAutomaticResultReachesTheTrail) {
+  test::TempDir results("sqlite-discard");
+  test::MakeResults(results.path());  // S002 visit 0 is signed off
+  ResultsStore store(results.path());
+  auto newer = store.SaveAutomatic(test::MakeVisit(0, {4, 4, 6}, {5}, "S002"), {}, "test");
+  ASSERT_TRUE(newer.ok());
+  ASSERT_EQ(*newer, SaveOutcome::kStoredBeside);
+  auto db = Opener()();
+  ASSERT_TRUE(ExportToSql(*db, *CollectExportData(results.path(), {})).ok());
+  ASSERT_TRUE(store.DiscardPendingAutomatic({"S002", 0}, "Dr B", "older scan re-imported").ok());
+  auto stats = ExportToSql(*db, *CollectExportData(results.path(), {}));
+  ASSERT_TRUE(stats.ok()) << stats.error().message;
+  EXPECT_EQ(stats->replaced, 1);
+  EXPECT_EQ(test::CountRows(*db, "review_events", "subject_id = 'S002' AND action = 'discard-automatic-result'"), 1);
+}
+
 TEST(ExportTarget, ParsesTheFourKindsAndRefusesOthers) {
   EXPECT_EQ(ParseExportTarget("sqlite:results/study.sqlite")->kind, ExportKind::kSqlite);
   EXPECT_EQ(ParseExportTarget("postgresql://a:b@localhost/db")->kind, ExportKind::kPostgres);
