@@ -34,7 +34,7 @@ Result<std::pair<Side, std::string>> SideAndValue(const std::string& text) {
   const auto colon = text.find(':');
   if (colon == std::string::npos) return MakeError(ErrorCode::kInvalidArgument, "expected SIDE:VALUE, got '" + text + "'");
   auto side = SideFromString(text.substr(0, colon));
-  if (!side || *side == Side::kUnknown) return MakeError(ErrorCode::kInvalidArgument, "side must be left or right");
+  if (!side || !IsOvarySide(*side)) return MakeError(ErrorCode::kInvalidArgument, "side must be left or right");
   return std::pair{*side, text.substr(colon + 1)};
 }
 
