@@ -38,7 +38,7 @@ Result<std::pair<Side, std::string>> SideAndValue(const std::string& text) {
   return std::pair{*side, text.substr(colon + 1)};
 }
 
-// "8.5,6" or "31,22,18": millimetres, as many as `count` allows.
+// "8.5,6" or "31,22,18": between min_count and max_count millimetre values.
 Result<std::vector<double>> Millimetres(const std::string& text, size_t min_count, size_t max_count) {
   std::vector<double> values;
   size_t start = 0;

@@ -1,21 +1,10 @@
 #include "viewer/review_session.h"
 
 #include <algorithm>
-#include <chrono>
-#include <ctime>
 
 #include <opencv2/imgproc.hpp>
 
 namespace antra::viewer {
-
-std::string NowUtcIso8601() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
 
 namespace {
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/calibration.h"
+#include "core/dates.h"
 #include "viewer/history.h"
 #include "viewer/review_model.h"
 #include "viewer/review_state.h"
@@ -19,14 +20,12 @@ struct EditRecord {
   std::string description;  // e.g. "reject follicle #3"
 };
 
-std::string NowUtcIso8601();
-
 // The review of one image on its own (no study visit).
 class ReviewSession : public ReviewModel {
  public:
   using Clock = std::function<std::string()>;
 
-  ReviewSession(ReviewState initial, Calibration calibration, Clock clock = NowUtcIso8601);
+  ReviewSession(ReviewState initial, Calibration calibration, Clock clock = UtcNowIso);
 
   const ReviewState& state() const override { return history_.current(); }
   const Calibration& calibration() const override { return calibration_; }

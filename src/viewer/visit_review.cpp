@@ -317,8 +317,7 @@ Status VisitScanReview::ApplyDifference(const ReviewState& now, const ReviewStat
     if (Status s = editor.SetOvaryBox(uid_, next.ovary_box_px, who, reason); !s) return s;
   }
   const Side s = SideFromLetter(next.image_side);
-  const bool counting = editor.visit().ovary(s == Side::kUnknown ? Side::kLeft : s).counting_scan == uid_ &&
-                        s != Side::kUnknown;
+  const bool counting = IsOvarySide(s) && editor.visit().ovary(s).counting_scan == uid_;
   auto not_counted = [] {
     return MakeError(ErrorCode::kInvalidArgument,
                      "this scan is not the counting scan of its ovary: count on it first (Shift+C)");
