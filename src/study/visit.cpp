@@ -172,13 +172,17 @@ VisitFollicle FromMeasurement(const FollicleMeasurement& m, const std::string& u
 
 bool HasMillimetres(const FollicleMeasurement& m) { return m.long_mm.has_value() && m.short_mm.has_value(); }
 
-// Candidate follicles of an analysis: the unique follicles of a linked sweep,
-// otherwise the frame with the most measured follicles.
-std::vector<VisitFollicle> Candidates(const ImageAnalysis& a, const std::string& uid, std::vector<std::string>& notes) {
-  std::vector<VisitFollicle> out;
+}  // namespace
+
+std::vector<CandidateFollicle> CandidateFollicles(const ImageAnalysis& a, const std::string& uid,
+                                                  std::vector<std::string>& notes) {
+  std::vector<CandidateFollicle> out;
   if (!a.cine_follicles.empty()) {
     for (const auto& c : a.cine_follicles) {
-      if (HasMillimetres(c.at_best_frame)) out.push_back(FromMeasurement(c.at_best_frame, uid, c.best_frame));
+      if (!HasMillimetres(c.at_best_frame)) continue;
+      CandidateFollicle candidate{FromMeasurement(c.at_best_frame, uid, c.best_frame), {}};
+      for (const auto& seen : c.appearances) candidate.seen.emplace_back(seen.frame, seen.center_px);
+      out.push_back(std::move(candidate));
     }
     return out;
   }
@@ -192,10 +196,12 @@ std::vector<VisitFollicle> Candidates(const ImageAnalysis& a, const std::string&
   if (!best) return out;
   if (a.frame_count > 1) notes.push_back("sweep without unique-follicle linking: one frame used");
   for (const auto& f : best->follicles) {
-    if (HasMillimetres(f)) out.push_back(FromMeasurement(f, uid, best->index));
+    if (HasMillimetres(f)) out.push_back({FromMeasurement(f, uid, best->index), {{best->index, f.center_px}}});
   }
   return out;
 }
+
+namespace {
 
 void FillFromAnalysis(ScanEntry& scan, const ImageAnalysis& a) {
   scan.analysed = true;
@@ -204,7 +210,8 @@ void FillFromAnalysis(ScanEntry& scan, const ImageAnalysis& a) {
   scan.calibrated = a.calibration.calibrated();
   scan.calibration = scan.calibrated ? ToString(a.calibration.source()) : "uncalibrated: " + a.calibration.detail();
   if (!scan.calibrated) scan.notes.push_back("uncalibrated: no sizes in mm, not used for AFC");
-  scan.follicles = Candidates(a, scan.sop_instance_uid, scan.notes);
+  scan.follicles.clear();
+  for (auto& c : CandidateFollicles(a, scan.sop_instance_uid, scan.notes)) scan.follicles.push_back(std::move(c.follicle));
   for (const auto& frame : a.frames) {
     if (!frame.ovary) continue;
     scan.ovary_found = true;

@@ -183,6 +183,17 @@ const ScanEntry* ChooseCountingScan(const std::vector<ScanEntry>& scans, Side si
 // from it (a reviewer's diameters are kept).
 void AdoptCountingScan(OvaryResult& ovary, const ScanEntry& scan, CountingBasis basis);
 
+// An analysis' candidate follicles for its scan, as the automatic visit takes
+// them (the unique follicles of a linked sweep at their best frames, else the
+// frame with the most measured follicles), each with every frame and centre
+// where the analysis saw it (one entry for a still).
+struct CandidateFollicle {
+  VisitFollicle follicle;
+  std::vector<std::pair<int, cv::Point2d>> seen;
+};
+std::vector<CandidateFollicle> CandidateFollicles(const ImageAnalysis& analysis, const std::string& sop_instance_uid,
+                                                  std::vector<std::string>& notes);
+
 // Fills the automatic status of an ovary from its scans and counting scan.
 void DecideAutomaticStatus(OvaryResult& ovary, const std::vector<ScanEntry>& scans);
 

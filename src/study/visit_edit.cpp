@@ -274,6 +274,83 @@ Status VisitEditor::SetOvaryBox(const std::string& uid, std::optional<cv::Rect> 
   return Status::Ok();
 }
 
+std::vector<VisitFollicle> DeletedFollicles(const std::vector<AuditEntry>& trail) {
+  std::vector<VisitFollicle> out;
+  for (const auto& entry : trail) {
+    if (entry.action != "delete-follicle") continue;
+    if (auto f = VisitFollicleFromJson(entry.before)) out.push_back(std::move(f).value());
+  }
+  return out;
+}
+
+bool SameFollicle(const CandidateFollicle& a, const VisitFollicle& b) {
+  const double b_half = b.long_axis.LengthPx() / 2.0;
+  if (b_half <= 0) return false;  // typed in: no place on the image
+  const double reach = std::max(b_half, a.follicle.long_axis.LengthPx() / 2.0);
+  const std::pair<int, cv::Point2d>* nearest = nullptr;
+  for (const auto& seen : a.seen) {
+    if (!nearest || std::abs(seen.first - b.frame) < std::abs(nearest->first - b.frame)) nearest = &seen;
+  }
+  if (!nearest || std::abs(nearest->first - b.frame) > 2) return false;
+  return cv::norm(nearest->second - b.center_px) <= reach;
+}
+
+Result<std::vector<std::string>> VisitEditor::ApplyOvaryBoxAnalysis(const std::string& uid, const cv::Rect& box,
+                                                                    const ImageAnalysis& analysis,
+                                                                    const std::vector<VisitFollicle>& declined,
+                                                                    const std::string& who,
+                                                                    const std::string& reason) {
+  if (Status s = CheckEditable(who, reason); !s) return s.error();
+  ScanEntry* scan = visit_.FindScan(uid);
+  if (!scan) return MakeError(ErrorCode::kNotFound, "no scan " + uid + " in this visit");
+  if (scan->ovary_box_px != box) {
+    return MakeError(ErrorCode::kInvalidArgument, "the ovary box of scan " + uid + " changed since this analysis began");
+  }
+  if (!analysis.sop_instance_uid.empty() && analysis.sop_instance_uid != uid) {
+    return MakeError(ErrorCode::kInvalidArgument, "the analysis is of another image, not scan " + uid);
+  }
+  if (analysis.width != scan->width || analysis.height != scan->height) {
+    return MakeError(ErrorCode::kInvalidArgument, "the analysis is of an image of another size than scan " + uid);
+  }
+  std::vector<std::string> notes;
+  std::vector<CandidateFollicle> found = CandidateFollicles(analysis, uid, notes);
+  const json before = {{"ovary_box_px", ImageBoxToJson(box)}, {"candidates", scan->follicles.size()}};
+  scan->follicles.clear();
+  for (const auto& c : found) scan->follicles.push_back(c.follicle);
+  const std::string note = "candidates from the analysis with the reviewer's ovary box";
+  if (std::find(scan->notes.begin(), scan->notes.end(), note) == scan->notes.end()) scan->notes.push_back(note);
+
+  std::vector<std::string> added;
+  json added_json = json::array();
+  const Side side = scan->side;
+  if (IsOvarySide(side) && visit_.ovary(side).counting_scan == uid) {
+    OvaryResult& ovary = visit_.ovary(side);
+    auto known = [&](const CandidateFollicle& c) {
+      auto same = [&](const VisitFollicle& f) { return f.sop_instance_uid == uid && SameFollicle(c, f); };
+      return std::any_of(ovary.follicles.begin(), ovary.follicles.end(), same) ||
+             std::any_of(declined.begin(), declined.end(), same);
+    };
+    const std::string prefix = side == Side::kLeft ? "L" : "R";
+    for (const auto& c : found) {
+      if (known(c)) continue;
+      VisitFollicle f = c.follicle;
+      f.id = prefix + std::to_string(ovary.next_follicle_number++);
+      ovary.follicles.push_back(f);
+      added.push_back(f.id);
+      added_json.push_back(VisitFollicleToJson(f));
+    }
+  }
+  visit_.reviewer_changes = true;
+  Record(who, "ovary-box-analysis", "scan " + uid, before,
+         {{"ovary_box_px", ImageBoxToJson(box)},
+          {"candidates", scan->follicles.size()},
+          {"added", std::move(added_json)},
+          {"software_version", analysis.software_version},
+          {"parameters_hash", analysis.parameters_hash}},
+         reason);
+  return added;
+}
+
 Status VisitEditor::SignOff(const std::string& who, const std::string& reason) {
   if (who.empty()) return MakeError(ErrorCode::kInvalidArgument, "sign-off needs the reviewer's name");
   if (visit_.signed_off()) return MakeError(ErrorCode::kInvalidArgument, "visit is already signed off");

@@ -37,6 +37,16 @@ struct FollicleInput {
   cv::Point2d center_px;
 };
 
+// The follicles a trail's delete-follicle entries removed (their state just
+// before), so an analysis run again does not offer them a second time.
+std::vector<VisitFollicle> DeletedFollicles(const std::vector<AuditEntry>& trail);
+
+// Whether follicle `a` of an analysis (seen on frames and centres) is `b`:
+// seen within two frames of b's frame, its centre there within the larger of
+// the two half lengths (in pixels) of b's centre. A follicle typed in without
+// calipers has no place and matches nothing.
+bool SameFollicle(const CandidateFollicle& a, const VisitFollicle& b);
+
 class VisitEditor {
  public:
   // `now` gives the audit time; tests pass a fixed clock.
@@ -65,6 +75,17 @@ class VisitEditor {
   // own DeleteFollicle edits, so each stays in the trail.
   Status SetOvaryBox(const std::string& sop_instance_uid, std::optional<cv::Rect> box, const std::string& who,
                      const std::string& reason);
+  // The scan analysed again with the reviewer's ovary box given (`box`, which
+  // must be the scan's box now): the scan's candidates become the analysis'
+  // follicles, and when the scan is its ovary's counting scan, each follicle
+  // found that the ovary does not hold yet is added (origin automatic, still
+  // to be looked at like any other), unless it is one a reviewer deleted
+  // before (`declined`, see DeletedFollicles). One audited
+  // "ovary-box-analysis" entry; returns the IDs added.
+  Result<std::vector<std::string>> ApplyOvaryBoxAnalysis(const std::string& sop_instance_uid, const cv::Rect& box,
+                                                         const ImageAnalysis& analysis,
+                                                         const std::vector<VisitFollicle>& declined,
+                                                         const std::string& who, const std::string& reason);
   Status SignOff(const std::string& who, const std::string& reason = "");
   Status Reopen(const std::string& who, const std::string& reason);
 

@@ -197,6 +197,14 @@ OvaryResult ReadOvary(const json& j, Side side) {
 
 }  // namespace
 
+Result<VisitFollicle> VisitFollicleFromJson(const json& j) {
+  try {
+    return ReadFollicle(j);
+  } catch (const std::exception& ex) {
+    return MakeError(ErrorCode::kCorrupt, std::string("follicle: ") + ex.what());
+  }
+}
+
 json VisitFollicleToJson(const VisitFollicle& f) {
   json j;
   j["id"] = f.id;

@@ -25,5 +25,6 @@ Result<VisitResult> ParseVisitJson(const std::string& text);
 std::string AutomaticFingerprint(const VisitResult& visit);
 
 nlohmann::json VisitFollicleToJson(const VisitFollicle& f);
+Result<VisitFollicle> VisitFollicleFromJson(const nlohmann::json& json);
 
 }  // namespace antra

@@ -167,5 +167,129 @@ TEST(VisitEditor, StatusDiametersSignOffAndReopen) {
   EXPECT_EQ(e.audit().back().action, "delete-follicle");
 }
 
+// ---- The scan analysed again with the reviewer's ovary box ------------------
+
+TEST(VisitEditor, SameFollicleIsTheSamePlaceWithinTwoFrames) {
+  VisitFollicle known;
+  known.frame = 10;
+  known.center_px = {100, 100};
+  known.long_axis = {{80, 100}, {120, 100}};  // 20 px half length
+  CandidateFollicle found;
+  found.follicle.long_axis = {{0, 0}, {10, 0}};
+  found.seen = {{12, {115, 100}}};
+  EXPECT_TRUE(SameFollicle(found, known));   // two frames, 15 px off
+  found.seen = {{13, {100, 100}}};
+  EXPECT_FALSE(SameFollicle(found, known));  // three frames off: another section of the sweep
+  found.seen = {{13, {100, 100}}, {9, {125, 100}}};
+  EXPECT_FALSE(SameFollicle(found, known));  // seen on frame 9, but 25 px away
+  found.follicle.long_axis = {{0, 0}, {60, 0}};
+  EXPECT_TRUE(SameFollicle(found, known));   // unless the new outline reaches that far
+  VisitFollicle typed_in = known;
+  typed_in.long_axis = {};
+  EXPECT_FALSE(SameFollicle(found, typed_in));  // no place on the image
+}
+
+TEST(VisitEditor, TheBoxAnalysisAddsOnlyFolliclesTheOvaryDoesNotHoldOrWereDeleted) {
+  // Left ovary: a 40-frame sweep with L1 (3 mm, frame 0 at 60,80), L2 (4 mm,
+  // frame 7 at 80,89) and L3 (5 mm, frame 14 at 100,98).
+  VisitEditor e(test::MakeVisit(1, {3, 4, 5}, {5}), FixedClock);
+  const std::string uid = e.visit().left.counting_scan;
+  ASSERT_EQ(e.visit().left.follicles.size(), 3u);
+  ASSERT_TRUE(e.DeleteFollicle(Side::kLeft, "L1", "Dr A", "speckle").ok());
+  const cv::Rect box(30, 40, 260, 180);
+  ASSERT_TRUE(e.SetOvaryBox(uid, box, "Dr A", "ovary boxed").ok());
+  // The analysis with the box finds L1 again (deleted: not offered twice), L2
+  // a frame later and a little to the side (known), and two new follicles.
+  const ImageAnalysis again = test::MakeAnalysis(uid, 40,
+                                                 {{3.3, 2.7, 0, 61, 80},
+                                                  {4.6, 3.6, 8, 84, 90},
+                                                  {7.4, 6.6, 20, 200, 150},
+                                                  {12.0, 11.0, 30, 150, 120}});
+  const auto declined = DeletedFollicles(e.audit());
+  ASSERT_EQ(declined.size(), 1u);
+  EXPECT_EQ(declined[0].id, "L1");
+  auto added = e.ApplyOvaryBoxAnalysis(uid, box, again, declined, "Dr A", "analysis with the ovary box");
+  ASSERT_TRUE(added.ok()) << added.error().message;
+  EXPECT_EQ(*added, (std::vector<std::string>{"L4", "L5"}));  // numbers are never reused
+  const OvaryResult& left = e.visit().left;
+  ASSERT_EQ(left.follicles.size(), 4u);  // L2, L3 and the two new
+  const VisitFollicle* l4 = left.FindFollicle("L4");
+  ASSERT_NE(l4, nullptr);
+  EXPECT_EQ(l4->origin, FollicleOrigin::kAutomatic);
+  EXPECT_EQ(l4->frame, 20);
+  EXPECT_DOUBLE_EQ(l4->mean_mm(), 7.0);
+  EXPECT_EQ(*left.Afc(), 3);  // 4, 5 and 7 mm; 11.5 mm is over 10
+  // The scan's candidates are the new analysis' now, and say where they came from.
+  const ScanEntry* scan = e.visit().FindScan(uid);
+  EXPECT_EQ(scan->follicles.size(), 4u);
+  EXPECT_NE(std::find(scan->notes.begin(), scan->notes.end(),
+                      "candidates from the analysis with the reviewer's ovary box"),
+            scan->notes.end());
+  const AuditEntry& entry = e.audit().back();
+  EXPECT_EQ(entry.action, "ovary-box-analysis");
+  EXPECT_EQ(entry.target, "scan " + uid);
+  EXPECT_EQ(entry.before["candidates"], 3);
+  EXPECT_EQ(entry.after["candidates"], 4);
+  ASSERT_EQ(entry.after["added"].size(), 2u);
+  EXPECT_EQ(entry.after["added"][0]["id"], "L4");
+  EXPECT_EQ(entry.after["software_version"], "test-pipeline");
+  EXPECT_EQ(entry.after["ovary_box_px"], nlohmann::json::parse("[30, 40, 260, 180]"));
+  // The same analysis again adds nothing: everything it finds is known now.
+  auto twice = e.ApplyOvaryBoxAnalysis(uid, box, again, declined, "Dr A", "again");
+  ASSERT_TRUE(twice.ok());
+  EXPECT_TRUE(twice->empty());
+  EXPECT_EQ(e.visit().left.follicles.size(), 4u);
+}
+
+TEST(VisitEditor, TheBoxAnalysisIsRefusedWhenItNoLongerFitsTheScan) {
+  VisitEditor e(test::MakeVisit(1, {3, 4}, {5}), FixedClock);
+  const std::string uid = e.visit().left.counting_scan;
+  const cv::Rect box(30, 40, 260, 180);
+  const ImageAnalysis again = test::MakeAnalysis(uid, 40, {{7.4, 6.6, 20, 200, 150}});
+  // No box yet, or another box now: the reader changed it while this ran.
+  EXPECT_FALSE(e.ApplyOvaryBoxAnalysis(uid, box, again, {}, "Dr A", "box").ok());
+  ASSERT_TRUE(e.SetOvaryBox(uid, cv::Rect(0, 0, 100, 100), "Dr A", "ovary boxed").ok());
+  EXPECT_FALSE(e.ApplyOvaryBoxAnalysis(uid, box, again, {}, "Dr A", "box").ok());
+  ASSERT_TRUE(e.SetOvaryBox(uid, box, "Dr A", "ovary boxed again").ok());
+  // Another image, or an image of another size.
+  ImageAnalysis other = again;
+  other.sop_instance_uid = "9.9.9";
+  EXPECT_FALSE(e.ApplyOvaryBoxAnalysis(uid, box, other, {}, "Dr A", "box").ok());
+  other = again;
+  other.width = 640;
+  EXPECT_FALSE(e.ApplyOvaryBoxAnalysis(uid, box, other, {}, "Dr A", "box").ok());
+  EXPECT_FALSE(e.ApplyOvaryBoxAnalysis(uid, box, again, {}, "", "box").ok());
+  const auto entries = e.audit().size();
+  const auto follicles = e.visit().left.follicles.size();
+  EXPECT_FALSE(e.ApplyOvaryBoxAnalysis("9.9", box, again, {}, "Dr A", "box").ok());
+  EXPECT_EQ(e.audit().size(), entries);
+  EXPECT_EQ(e.visit().left.follicles.size(), follicles);
+  ASSERT_TRUE(e.SignOff("Dr A").ok());
+  EXPECT_FALSE(e.ApplyOvaryBoxAnalysis(uid, box, again, {}, "Dr A", "box").ok());  // signed off
+}
+
+TEST(VisitEditor, TheBoxAnalysisOfAScanNotCountedOnlyReplacesItsCandidates) {
+  VisitBuildInput in;
+  in.subject_id = "S001";
+  in.baseline = *Date::Parse("20260105");
+  for (auto [uid, frames] : {std::pair{"1.1", 40}, std::pair{"1.2", 1}}) {
+    in.scans.push_back({test::MakeInfo(uid, "20260105", "L", "LT OV", frames), test::FakeIdentity(),
+                        std::string(64, 'a'), {Side::kLeft, SideSource::kHeader},
+                        test::MakeAnalysis(uid, frames, {{5, 4, 0, 100, 100}, {9, 8, 0, 40, 200}}), 0});
+  }
+  VisitEditor e(BuildAutomaticVisit(in), FixedClock);
+  ASSERT_EQ(e.visit().left.counting_scan, "1.1");  // the sweep
+  const auto ovary_before = e.visit().left.follicles.size();
+  const cv::Rect box(60, 60, 120, 120);
+  ASSERT_TRUE(e.SetOvaryBox("1.2", box, "Dr A", "ovary boxed").ok());
+  auto added = e.ApplyOvaryBoxAnalysis("1.2", box, test::MakeAnalysis("1.2", 1, {{5, 4, 0, 100, 100}}), {}, "Dr A",
+                                       "analysis with the ovary box");
+  ASSERT_TRUE(added.ok()) << added.error().message;
+  EXPECT_TRUE(added->empty());
+  EXPECT_EQ(e.visit().FindScan("1.2")->follicles.size(), 1u);
+  EXPECT_EQ(e.visit().left.follicles.size(), ovary_before);
+  EXPECT_EQ(e.audit().back().after["added"].size(), 0u);
+}
+
 }  // namespace
 }  // namespace antra
