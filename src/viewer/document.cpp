@@ -23,6 +23,7 @@ DocumentController::~DocumentController() { Close(); }
 
 void DocumentController::Close() {
   analyser_.reset();
+  visit_box_analysis_.reset();
   decoder_.reset();
   document_.reset();
 }
@@ -54,11 +55,28 @@ Status DocumentController::AnalyseWithOvary(pipeline::GivenOvary ovary) {
   return Status::Ok();
 }
 
+Status DocumentController::AnalyseForVisit(const cv::Rect& box) {
+  if (!document_ || !document_->info) return MakeError(ErrorCode::kInvalidArgument, "no image is open");
+  if (box.area() <= 0) return MakeError(ErrorCode::kInvalidArgument, "the ovary box is empty");
+  if (!CanAnalyseWithOvary()) return MakeError(ErrorCode::kUnsupported, "no pipeline to analyse with the ovary box");
+  StartAnalysis(pipeline::GivenOvaryFromBox(box), /*replaces_review=*/false);
+  document_->analysis_for_visit = true;
+  visit_box_analysis_.reset();  // an earlier box's result is superseded too
+  return Status::Ok();
+}
+
+std::optional<DocumentController::VisitBoxAnalysis> DocumentController::TakeVisitBoxAnalysis() {
+  auto taken = std::move(visit_box_analysis_);
+  visit_box_analysis_.reset();
+  return taken;
+}
+
 void DocumentController::StartAnalysis(pipeline::GivenOvary ovary, bool replaces_review) {
   Document& doc = *document_;
   analyser_.reset();  // an analysis still running is superseded
   doc.given_ovary = ovary;
   doc.analysis_replaces_review = replaces_review;
+  doc.analysis_for_visit = false;
   doc.analysis_phase = AnalysisPhase::kRunning;
   doc.analysis_message.clear();
   analyser_ = std::make_unique<AnalysisWorker>(doc.generation, doc.path, provider_, analysis_queue_, std::move(ovary),
@@ -147,6 +165,13 @@ void DocumentController::Apply(AnalysisMessage message) {
   if (!document_ || message.generation != document_->generation) return;
   if (message.request != document_->analysis_request) return;  // superseded by a later request
   Document& doc = *document_;
+  if (doc.analysis_for_visit) {
+    doc.analysis_for_visit = false;
+    doc.analysis_phase = message.result ? AnalysisPhase::kDone : AnalysisPhase::kFailed;
+    doc.analysis_message = message.result ? "" : message.result.error().message;
+    visit_box_analysis_ = VisitBoxAnalysis{doc.generation, doc.given_ovary.Bounds(), std::move(message.result)};
+    return;
+  }
   if (!message.result) {
     doc.analysis_phase = AnalysisPhase::kFailed;
     doc.analysis_message = message.result.error().message;
@@ -232,7 +257,8 @@ bool DocumentController::Loading() const {
 bool DocumentController::Busy() const {
   if (Loading()) return true;
   if (!document_) return false;
-  return document_->analysis_phase == AnalysisPhase::kRunning || !analysis_queue_.empty();
+  return document_->analysis_phase == AnalysisPhase::kRunning || !analysis_queue_.empty() ||
+         visit_box_analysis_.has_value();
 }
 
 }  // namespace antra::viewer

@@ -53,6 +53,10 @@ struct Document {
   // replace the undecided ones. False when it only re-runs a restored
   // review's box (the saved review already holds the reader's decisions).
   bool analysis_replaces_review = false;
+  // The analysis under way is for the visit this image belongs to (a box
+  // drawn on a visit's scan): its result is handed to the visit
+  // (DocumentController::TakeVisitBoxAnalysis), not merged into this review.
+  bool analysis_for_visit = false;
 
   std::unique_ptr<ReviewSession> review;  // once opened
   // A review saved earlier was restored (the analysis does not replace it).
@@ -86,6 +90,18 @@ class DocumentController {
   // ReplaceAnalysis). Errors: no image open, or no pipeline to run.
   Status AnalyseWithOvary(pipeline::GivenOvary ovary);
 
+  // A visit's scan on screen analysed with the reader's box given. The result
+  // is kept for the visit instead of being merged here: TakeVisitBoxAnalysis
+  // hands it over once. Errors as AnalyseWithOvary.
+  Status AnalyseForVisit(const cv::Rect& box);
+  bool CanAnalyseWithOvary() const { return provider_ && provider_->CanGiveOvary(); }
+  struct VisitBoxAnalysis {
+    int generation = 0;  // of the document analysed
+    cv::Rect box;
+    Result<std::optional<ImageAnalysis>> result = std::optional<ImageAnalysis>{};
+  };
+  std::optional<VisitBoxAnalysis> TakeVisitBoxAnalysis();
+
   // Writes the review (Ctrl+S) to `path`, or to the default place when empty.
   Status SaveReview(const std::filesystem::path& path = {});
 
@@ -112,6 +128,7 @@ class DocumentController {
   int generation_ = 0;
   int shown_frame_ = 0;
   std::unique_ptr<Document> document_;
+  std::optional<VisitBoxAnalysis> visit_box_analysis_;  // arrived, not yet taken
   // Declared after the queues they post to, so they are destroyed first.
   std::unique_ptr<DecodeWorker> decoder_;
   std::unique_ptr<AnalysisWorker> analyser_;

@@ -10,10 +10,11 @@ struct Cancelled {};
 }  // namespace
 
 PipelineAnalysisProvider::PipelineAnalysisProvider(pipeline::AnalyzeOptions options, OpenOptions open,
-                                                   std::shared_ptr<AnalysisProvider> saved)
-    : options_(std::move(options)), open_(std::move(open)), saved_(std::move(saved)) {}
+                                                   std::shared_ptr<AnalysisProvider> saved, bool automatic)
+    : options_(std::move(options)), open_(std::move(open)), saved_(std::move(saved)), automatic_(automatic) {}
 
 std::string PipelineAnalysisProvider::Describe() const {
+  if (!automatic_) return (saved_ ? saved_->Describe() + "; " : std::string()) + "the pipeline for an ovary box only";
   return saved_ ? saved_->Describe() + ", else the pipeline" : "the pipeline";
 }
 
@@ -21,8 +22,9 @@ Result<std::optional<ImageAnalysis>> PipelineAnalysisProvider::Analyze(const std
                                                                        AnalysisControl& control) {
   if (saved_) {
     auto saved = saved_->Analyze(image, control);
-    if (!saved || saved->has_value()) return saved;
+    if (!saved || saved->has_value() || !automatic_) return saved;
   }
+  if (!automatic_) return std::optional<ImageAnalysis>{};
   return RunPipeline(image, options_, control);
 }
 

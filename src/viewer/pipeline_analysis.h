@@ -15,9 +15,11 @@ namespace antra::viewer {
 class PipelineAnalysisProvider : public AnalysisProvider {
  public:
   // `saved` is asked first (may be null); `open` is how the image is opened
-  // (e.g. --mm-per-pixel for screens).
+  // (e.g. --mm-per-pixel for screens). With `automatic` false the pipeline
+  // runs only when an ovary is given (a visit's scans show the visit's own
+  // follicles).
   PipelineAnalysisProvider(pipeline::AnalyzeOptions options, OpenOptions open,
-                           std::shared_ptr<AnalysisProvider> saved);
+                           std::shared_ptr<AnalysisProvider> saved, bool automatic = true);
 
   Result<std::optional<ImageAnalysis>> Analyze(const std::filesystem::path& image, AnalysisControl& control) override;
   // Always the pipeline (a saved analysis was made without this ovary).
@@ -33,6 +35,7 @@ class PipelineAnalysisProvider : public AnalysisProvider {
   pipeline::AnalyzeOptions options_;
   OpenOptions open_;
   std::shared_ptr<AnalysisProvider> saved_;
+  bool automatic_ = true;
 };
 
 }  // namespace antra::viewer

@@ -36,7 +36,7 @@ constexpr std::array kShortcuts = {
     Shortcut{Action::kFollicleTool, Letter('f'), false, false, "Measure",
              "add a follicle: click the length caliper, then the width caliper"},
     Shortcut{Action::kOvaryBoxTool, Letter('o'), false, true, "Measure",
-             "box around the ovary: click two corners; follicles outside it dropped (an image is analysed again)"},
+             "box around the ovary: click two corners; analysed again with it: follicles outside dropped, new ones inside added"},
     Shortcut{Action::kCancel, key::kEscape, false, false, "Measure", "cancel the measurement, back to navigation"},
     Shortcut{Action::kSelectNext, key::kTab, false, false, "Review", "select the next follicle"},
     Shortcut{Action::kSelectPrevious, key::kTab, false, true, "Review", "select the previous follicle"},

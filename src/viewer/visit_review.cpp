@@ -264,6 +264,20 @@ ReviewState VisitScanReview::Project() const {
 }
 
 bool VisitScanReview::Commit(const std::string& description, ReviewState next) {
+  return CommitWithAnalysis(description, std::move(next), std::nullopt);
+}
+
+bool VisitScanReview::CommitOvaryBox(const std::string& description, ReviewState next,
+                                     std::optional<ImageAnalysis> analysis) {
+  if (!next.ovary_box_px) {
+    last_error_ = "no ovary box";
+    return false;
+  }
+  return CommitWithAnalysis(description, std::move(next), std::move(analysis));
+}
+
+bool VisitScanReview::CommitWithAnalysis(const std::string& description, ReviewState next,
+                                         std::optional<ImageAnalysis> analysis) {
   last_error_.clear();
   const ReviewState now = state();
   // Renumber new calipers into their own range, whatever id the tool gave them.
@@ -278,34 +292,44 @@ bool VisitScanReview::Commit(const std::string& description, ReviewState next) {
     }
     ++local_changes_;
   };
-  if (!VisitPartDiffers(now, next)) {
+  if (!analysis && !VisitPartDiffers(now, next)) {
     keep_local();
     return true;
   }
   if (session_.MissingForEdit() != VisitSession::Missing::kNothing) {
-    pending_ = {description, std::move(next)};
+    pending_ = PendingEdit{description, std::move(next), std::move(analysis)};
     last_error_ = session_.MissingForEdit() == VisitSession::Missing::kReviewer
                       ? "enter your name as reviewer first"
                       : "the visit is signed off: give a reason to change it";
     return false;
   }
+  int added = 0;
   const Status status = session_.Apply(description, [&](VisitEditor& editor, const std::string& who,
-                                                        const std::string& reason) {
-    return ApplyDifference(now, next, editor, who, reason);
+                                                        const std::string& reason) -> Status {
+    if (Status s = ApplyDifference(now, next, editor, who, reason); !s) return s;
+    if (!analysis) return Status::Ok();
+    // Deleted before, saved or not: not offered again.
+    std::vector<VisitFollicle> declined = DeletedFollicles(session_.saved_audit());
+    for (auto& f : DeletedFollicles(editor.audit())) declined.push_back(std::move(f));
+    auto ids = editor.ApplyOvaryBoxAnalysis(uid_, *next.ovary_box_px, *analysis, declined, who, reason);
+    if (!ids) return ids.error();
+    added = static_cast<int>(ids->size());
+    return Status::Ok();
   });
   if (!status) {
     last_error_ = status.error().message;
     return false;
   }
+  box_follicles_added_ = added;
   keep_local();
   return true;
 }
 
 bool VisitScanReview::RetryPendingEdit() {
   if (!pending_) return false;
-  auto [description, next] = std::move(*pending_);
+  PendingEdit edit = std::move(*pending_);
   pending_.reset();
-  return Commit(description, std::move(next));
+  return CommitWithAnalysis(edit.description, std::move(edit.next), std::move(edit.box_analysis));
 }
 
 Status VisitScanReview::ApplyDifference(const ReviewState& now, const ReviewState& next, VisitEditor& editor,

@@ -121,6 +121,18 @@ class VisitScanReview : public ReviewModel {
   // The visit's follicle ID ("L3") behind a follicle of state().
   std::string VisitFollicleId(int follicle_id) const;
 
+  // The reader's box around the ovary on this scan (`next`: the state with
+  // the box, and on the counting scan the pending follicles outside it
+  // rejected) together with the scan analysed with that box given: one visit
+  // edit and one undo step. The analysis's follicles go through
+  // VisitEditor::ApplyOvaryBoxAnalysis (new ones added on the counting scan,
+  // none a reviewer deleted before). Without an analysis (no pipeline, or it
+  // failed) the box and rejections only. Waits like Commit when the
+  // reviewer's name or a reopen reason is missing.
+  bool CommitOvaryBox(const std::string& description, ReviewState next, std::optional<ImageAnalysis> analysis);
+  // How many follicles the last committed box analysis added.
+  int box_follicles_added() const { return box_follicles_added_; }
+
   // An edit refused for want of the reviewer's name or a reopen reason waits
   // here; the viewer asks for what is missing, then retries it.
   bool has_pending_edit() const { return pending_.has_value(); }
@@ -140,8 +152,15 @@ class VisitScanReview : public ReviewModel {
   mutable ReviewState cache_;
   mutable int cached_change_ = -1;
   mutable std::map<int, std::string> visit_ids_;
-  std::optional<std::pair<std::string, ReviewState>> pending_;
+  struct PendingEdit {
+    std::string description;
+    ReviewState next;
+    std::optional<ImageAnalysis> box_analysis;
+  };
+  bool CommitWithAnalysis(const std::string& description, ReviewState next, std::optional<ImageAnalysis> analysis);
+  std::optional<PendingEdit> pending_;
   int local_changes_ = 0;
+  int box_follicles_added_ = 0;
 };
 
 // The worklist of a results folder: every visit, unreviewed first.

@@ -487,6 +487,66 @@ class ViewerVisitE2E : public ViewerE2E {
   FixtureStudy study_;
 };
 
+// The automatic result missed a follicle: a box around the ovary on the
+// counting scan analyses it with the box given, and what the pipeline finds
+// inside that the visit does not hold yet is added (one undo step with the
+// box and the rejection of the follicle outside it), and saved and audited.
+TEST_F(ViewerE2E, AnOvaryBoxOnAVisitAddsTheFollicleTheAutomaticResultMissed) {
+  const FixtureStudy study = WriteFixtureStudy(dir_.path(), /*key_images=*/false, /*analysis_misses_one=*/true);
+  const std::vector<std::string> args = {"--results", study.results.string(), "--reviewer", "Dr Test"};
+  const auto visit_json = study.results / "S001" / "visit-00" / "visit.json";
+  ASSERT_EQ(ReadJsonFile(visit_json)["ovaries"]["left"]["follicles"].size(), 2u);  // 12 and 7 mm
+  // ThreeFollicles: 7 mm at (160, 200), the missed 4 mm at (330, 260), 12 mm at (480, 160).
+  const cv::Rect box(110, 150, 280, 160);
+  const std::string draw = "key shift+o\nclick " + std::to_string(box.x) + " " + std::to_string(box.y) + "\nclick " +
+                           std::to_string(box.br().x) + " " + std::to_string(box.br().y) + "\nwait-idle 120\n";
+  auto run = Script("visit S001 0 left\nwait-idle\n" + draw + "dump-state boxed.json\nkey ctrl+z\n"
+                        "dump-state undone.json\nkey ctrl+y\nkey ctrl+s\n",
+                    args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto boxed = Json("boxed.json");
+  const std::string status = boxed["view"]["status"].get<std::string>();
+  EXPECT_NE(status.find("reject 1 follicle(s) outside the ovary box"), std::string::npos) << status;
+  EXPECT_NE(status.find("the analysis with the box added 1 follicle(s)"), std::string::npos) << status;
+  auto near = [](const nlohmann::json& follicles, double x, double y) {
+    return std::any_of(follicles.begin(), follicles.end(), [&](const nlohmann::json& f) {
+      return std::hypot(f["center_px"][0].get<double>() - x, f["center_px"][1].get<double>() - y) < 4;
+    });
+  };
+  // The 12 mm one rejected (deleted from the visit), the 7 mm one kept, the 4 mm one new.
+  const auto& shown = boxed["review"]["follicles"];
+  ASSERT_EQ(shown.size(), 2u);
+  EXPECT_TRUE(near(shown, 160, 200));
+  EXPECT_TRUE(near(shown, 330, 260));
+  // One undo step: none rejected, none added.
+  const auto undone = Json("undone.json")["review"]["follicles"];
+  ASSERT_EQ(undone.size(), 2u);
+  EXPECT_TRUE(near(undone, 480, 160));
+  EXPECT_FALSE(near(undone, 330, 260));
+  const auto left = ReadJsonFile(visit_json)["ovaries"]["left"];
+  ASSERT_EQ(left["follicles"].size(), 2u);
+  const nlohmann::json* added = nullptr;
+  for (const auto& f : left["follicles"]) {
+    if (f["id"] == "L3") added = &f;
+  }
+  ASSERT_NE(added, nullptr) << left.dump();
+  EXPECT_EQ((*added)["origin"], "automatic");
+  EXPECT_NEAR((*added)["center_px"][0].get<double>(), 330, 4);
+  EXPECT_NEAR((*added)["center_px"][1].get<double>(), 260, 4);
+  const double mean = ((*added)["diameters_mm"][0].get<double>() + (*added)["diameters_mm"][1].get<double>()) / 2;
+  EXPECT_NEAR(mean, 4.0, 0.8);
+  EXPECT_EQ(left["afc"], 2);  // 7 and 4 mm
+  std::ifstream trail(study.results / "S001" / "visit-00" / "audit.jsonl");
+  std::string line, last;
+  while (std::getline(trail, line)) last = line;
+  const auto entry = nlohmann::json::parse(last);
+  EXPECT_EQ(entry["action"], "ovary-box-analysis");
+  EXPECT_EQ(entry["who"], "Dr Test");
+  ASSERT_EQ(entry["after"]["added"].size(), 1u);
+  EXPECT_EQ(entry["after"]["added"][0]["id"], "L3");
+  EXPECT_EQ(entry["after"]["ovary_box_px"], nlohmann::json({box.x, box.y, box.width, box.height}));
+}
+
 // A sonographer opens the worklist, corrects a visit and signs it off; later
 // changes it again, which asks for a reason; reopening shows the edits.
 TEST_F(ViewerVisitE2E, EditSignOffReasonAndReopen) {
@@ -554,8 +614,9 @@ TEST_F(ViewerVisitE2E, EditSignOffReasonAndReopen) {
   EXPECT_FALSE(reopened["visit"]["signed_off"].get<bool>());
 }
 
-// In a visit the box around the ovary rejects the follicles outside it: one
-// audited deletion each, one undo step.
+// In a visit the box around the ovary rejects the follicles outside it (one
+// audited deletion each) and the scan is analysed with the box given; all one
+// undo step.
 TEST_F(ViewerVisitE2E, AnOvaryBoxRejectsTheFolliclesOutsideIt) {
   const std::vector<std::string> args = {"--results", study_.results.string(), "--reviewer", "Dr Test"};
   auto run = Script("visit S001 0 left\nwait-idle\ndump-state opened.json\n", args);
@@ -573,7 +634,7 @@ TEST_F(ViewerVisitE2E, AnOvaryBoxRejectsTheFolliclesOutsideIt) {
   const std::string automatic_key = ReadBytes(key_image);
   ASSERT_FALSE(automatic_key.empty());
   const std::string draw = "key shift+o\nclick " + std::to_string(box.x) + " " + std::to_string(box.y) + "\nclick " +
-                           std::to_string(box.br().x) + " " + std::to_string(box.br().y) + "\n";
+                           std::to_string(box.br().x) + " " + std::to_string(box.br().y) + "\nwait-idle 120\n";
   run = Script("visit S001 0 left\nwait-idle\n" + draw + "dump-state boxed.json\nkey ctrl+z\ndump-state undone.json\n" +
                    draw + "dump-state again.json\nkey ctrl+s\n",
                args);
@@ -584,16 +645,20 @@ TEST_F(ViewerVisitE2E, AnOvaryBoxRejectsTheFolliclesOutsideIt) {
   EXPECT_NE(boxed["view"]["status"].get<std::string>().find("reject 2 follicle(s) outside the ovary box"),
             std::string::npos)
       << boxed["view"]["status"];
+  EXPECT_NE(boxed["view"]["status"].get<std::string>().find("the analysis with the box added 0 follicle(s)"),
+            std::string::npos)
+      << boxed["view"]["status"];
   EXPECT_EQ(Json("undone.json")["review"]["follicles"].size(), 3u);  // one undo step brings both back
   EXPECT_EQ(Json("again.json")["review"]["follicles"].size(), 1u) << Json("again.json")["view"]["status"];
   const auto left = Visit(0)["ovaries"]["left"]["follicles"];
   ASSERT_EQ(left.size(), 1u);
   EXPECT_NEAR(left[0]["center_px"][0].get<double>(), kept.x, 1e-6);
   const auto audit = Audit(0);
-  ASSERT_GE(audit.size(), 4u);
-  EXPECT_EQ(audit[audit.size() - 1], "delete-follicle|Dr Test|reviewer correction in antra-view");
+  ASSERT_GE(audit.size(), 5u);
+  EXPECT_EQ(audit[audit.size() - 1], "ovary-box-analysis|Dr Test|reviewer correction in antra-view");
   EXPECT_EQ(audit[audit.size() - 2], "delete-follicle|Dr Test|reviewer correction in antra-view");
-  EXPECT_EQ(audit[audit.size() - 3], "set-ovary-box|Dr Test|reviewer correction in antra-view");
+  EXPECT_EQ(audit[audit.size() - 3], "delete-follicle|Dr Test|reviewer correction in antra-view");
+  EXPECT_EQ(audit[audit.size() - 4], "set-ovary-box|Dr Test|reviewer correction in antra-view");
   // The key image was drawn again: it shows the one follicle left, not the three.
   const std::string reviewed_key = ReadBytes(key_image);
   EXPECT_FALSE(reviewed_key.empty());

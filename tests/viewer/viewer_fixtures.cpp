@@ -186,7 +186,7 @@ FixtureImage ThreeFollicles() {
   return image;
 }
 
-FixtureStudy WriteFixtureStudy(const std::filesystem::path& dir, bool key_images) {
+FixtureStudy WriteFixtureStudy(const std::filesystem::path& dir, bool key_images, bool analysis_misses_one) {
   FixtureStudy study;
   std::map<std::string, ImageAnalysis> analyses;
   auto add = [&](FixtureImage image, const std::string& name) {
@@ -200,6 +200,11 @@ FixtureStudy WriteFixtureStudy(const std::filesystem::path& dir, bool key_images
   left0.sop_instance_uid = "1.2.826.0.1.3680043.9.7433.9.101";
   left0.laterality = "L";
   add(left0, "v0-left.dcm");
+  if (analysis_misses_one) {
+    FixtureImage missed = left0;
+    missed.follicles.erase(missed.follicles.begin() + 1);
+    analyses[left0.sop_instance_uid] = FixtureAnalysis(missed);
+  }
   FixtureImage right0;
   right0.sop_instance_uid = "1.2.826.0.1.3680043.9.7433.9.102";
   right0.laterality = "R";

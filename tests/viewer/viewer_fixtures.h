@@ -66,6 +66,9 @@ struct FixtureStudy {
   std::filesystem::path results;
   std::vector<std::filesystem::path> files;  // v0 left, v0 right, v1 left, v1 right
 };
-FixtureStudy WriteFixtureStudy(const std::filesystem::path& dir, bool key_images = false);
+// With `analysis_misses_one`, visit 0 left's analysis leaves out the 4 mm
+// follicle the image shows (as the pipeline may miss one).
+FixtureStudy WriteFixtureStudy(const std::filesystem::path& dir, bool key_images = false,
+                               bool analysis_misses_one = false);
 
 }  // namespace antra::test

@@ -137,6 +137,47 @@ TEST_F(VisitReviewTest, EditsNeedAReviewerName) {
   EXPECT_FALSE(session_->dirty());
 }
 
+// A box drawn before the reviewer's name was given waits with its analysis;
+// once named, box, rejection and the follicle the analysis found are one edit.
+TEST_F(VisitReviewTest, AnOvaryBoxWaitsWithItsAnalysisForTheReviewersName) {
+  session_->reviewer.clear();
+  // ThreeFollicles: 7 mm at (160, 200), 4 mm at (330, 260), 12 mm at (480, 160).
+  const cv::Rect box(110, 150, 280, 160);
+  int rejected = 0;
+  ReviewState next = WithPendingOutsideRejected(scan_->state(), box, &rejected);
+  ASSERT_EQ(rejected, 1);
+  // The analysis with the box finds the two inside and one more (a 5 mm at 250, 180).
+  test::FixtureImage seen = test::ThreeFollicles();
+  seen.sop_instance_uid = kLeft0;
+  seen.follicles.pop_back();
+  seen.follicles.push_back({{250, 180}, 12, 13});
+  ImageAnalysis analysis = test::FixtureAnalysis(seen);
+  EXPECT_FALSE(scan_->CommitOvaryBox("ovary box", next, analysis));
+  EXPECT_TRUE(scan_->has_pending_edit());
+  EXPECT_EQ(session_->visit().left.follicles.size(), 3u);
+  session_->reviewer = "Dr Test";
+  ASSERT_TRUE(scan_->RetryPendingEdit()) << scan_->last_error();
+  EXPECT_EQ(scan_->box_follicles_added(), 1);
+  const auto& left = session_->visit().left;
+  ASSERT_EQ(left.follicles.size(), 3u);  // 7 and 4 mm kept, 12 mm deleted, 5 mm added
+  EXPECT_NE(left.FindFollicle("L4"), nullptr);
+  const auto& audit = session_->unsaved_audit();
+  ASSERT_EQ(audit.size(), 3u);
+  EXPECT_EQ(audit[0].action, "set-ovary-box");
+  EXPECT_EQ(audit[1].action, "delete-follicle");
+  EXPECT_EQ(audit[2].action, "ovary-box-analysis");
+  // One undo step takes all three back.
+  ASSERT_TRUE(scan_->Undo());
+  EXPECT_EQ(session_->visit().left.follicles.size(), 3u);
+  EXPECT_EQ(session_->visit().left.FindFollicle("L4"), nullptr);
+  EXPECT_FALSE(session_->dirty());
+  // An analysis of another image is refused, and nothing changes.
+  analysis.sop_instance_uid = "1.2.3";
+  EXPECT_FALSE(scan_->CommitOvaryBox("ovary box", next, analysis));
+  EXPECT_FALSE(scan_->last_error().empty());
+  EXPECT_FALSE(session_->dirty());
+}
+
 TEST_F(VisitReviewTest, ScanSideAndOtherScansOfTheVisit) {
   // The right ovary's scan shown: not the left counting scan, its own side.
   VisitScanReview right(*session_, "1.2.826.0.1.3680043.9.7433.9.102", calibration_);

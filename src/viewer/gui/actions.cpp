@@ -135,26 +135,90 @@ bool CommitEdit(AppContext& ctx, const std::string& description, ReviewState nex
   return false;
 }
 
+namespace {
+
+std::string BoxText(const cv::Rect& box) {
+  return "(x " + std::to_string(box.x) + ", y " + std::to_string(box.y) + ", " + std::to_string(box.width) + " x " +
+         std::to_string(box.height) + " px)";
+}
+
+// A box on a visit's scan: recorded with the scan (drawn again on reopening),
+// the pending follicles outside it rejected on the counting scan, and what
+// the analysis with the box found inside it added, all one visit edit.
+void CommitVisitOvaryBox(AppContext& ctx, const cv::Rect& box, std::optional<ImageAnalysis> analysis,
+                         const std::string& why_no_analysis) {
+  VisitScanReview* scan = ctx.visit_scan();
+  if (!scan) return;
+  const bool counting = scan->is_counting_scan();
+  int rejected = 0;
+  ReviewState next = scan->state();
+  if (counting) {
+    next = WithPendingOutsideRejected(scan->state(), box, &rejected);
+  } else {
+    next.ovary_box_px = box;  // nothing here is counted: the analysis replaces the scan's candidates
+  }
+  std::string what = rejected == 0 ? "ovary box " + BoxText(box) + ": no follicle waiting for review lies outside it"
+                                   : "reject " + std::to_string(rejected) + " follicle(s) outside the ovary box " +
+                                         BoxText(box);
+  const bool with_analysis = analysis.has_value();
+  if (!scan->CommitOvaryBox(what, std::move(next), std::move(analysis))) {
+    if (!scan->has_pending_edit()) ctx.Status(scan->last_error(), true);
+    return;
+  }
+  if (!with_analysis) {
+    what += "; " + why_no_analysis;
+  } else if (counting) {
+    what += "; the analysis with the box added " + std::to_string(scan->box_follicles_added()) +
+            " follicle(s) inside it";
+  } else {
+    what += "; this scan is not counted: its candidates are now those the analysis found inside the box";
+  }
+  ctx.Status(what);
+}
+
+}  // namespace
+
 void UseOvaryBox(AppContext& ctx, const cv::Rect& box) {
-  const std::string size = std::to_string(box.width) + " x " + std::to_string(box.height) + " px";
   if (!ctx.visit()) {
     if (Status s = ctx.documents.AnalyseWithOvary(pipeline::GivenOvaryFromBox(box)); !s) {
       ctx.Status("ovary box: " + s.error().message, true);
     } else {
-      ctx.Status("analysing again with the ovary box (" + size + ")");
+      ctx.Status("analysing again with the ovary box (" + std::to_string(box.width) + " x " +
+                 std::to_string(box.height) + " px)");
     }
     return;
   }
-  ReviewModel* review = ctx.review();
-  if (!review) return;
-  int rejected = 0;
-  ReviewState next = WithPendingOutsideRejected(review->state(), box, &rejected);
-  const std::string where = "(x " + std::to_string(box.x) + ", y " + std::to_string(box.y) + ", " + size + ")";
-  // The box is recorded with the visit either way (drawn again on reopening).
-  const std::string what = rejected == 0 ? "ovary box " + where + ": no follicle waiting for review lies outside it"
-                                         : "reject " + std::to_string(rejected) +
-                                               " follicle(s) outside the ovary box " + where;
-  if (CommitEdit(ctx, what, std::move(next))) ctx.Status(what);
+  if (!ctx.visit_scan()) {
+    // An image that is not one of the visit's scans: its own review.
+    ReviewModel* review = ctx.review();
+    if (!review) return;
+    int rejected = 0;
+    ReviewState next = WithPendingOutsideRejected(review->state(), box, &rejected);
+    const std::string what = "ovary box " + BoxText(box) + ": " + std::to_string(rejected) + " follicle(s) rejected";
+    if (CommitEdit(ctx, what, std::move(next))) ctx.Status(what);
+    return;
+  }
+  if (ctx.documents.CanAnalyseWithOvary()) {
+    if (Status s = ctx.documents.AnalyseForVisit(box); s) {
+      ctx.Status("ovary box " + BoxText(box) + ": finding the follicles inside it ...");
+      return;  // FinishOvaryBox commits it when the analysis is back
+    }
+  }
+  CommitVisitOvaryBox(ctx, box, std::nullopt, "not analysed again (no pipeline: --no-auto-analysis)");
+}
+
+void FinishOvaryBox(AppContext& ctx, DocumentController::VisitBoxAnalysis outcome) {
+  const Document* doc = ctx.document();
+  // The reader moved to another image or visit meanwhile: the box was never committed.
+  if (!doc || doc->generation != outcome.generation || !ctx.visit_scan()) return;
+  if (!outcome.result) {
+    CommitVisitOvaryBox(ctx, outcome.box, std::nullopt, "the analysis with the box failed: " +
+                                                            outcome.result.error().message);
+  } else if (!outcome.result->has_value()) {
+    CommitVisitOvaryBox(ctx, outcome.box, std::nullopt, "no analysis with the box for this image");
+  } else {
+    CommitVisitOvaryBox(ctx, outcome.box, std::move(*outcome.result).value(), "");
+  }
 }
 
 namespace {

@@ -23,10 +23,15 @@ void OpenNeighbourImage(AppContext& ctx, int step);
 // Commits an edit to the open review and reports a refusal in the status line.
 bool CommitEdit(AppContext& ctx, const std::string& description, ReviewState next);
 // The reader's box around the ovary (full-image pixels): a single image is
-// analysed again with that ovary given; in a visit, whose follicles are the
-// visit's own, the ones still pending outside the box are rejected (one
-// audited deletion each, one undo step).
+// analysed again with that ovary given. On a visit's scan, whose follicles
+// are the visit's own, the scan is analysed with the box too (on the worker
+// thread); when it is back (FinishOvaryBox) the box is recorded, the
+// follicles still pending outside it are rejected and the new ones found
+// inside it are added, one audited edit each, one undo step.
 void UseOvaryBox(AppContext& ctx, const cv::Rect& box);
+// The analysis a box on a visit's scan asked for is back: box, rejections and
+// the follicles it found are committed to the visit as one edit.
+void FinishOvaryBox(AppContext& ctx, DocumentController::VisitBoxAnalysis outcome);
 
 // Visit actions (--results). Each applies one audited VisitEditor call; when
 // the reviewer's name or a reason is missing it asks for it and retries.

@@ -178,9 +178,7 @@ Result<std::shared_ptr<AnalysisProvider>> App::MakeAnalysisProvider(const OpenOp
   if (options_.analysis_file) analysis_file = *options_.analysis_file;
   if (!options_.paths.empty()) analysis_for = options_.paths.front();
   auto saved = std::make_shared<SavedAnalysisProvider>(analysis_file, analysis_for);
-  // A visit shows its own follicles: running the pipeline on its scans again
-  // would only cost time.
-  if (!options_.run_pipeline || !options_.results_dir.empty()) return std::shared_ptr<AnalysisProvider>(saved);
+  if (!options_.run_pipeline) return std::shared_ptr<AnalysisProvider>(saved);
   pipeline::AnalyzeOptions analyze;
   if (!options_.params.empty() || !options_.preset.empty()) {
     auto loaded = !options_.params.empty() ? pipeline::LoadPreset(options_.params)
@@ -190,7 +188,10 @@ Result<std::shared_ptr<AnalysisProvider>> App::MakeAnalysisProvider(const OpenOp
   }
   analyze.software_version = kVersion;
   if (auto s = analyze.Check(); !s) return MakeError(ErrorCode::kInvalidArgument, s.error().message);
-  return std::shared_ptr<AnalysisProvider>(std::make_shared<PipelineAnalysisProvider>(analyze, open, saved));
+  // A visit shows its own follicles: running the pipeline on its scans again
+  // would only cost time. It runs there only for a box drawn around the ovary.
+  const bool automatic = options_.results_dir.empty();
+  return std::shared_ptr<AnalysisProvider>(std::make_shared<PipelineAnalysisProvider>(analyze, open, saved, automatic));
 }
 
 int App::Run() {
@@ -258,6 +259,7 @@ void App::DrawFrame() {
 
   platform_->BeginFrame(input_, dt);
   AppContext ctx{*documents_, ui_, commands_, stats_, input_, workspace_.get(), ComputeLayout()};
+  if (auto box_analysis = documents_->TakeVisitBoxAnalysis()) FinishOvaryBox(ctx, std::move(*box_analysis));
   DispatchShortcuts(ctx);
   DrawPanels(ctx);
   ImGui::Render();

@@ -55,7 +55,7 @@ void MenuBar::Draw(AppContext& ctx) {
     if (ImGui::MenuItem("Navigate", "Esc", tool == Tool::kNavigate)) ctx.ui.interaction.SetTool(Tool::kNavigate);
     ActionItem(ctx, "Caliper", Action::kCaliperTool, true, tool == Tool::kCaliper);
     ActionItem(ctx, "Add follicle (length, then width)", Action::kFollicleTool, true, tool == Tool::kFollicle);
-    ActionItem(ctx, "Box around the ovary (drop what is outside)", Action::kOvaryBoxTool, true, tool == Tool::kOvaryBox);
+    ActionItem(ctx, "Box around the ovary (analyse again inside it)", Action::kOvaryBoxTool, true, tool == Tool::kOvaryBox);
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("View")) {
