@@ -103,12 +103,6 @@ class OutputNamer {
   std::set<std::string> used_;
 };
 
-Result<pipeline::PipelineOptions> LoadOptions(const AnalyzeCliOptions& o) {
-  if (!o.params.empty()) return pipeline::LoadPreset(o.params);
-  if (!o.preset.empty()) return pipeline::LoadNamedPreset(o.preset);
-  return pipeline::PipelineOptions{};
-}
-
 std::string Summary(const std::string& file, const ImageAnalysis& a) {
   std::ostringstream out;
   out << file << ": " << a.frames.size() << (a.frames.size() == 1 ? " frame" : " frames");
@@ -165,7 +159,7 @@ Status PrepareFolder(const std::string& folder) {
 
 // The options of one run, checked; a message when they are not usable.
 Result<pipeline::AnalyzeOptions> CheckedAnalyzeOptions(const AnalyzeCliOptions& o, const OpenOptions& open_options) {
-  auto options = LoadOptions(o);
+  auto options = pipeline::LoadParamsOrPreset(o.params, o.preset);
   if (!options) return options.error();
   pipeline::AnalyzeOptions analyze;
   analyze.pipeline = *options;

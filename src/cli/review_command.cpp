@@ -7,8 +7,13 @@
 #include <cmath>
 #include <iostream>
 #include <map>
+#include <sstream>
 
 #include "cli/command.h"
+#include "core/version.h"
+#include "io/open_image.h"
+#include "pipeline/analyze_image.h"
+#include "pipeline/presets.h"
 #include "study/study_index.h"
 #include "study/study_run.h"
 #include "study/visit_store.h"
@@ -28,6 +33,8 @@ struct ReviewOptions {
   std::vector<std::string> edit_follicles;    // SIDE:ID:LONG,SHORT
   std::vector<std::string> add_follicles;     // SIDE:LONG,SHORT
   std::vector<std::string> ovary_diameters;   // SIDE:L,W[,H]
+  std::vector<std::string> ovary_boxes;       // SOP_INSTANCE_UID:X,Y,WIDTH,HEIGHT
+  std::string preset, params;                 // pipeline options for --ovary-box
 };
 
 Result<std::pair<Side, std::string>> SideAndValue(const std::string& text) {
@@ -140,14 +147,89 @@ Status DeleteFollicleFrom(const std::string& item, VisitEditor& e, const std::st
   return e.DeleteFollicle(parsed->first, parsed->second, who, reason);
 }
 
+// What --ovary-box needs besides the visit: where the scans are, and the
+// pipeline options to analyse them with.
+struct BoxAnalysis {
+  const ScanPathLookup& path_of;
+  const pipeline::AnalyzeOptions& options;
+  const std::vector<AuditEntry>& saved_trail;
+};
+
+Result<std::pair<std::string, cv::Rect>> ScanAndBox(const std::string& text) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return MakeError(ErrorCode::kInvalidArgument, "expected SOP_INSTANCE_UID:X,Y,WIDTH,HEIGHT, got '" + text + "'");
+  }
+  std::vector<int> v;
+  std::stringstream parts(text.substr(colon + 1));
+  for (std::string part; std::getline(parts, part, ',');) {
+    char* end = nullptr;
+    const long n = std::strtol(part.c_str(), &end, 10);
+    if (part.empty() || *end != '\0' || n < 0 || n > 100000) {
+      return MakeError(ErrorCode::kInvalidArgument, "ovary box: '" + part + "' is not a pixel position");
+    }
+    v.push_back(static_cast<int>(n));
+  }
+  if (v.size() != 4) return MakeError(ErrorCode::kInvalidArgument, "ovary box: give X,Y,WIDTH,HEIGHT in image pixels");
+  return std::pair{text.substr(0, colon), cv::Rect(v[0], v[1], v[2], v[3])};
+}
+
+// The reviewer's box around the ovary on a scan, as the viewer's Shift+O: the
+// box recorded, on the counting scan the automatic follicles outside it
+// deleted (each its own entry), and the scan analysed with the box given (its
+// new follicles inside added; see VisitEditor::ApplyOvaryBoxAnalysis).
+Status BoxOvaryFrom(const std::string& item, VisitEditor& e, const std::string& who, const std::string& reason,
+                    const BoxAnalysis& with) {
+  auto parsed = ScanAndBox(item);
+  if (!parsed) return parsed.error();
+  const auto& [uid, box] = *parsed;
+  if (Status s = e.SetOvaryBox(uid, box, who, reason); !s) return s;
+  const ScanEntry* scan = e.visit().FindScan(uid);
+  const pipeline::GivenOvary ovary = pipeline::GivenOvaryFromBox(box);
+  if (IsOvarySide(scan->side) && e.visit().ovary(scan->side).counting_scan == uid) {
+    std::vector<std::string> outside;
+    for (const auto& f : e.visit().ovary(scan->side).follicles) {
+      if (f.sop_instance_uid == uid && f.origin == FollicleOrigin::kAutomatic && !ovary.Contains(f.center_px)) {
+        outside.push_back(f.id);
+      }
+    }
+    for (const auto& id : outside) {
+      if (Status s = e.DeleteFollicle(scan->side, id, who, reason); !s) return s;
+    }
+  }
+  const auto path = with.path_of(uid);
+  if (!path) return MakeError(ErrorCode::kNotFound, "no file known for scan " + uid + " (private/scan-paths.csv)");
+  auto source = OpenImage(*path);
+  if (!source) return MakeError(source.error().code, path->string() + ": " + source.error().message);
+  pipeline::AnalyzeOptions options = with.options;
+  options.ovary = ovary;
+  auto analysis = pipeline::AnalyzeImage(**source, options);
+  if (!analysis) return MakeError(analysis.error().code, path->string() + ": " + analysis.error().message);
+  std::vector<VisitFollicle> declined = DeletedFollicles(with.saved_trail);
+  for (auto& f : DeletedFollicles(e.audit())) declined.push_back(std::move(f));
+  auto added = e.ApplyOvaryBoxAnalysis(uid, box, *analysis, declined, who, reason);
+  if (!added) return added.error();
+  return Status::Ok();
+}
+
 // In this order: sides and counting scans decide which follicles an ovary
-// has before they are corrected; deletions last; sign-off after everything.
-Status ApplyCorrections(const ReviewOptions& o, VisitEditor& editor) {
+// has before they are corrected (ovary boxes next, as they add follicles);
+// deletions last; sign-off after everything.
+Status ApplyCorrections(const ReviewOptions& o, VisitEditor& editor, const BoxAnalysis& box_analysis) {
   if (o.reopen) {
     if (Status s = editor.Reopen(o.reviewer, o.reason); !s) return s;
   }
+  const std::pair<const std::vector<std::string>*, Correction> before_boxes[] = {
+      {&o.scan_sides, SetScanSideFrom}, {&o.counting_scans, SetCountingScanFrom}};
+  for (const auto& [items, apply] : before_boxes) {
+    for (const auto& item : *items) {
+      if (Status s = apply(item, editor, o.reviewer, o.reason); !s) return s;
+    }
+  }
+  for (const auto& item : o.ovary_boxes) {
+    if (Status s = BoxOvaryFrom(item, editor, o.reviewer, o.reason, box_analysis); !s) return s;
+  }
   const std::pair<const std::vector<std::string>*, Correction> steps[] = {
-      {&o.scan_sides, SetScanSideFrom},         {&o.counting_scans, SetCountingScanFrom},
       {&o.statuses, SetStatusFrom},             {&o.edit_follicles, EditFollicleFrom},
       {&o.add_follicles, AddFollicleFrom},      {&o.ovary_diameters, SetOvaryDiametersFrom},
       {&o.delete_follicles, DeleteFollicleFrom},
@@ -185,11 +267,8 @@ int RunReview(const ReviewOptions& o) {
     ReportFileError(where, e.message);
     return kExitSomeFailed;
   };
-  if (Status s = ApplyCorrections(o, editor); !s) return fail(s.error());
-  // The key images are drawn again from the reviewed visit, from the scans
-  // where the study found them.
   // An unreadable scan-paths.csv must not stop the review being saved: the
-  // key images then cannot be drawn, and the notes say so.
+  // key images then cannot be drawn (the notes say so), nor a box analysed.
   std::vector<std::string> key_notes;
   std::map<std::string, std::filesystem::path> paths;
   if (auto scan_paths = LoadScanPaths(o.results)) {
@@ -198,6 +277,21 @@ int RunReview(const ReviewOptions& o) {
     key_notes.push_back("private/scan-paths.csv: " + scan_paths.error().message);
   }
   const ScanPathLookup path_of = LookupIn(std::move(paths));
+  pipeline::AnalyzeOptions box_options;
+  std::vector<AuditEntry> trail;
+  if (!o.ovary_boxes.empty()) {
+    auto loaded = pipeline::LoadParamsOrPreset(o.params, o.preset);
+    if (!loaded) return fail(loaded.error());
+    box_options.pipeline = std::move(loaded).value();
+    box_options.software_version = kVersion;
+    if (Status s = box_options.Check(); !s) return fail(s.error());
+    auto saved = store.LoadAudit(ref);
+    if (!saved) return fail(saved.error());
+    trail = std::move(saved).value();
+  }
+  if (Status s = ApplyCorrections(o, editor, {path_of, box_options, trail}); !s) return fail(s.error());
+  // The key images are drawn again from the reviewed visit, from the scans
+  // where the study found them.
   if (Status s = SaveReviewedVisit(store, editor, path_of, key_notes); !s) return fail(s.error());
   for (const auto& e : editor.audit()) std::cout << where << ": " << e.action << " " << e.target << "\n";
   for (const auto& note : key_notes) std::cout << where << ": " << note << "\n";
@@ -226,6 +320,11 @@ CommandRunner RegisterReviewCommand(CLI::App& app) {
                   "The ovary's length, width and (for the volume) height in mm, e.g. left:31,22,18");
   cmd->add_option("--set-scan-side", o->scan_sides,
                   "Assign a scan to an ovary, or mark it as showing none: SOP_INSTANCE_UID:left|right|not-ovary|unknown");
+  cmd->add_option("--ovary-box", o->ovary_boxes,
+                  "Box the ovary on a scan and analyse it again with the box given, as the viewer's Shift+O: "
+                  "SOP_INSTANCE_UID:X,Y,WIDTH,HEIGHT (image pixels)");
+  auto* preset = cmd->add_option("--preset", o->preset, "Pipeline preset models/NAME.json for --ovary-box");
+  cmd->add_option("--params", o->params, "Pipeline options from this JSON file for --ovary-box")->excludes(preset);
   cmd->add_flag("--adopt-pending", o->adopt_pending, "Replace the visit with its pending automatic result");
   cmd->add_flag("--discard-pending", o->discard_pending, "Drop the pending automatic result");
   return [o] { return RunReview(*o); };

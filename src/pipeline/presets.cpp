@@ -114,6 +114,12 @@ Result<PipelineOptions> LoadNamedPreset(const std::string& name) {
   return LoadPreset(ModelsDir() / (name + ".json"));
 }
 
+Result<PipelineOptions> LoadParamsOrPreset(const std::string& params_file, const std::string& preset) {
+  if (!params_file.empty()) return LoadPreset(params_file);
+  if (!preset.empty()) return LoadNamedPreset(preset);
+  return PipelineOptions{};
+}
+
 std::string ParametersHash(const PipelineOptions& options) {
   const std::string text = OptionsToJson(options).dump();
   std::uint64_t hash = 1469598103934665603ull;

@@ -25,6 +25,9 @@ std::filesystem::path ModelsDir();
 // The pipeline loads, and the batch cache fingerprints, this same file.
 std::filesystem::path ModelPath(const std::string& name);
 Result<PipelineOptions> LoadNamedPreset(const std::string& name);
+// What `--params FILE` or `--preset NAME` ask for (a file first); the built-in
+// defaults when neither is given.
+Result<PipelineOptions> LoadParamsOrPreset(const std::string& params_file, const std::string& preset);
 
 // 16 hex digits identifying the options (FNV-1a of their canonical JSON), so a
 // result can say which parameters produced it.

@@ -180,12 +180,9 @@ Result<std::shared_ptr<AnalysisProvider>> App::MakeAnalysisProvider(const OpenOp
   auto saved = std::make_shared<SavedAnalysisProvider>(analysis_file, analysis_for);
   if (!options_.run_pipeline) return std::shared_ptr<AnalysisProvider>(saved);
   pipeline::AnalyzeOptions analyze;
-  if (!options_.params.empty() || !options_.preset.empty()) {
-    auto loaded = !options_.params.empty() ? pipeline::LoadPreset(options_.params)
-                                           : pipeline::LoadNamedPreset(options_.preset);
-    if (!loaded) return MakeError(ErrorCode::kInvalidArgument, loaded.error().message);
-    analyze.pipeline = std::move(loaded).value();
-  }
+  auto loaded = pipeline::LoadParamsOrPreset(options_.params, options_.preset);
+  if (!loaded) return MakeError(ErrorCode::kInvalidArgument, loaded.error().message);
+  analyze.pipeline = std::move(loaded).value();
   analyze.software_version = kVersion;
   if (auto s = analyze.Check(); !s) return MakeError(ErrorCode::kInvalidArgument, s.error().message);
   // A visit shows its own follicles: running the pipeline on its scans again
