@@ -320,11 +320,20 @@ Result<std::vector<std::string>> VisitEditor::ApplyOvaryBoxAnalysis(const std::s
   const std::string note = "candidates from the analysis with the reviewer's ovary box";
   if (std::find(scan->notes.begin(), scan->notes.end(), note) == scan->notes.end()) scan->notes.push_back(note);
 
+  scan->ovary_found = true;  // the reviewer has just shown where it is
+
   std::vector<std::string> added;
   json added_json = json::array();
+  json status_change = nullptr;
   const Side side = scan->side;
   if (IsOvarySide(side) && visit_.ovary(side).counting_scan == uid) {
     OvaryResult& ovary = visit_.ovary(side);
+    if (!ovary.status_by_reviewer) {
+      // An automatic "not visualised" came from no ovary found: it is boxed now.
+      const OvaryStatus was = ovary.status;
+      DecideAutomaticStatus(ovary, visit_.scans);
+      if (ovary.status != was) status_change = ToString(ovary.status);
+    }
     auto known = [&](const CandidateFollicle& c) {
       auto same = [&](const VisitFollicle& f) { return f.sop_instance_uid == uid && SameFollicle(c, f); };
       return std::any_of(ovary.follicles.begin(), ovary.follicles.end(), same) ||
@@ -345,6 +354,7 @@ Result<std::vector<std::string>> VisitEditor::ApplyOvaryBoxAnalysis(const std::s
          {{"ovary_box_px", ImageBoxToJson(box)},
           {"candidates", scan->follicles.size()},
           {"added", std::move(added_json)},
+          {"ovary_status", std::move(status_change)},
           {"software_version", analysis.software_version},
           {"parameters_hash", analysis.parameters_hash}},
          reason);

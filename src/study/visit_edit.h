@@ -80,8 +80,10 @@ class VisitEditor {
   // follicles, and when the scan is its ovary's counting scan, each follicle
   // found that the ovary does not hold yet is added (origin automatic, still
   // to be looked at like any other), unless it is one a reviewer deleted
-  // before (`declined`, see DeletedFollicles). One audited
-  // "ovary-box-analysis" entry; returns the IDs added.
+  // before (`declined`, see DeletedFollicles). The ovary counts as found on
+  // the scan now, so an automatic status is decided again (an automatic "not
+  // visualised" meant no ovary found). One audited "ovary-box-analysis"
+  // entry; returns the IDs added.
   Result<std::vector<std::string>> ApplyOvaryBoxAnalysis(const std::string& sop_instance_uid, const cv::Rect& box,
                                                          const ImageAnalysis& analysis,
                                                          const std::vector<VisitFollicle>& declined,

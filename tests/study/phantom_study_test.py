@@ -244,6 +244,47 @@ for bad_args in (["--ovary-diameters", f"{side2}:31"], ["--add-follicle", f"{sid
     check(len(bad.stderr.strip().splitlines()) == 1 and "error" in bad.stderr, f"{bad_args}: one clear line: {bad.stderr}")
 check(json.load(open(visit2_path))["ovaries"][side2] == after, "a refused correction changes nothing")
 
+# 8e. A box around the ovary from the command line, as the viewer's Shift+O:
+# the counting scan analysed again with the box given; automatic follicles
+# outside it deleted, new ones found inside it added, each step audited.
+other = key[truth["participants"][1]["patient_id"]]["subject_id"]
+box_path = os.path.join(results, other, "visit-00", "visit.json")
+boxed_before = json.load(open(box_path))
+box_side = "left" if boxed_before["ovaries"]["left"]["afc"] is not None else "right"
+box_uid = boxed_before["ovaries"][box_side]["counting_scan"]["sop_instance_uid"]
+bx, by, bw, bh = 40, 20, 200, 200
+out = run(antra, "review", results, other, "0", "--reviewer", "Dr Test", "--reason", "ovary boxed",
+          "--ovary-box", f"{box_uid}:{bx},{by},{bw},{bh}").stdout
+boxed = json.load(open(box_path))
+box_trail = [json.loads(line) for line in open(os.path.join(results, other, "visit-00", "audit.jsonl"))]
+new_entries = box_trail[-(len(out.strip().splitlines())):]
+actions = [e["action"] for e in new_entries]
+check(actions[0] == "set-ovary-box" and actions[-1] == "ovary-box-analysis"
+      and all(a == "delete-follicle" for a in actions[1:-1]), f"box, deletions, analysis audited in order: {actions}")
+inside = lambda f: bx <= f["center_px"][0] <= bx + bw and by <= f["center_px"][1] <= by + bh
+on_scan = [f for f in boxed["ovaries"][box_side]["follicles"] if f["sop_instance_uid"] == box_uid]
+check(all(inside(f) for f in on_scan if f["origin"] == "automatic"), "no automatic follicle outside the box is left")
+deleted = [e["before"] for e in new_entries if e["action"] == "delete-follicle"]
+check(all(not inside(f) for f in deleted), "only follicles outside the box were deleted")
+analysis_entry = new_entries[-1]
+added_ids = [f["id"] for f in analysis_entry["after"]["added"]]
+check(all(any(f["id"] == i and f["origin"] == "automatic" for f in on_scan) for i in added_ids),
+      f"the follicles the analysis added are in the visit: {added_ids}")
+check(all(inside(f) for f in analysis_entry["after"]["added"]), "and inside the box")
+check(analysis_entry["after"]["software_version"] != "" and analysis_entry["after"]["ovary_box_px"] == [bx, by, bw, bh],
+      "the analysis entry names the software and the box")
+scan_entry = next(sc for sc in boxed["scans"] if sc["sop_instance_uid"] == box_uid)
+check(scan_entry.get("ovary_box_px") == [bx, by, bw, bh], "the box is kept with the scan")
+check(boxed["ovaries"][box_side]["afc"] == sum(f["counted_in_afc"] for f in boxed["ovaries"][box_side]["follicles"]),
+      "the AFC is recounted")
+print(f"ovary box: {len(deleted)} deleted outside, {len(added_ids)} added inside, "
+      f"AFC {boxed_before['ovaries'][box_side]['afc']} -> {boxed['ovaries'][box_side]['afc']}")
+for bad_args in (["--ovary-box", f"{box_uid}:1,2,3"], ["--ovary-box", f"{box_uid}:0,0,600,100"],
+                 ["--ovary-box", "9.9.9:0,0,10,10"], ["--ovary-box", f"{box_uid}:0,0,10,10", "--preset", "no-such"]):
+    bad = run(antra, "review", results, other, "0", "--reviewer", "Dr Test", "--reason", "x", *bad_args, expect=1)
+    check(len(bad.stderr.strip().splitlines()) == 1 and "error" in bad.stderr, f"{bad_args}: one clear line: {bad.stderr}")
+check(json.load(open(box_path)) == boxed, "a refused box changes nothing")
+
 # 9. Sign-off protection: sign a visit off, change its inputs, run again.
 run(antra, "review", results, subject, "0", "--reviewer", "Dr Test", "--sign-off")
 signed = open(os.path.join(results, subject, "visit-00", "visit.json"), "rb").read()

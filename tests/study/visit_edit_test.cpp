@@ -291,5 +291,31 @@ TEST(VisitEditor, TheBoxAnalysisOfAScanNotCountedOnlyReplacesItsCandidates) {
   EXPECT_EQ(e.audit().back().after["added"].size(), 0u);
 }
 
+TEST(VisitEditor, TheBoxAnalysisMakesAnAutomaticNotVisualisedOvaryMeasured) {
+  VisitBuildInput in;
+  in.subject_id = "S001";
+  in.baseline = *Date::Parse("20260105");
+  in.scans.push_back({test::MakeInfo("1.1", "20260105", "L", "LT OV", 1), test::FakeIdentity(), std::string(64, 'a'),
+                      {Side::kLeft, SideSource::kHeader}, test::MakeAnalysis("1.1", 1, {}, /*ovary_found=*/false), 0});
+  VisitEditor e(BuildAutomaticVisit(in), FixedClock);
+  ASSERT_EQ(e.visit().left.status, OvaryStatus::kNotVisualised);
+  const cv::Rect box(60, 60, 120, 120);
+  ASSERT_TRUE(e.SetOvaryBox("1.1", box, "Dr A", "ovary boxed").ok());
+  auto added = e.ApplyOvaryBoxAnalysis("1.1", box, test::MakeAnalysis("1.1", 1, {{5, 4, 0, 100, 100}}), {}, "Dr A",
+                                       "analysis with the ovary box");
+  ASSERT_TRUE(added.ok()) << added.error().message;
+  EXPECT_EQ(e.visit().left.status, OvaryStatus::kMeasured);
+  EXPECT_EQ(*e.visit().left.Afc(), 1);
+  EXPECT_EQ(e.audit().back().after["ovary_status"], "measured");
+  // A status the reviewer set stays.
+  VisitEditor by_reviewer(BuildAutomaticVisit(in), FixedClock);
+  ASSERT_TRUE(by_reviewer.SetOvaryStatus(Side::kLeft, OvaryStatus::kNotVisualised, "Dr A", "not seen").ok());
+  ASSERT_TRUE(by_reviewer.SetOvaryBox("1.1", box, "Dr A", "ovary boxed").ok());
+  ASSERT_TRUE(by_reviewer.ApplyOvaryBoxAnalysis("1.1", box, test::MakeAnalysis("1.1", 1, {{5, 4, 0, 100, 100}}), {},
+                                                "Dr A", "box").ok());
+  EXPECT_EQ(by_reviewer.visit().left.status, OvaryStatus::kNotVisualised);
+  EXPECT_TRUE(by_reviewer.audit().back().after["ovary_status"].is_null());
+}
+
 }  // namespace
 }  // namespace antra
