@@ -238,6 +238,51 @@ TEST_F(DocumentTest, AnOvaryBoxIsRestoredWithItsReviewAndAnalysedWithAgain) {
   EXPECT_NE(saved_only.document()->analysis_phase, AnalysisPhase::kFailed) << saved_only.document()->analysis_message;
 }
 
+// A box on a visit's scan: the analysis with it is handed to the visit once
+// (TakeVisitBoxAnalysis), never merged into the image's own review.
+TEST_F(DocumentTest, AVisitBoxAnalysisIsHandedOverNotMergedIntoTheImageReview) {
+  const auto fixture = test::ThreeFollicles();
+  const auto image = dir_ / "scan.dcm";
+  test::WriteFixtureImage(image, fixture);
+  const cv::Rect box(100, 150, 120, 100);
+  auto provider = std::make_shared<OvaryBoxProvider>(fixture);
+  DocumentController documents({}, provider);
+  EXPECT_FALSE(documents.AnalyseForVisit(box));  // nothing open
+  documents.Open(image);
+  ASSERT_TRUE(PollUntil(documents, [&] { return !documents.Busy(); }));
+  EXPECT_FALSE(documents.AnalyseForVisit({10, 10, 0, 50}));  // an empty box
+  ASSERT_TRUE(documents.AnalyseForVisit(box));
+  std::optional<DocumentController::VisitBoxAnalysis> got;
+  ASSERT_TRUE(PollUntil(documents, [&] {
+    got = documents.TakeVisitBoxAnalysis();
+    return got.has_value();
+  }));
+  EXPECT_EQ(got->box, box);
+  EXPECT_EQ(got->generation, documents.document()->generation);
+  ASSERT_TRUE(got->result.ok());
+  ASSERT_TRUE(got->result->has_value());
+  EXPECT_EQ((*got->result)->frames[0].follicles.size(), 1u);
+  EXPECT_EQ(provider->boxes(), std::vector<cv::Rect>{box});
+  const ReviewState& state = documents.document()->review->state();
+  EXPECT_EQ(state.follicles.size(), 3u);  // the image review is untouched
+  EXPECT_FALSE(state.ovary_box_px);
+  EXPECT_FALSE(documents.TakeVisitBoxAnalysis());  // handed over once
+  EXPECT_FALSE(documents.Busy());
+  // Opening an image drops a box analysis still under way.
+  ASSERT_TRUE(documents.AnalyseForVisit(box));
+  documents.Open(image);
+  ASSERT_TRUE(PollUntil(documents, [&] { return !documents.Busy(); }));
+  EXPECT_FALSE(documents.TakeVisitBoxAnalysis());
+  // Without the pipeline it is refused, with a reason.
+  DocumentController saved_only({}, std::make_shared<SavedAnalysisProvider>());
+  saved_only.Open(image);
+  ASSERT_TRUE(PollUntil(saved_only, [&] { return !saved_only.Busy(); }));
+  EXPECT_FALSE(saved_only.CanAnalyseWithOvary());
+  const Status refused = saved_only.AnalyseForVisit(box);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("no pipeline"), std::string::npos);
+}
+
 TEST_F(DocumentTest, SubjectIdComesFromTheLookupNeverThePatientId) {
   const auto image = dir_ / "scan.dcm";
   test::WriteFixtureImage(image, test::ThreeFollicles());  // PatientID PH-TEST
