@@ -53,6 +53,7 @@ Result<std::string> AnalysisConfigKey(const pipeline::AnalyzeOptions& analyze, c
   // Canonical: nlohmann::json objects keep their keys sorted.
   json config = {{"software_version", kVersion},
                  {"analysis_software_version", analyze.software_version},
+                 {"analysis_revision", pipeline::kAnalysisRevision},
                  {"pipeline", pipeline::OptionsToJson(analyze.pipeline)},
                  {"ovary_model_sha256", *model},
                  {"candidate_model_sha256", *judge},

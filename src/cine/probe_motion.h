@@ -14,7 +14,10 @@
 namespace antra {
 
 struct ProbeMotionOptions {
-  double downsample = 0.5;         // working scale (1 = full resolution)
+  // Working scale (1 = full resolution). A quarter since 2026-11-26: the
+  // phase correlation's DFTs were 17 % of a sweep's time at a half, and the
+  // benchmark sweeps link the same (BENCHMARKS.md, cine speed).
+  double downsample = 0.25;
   double min_response = 0.03;      // phase-correlation peak below this: no estimate
   double max_shift_fraction = 0.15; // of the frame size; larger shifts are not drift
   Status Check() const;
