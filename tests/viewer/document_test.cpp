@@ -26,6 +26,13 @@ bool PollUntil(DocumentController& documents, Done done) {
 
 class DocumentTest : public ::testing::Test {
  protected:
+  // scan.dcm with ThreeFollicles, and the box the ovary-box tests draw.
+  std::filesystem::path WriteThreeFollicles() {
+    const auto image = dir_ / "scan.dcm";
+    test::WriteFixtureImage(image, test::ThreeFollicles());
+    return image;
+  }
+  const cv::Rect kBox{100, 150, 120, 100};
   test::TempDir dir_{"viewer-document"};
 };
 
@@ -197,9 +204,8 @@ class OvaryBoxProvider : public AnalysisProvider {
 // with it again, without replacing what the reader decided.
 TEST_F(DocumentTest, AnOvaryBoxIsRestoredWithItsReviewAndAnalysedWithAgain) {
   const auto fixture = test::ThreeFollicles();
-  const auto image = dir_ / "scan.dcm";
-  test::WriteFixtureImage(image, fixture);
-  const cv::Rect box(100, 150, 120, 100);
+  const auto image = WriteThreeFollicles();
+  const cv::Rect box = kBox;
   {
     auto provider = std::make_shared<OvaryBoxProvider>(fixture);
     DocumentController documents({}, provider);
@@ -241,11 +247,9 @@ TEST_F(DocumentTest, AnOvaryBoxIsRestoredWithItsReviewAndAnalysedWithAgain) {
 // A box on a visit's scan: the analysis with it is handed to the visit once
 // (TakeVisitBoxAnalysis), never merged into the image's own review.
 TEST_F(DocumentTest, AVisitBoxAnalysisIsHandedOverNotMergedIntoTheImageReview) {
-  const auto fixture = test::ThreeFollicles();
-  const auto image = dir_ / "scan.dcm";
-  test::WriteFixtureImage(image, fixture);
-  const cv::Rect box(100, 150, 120, 100);
-  auto provider = std::make_shared<OvaryBoxProvider>(fixture);
+  const auto image = WriteThreeFollicles();
+  const cv::Rect box = kBox;
+  auto provider = std::make_shared<OvaryBoxProvider>(test::ThreeFollicles());
   DocumentController documents({}, provider);
   EXPECT_FALSE(documents.AnalyseForVisit(box));  // nothing open
   documents.Open(image);
