@@ -205,9 +205,7 @@ Status BoxOvaryFrom(const std::string& item, VisitEditor& e, const std::string& 
   options.ovary = ovary;
   auto analysis = pipeline::AnalyzeImage(**source, options);
   if (!analysis) return MakeError(analysis.error().code, path->string() + ": " + analysis.error().message);
-  std::vector<VisitFollicle> declined = DeletedFollicles(with.saved_trail);
-  for (auto& f : DeletedFollicles(e.audit())) declined.push_back(std::move(f));
-  auto added = e.ApplyOvaryBoxAnalysis(uid, box, *analysis, declined, who, reason);
+  auto added = e.ApplyOvaryBoxAnalysis(uid, box, *analysis, with.saved_trail, who, reason);
   if (!added) return added.error();
   return Status::Ok();
 }

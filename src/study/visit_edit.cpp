@@ -74,6 +74,10 @@ void VisitEditor::Record(const std::string& who, const std::string& action, cons
   audit_.push_back(std::move(e));
 }
 
+std::string VisitEditor::TakeFollicleId(OvaryResult& ovary) {
+  return (ovary.side == Side::kLeft ? "L" : "R") + std::to_string(ovary.next_follicle_number++);
+}
+
 void VisitEditor::RecountSide(Side side) {
   OvaryResult& ovary = visit_.ovary(side);
   if (ovary.basis == CountingBasis::kReviewer && visit_.FindScan(ovary.counting_scan)) return;
@@ -222,7 +226,7 @@ Result<std::string> VisitEditor::AddFollicle(Side side, const FollicleInput& in,
     return MakeError(ErrorCode::kInvalidArgument, "a follicle must be added on the counting scan");
   }
   VisitFollicle f;
-  f.id = (side == Side::kLeft ? "L" : "R") + std::to_string(ovary.next_follicle_number++);
+  f.id = TakeFollicleId(ovary);
   f.sop_instance_uid = ovary.counting_scan;
   f.frame = in.frame;
   f.long_mm = std::max(in.long_mm, in.short_mm);
@@ -297,7 +301,7 @@ bool SameFollicle(const CandidateFollicle& a, const VisitFollicle& b) {
 
 Result<std::vector<std::string>> VisitEditor::ApplyOvaryBoxAnalysis(const std::string& uid, const cv::Rect& box,
                                                                     const ImageAnalysis& analysis,
-                                                                    const std::vector<VisitFollicle>& declined,
+                                                                    const std::vector<AuditEntry>& saved_trail,
                                                                     const std::string& who,
                                                                     const std::string& reason) {
   if (Status s = CheckEditable(who, reason); !s) return s.error();
@@ -334,16 +338,17 @@ Result<std::vector<std::string>> VisitEditor::ApplyOvaryBoxAnalysis(const std::s
       DecideAutomaticStatus(ovary, visit_.scans);
       if (ovary.status != was) status_change = ToString(ovary.status);
     }
+    std::vector<VisitFollicle> declined = DeletedFollicles(saved_trail);
+    for (auto& f : DeletedFollicles(audit_)) declined.push_back(std::move(f));
     auto known = [&](const CandidateFollicle& c) {
       auto same = [&](const VisitFollicle& f) { return f.sop_instance_uid == uid && SameFollicle(c, f); };
       return std::any_of(ovary.follicles.begin(), ovary.follicles.end(), same) ||
              std::any_of(declined.begin(), declined.end(), same);
     };
-    const std::string prefix = side == Side::kLeft ? "L" : "R";
     for (const auto& c : found) {
       if (known(c)) continue;
       VisitFollicle f = c.follicle;
-      f.id = prefix + std::to_string(ovary.next_follicle_number++);
+      f.id = TakeFollicleId(ovary);
       ovary.follicles.push_back(f);
       added.push_back(f.id);
       added_json.push_back(VisitFollicleToJson(f));

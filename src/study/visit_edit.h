@@ -79,14 +79,15 @@ class VisitEditor {
   // must be the scan's box now): the scan's candidates become the analysis'
   // follicles, and when the scan is its ovary's counting scan, each follicle
   // found that the ovary does not hold yet is added (origin automatic, still
-  // to be looked at like any other), unless it is one a reviewer deleted
-  // before (`declined`, see DeletedFollicles). The ovary counts as found on
+  // to be looked at like any other), unless a reviewer deleted it before:
+  // in `saved_trail` (the visit's audit trail on disk) or in an edit of this
+  // editor not saved yet (see DeletedFollicles). The ovary counts as found on
   // the scan now, so an automatic status is decided again (an automatic "not
   // visualised" meant no ovary found). One audited "ovary-box-analysis"
   // entry; returns the IDs added.
   Result<std::vector<std::string>> ApplyOvaryBoxAnalysis(const std::string& sop_instance_uid, const cv::Rect& box,
                                                          const ImageAnalysis& analysis,
-                                                         const std::vector<VisitFollicle>& declined,
+                                                         const std::vector<AuditEntry>& saved_trail,
                                                          const std::string& who, const std::string& reason);
   Status SignOff(const std::string& who, const std::string& reason = "");
   Status Reopen(const std::string& who, const std::string& reason);
@@ -96,6 +97,8 @@ class VisitEditor {
   void Record(const std::string& who, const std::string& action, const std::string& target, nlohmann::json before,
               nlohmann::json after, const std::string& reason);
   void RecountSide(Side side);
+  // "L7": the ovary's next follicle number (numbers are never reused).
+  static std::string TakeFollicleId(OvaryResult& ovary);
 
   VisitResult visit_;
   std::vector<AuditEntry> audit_;

@@ -1,5 +1,7 @@
 #include "viewer/document.h"
 
+#include <utility>
+
 #include "viewer/review_json.h"
 
 namespace antra::viewer {
@@ -66,9 +68,7 @@ Status DocumentController::AnalyseForVisit(const cv::Rect& box) {
 }
 
 std::optional<DocumentController::VisitBoxAnalysis> DocumentController::TakeVisitBoxAnalysis() {
-  auto taken = std::move(visit_box_analysis_);
-  visit_box_analysis_.reset();
-  return taken;
+  return std::exchange(visit_box_analysis_, std::nullopt);
 }
 
 void DocumentController::StartAnalysis(pipeline::GivenOvary ovary, bool replaces_review) {

@@ -308,10 +308,7 @@ bool VisitScanReview::CommitWithAnalysis(const std::string& description, ReviewS
                                                         const std::string& reason) -> Status {
     if (Status s = ApplyDifference(now, next, editor, who, reason); !s) return s;
     if (!analysis) return Status::Ok();
-    // Deleted before, saved or not: not offered again.
-    std::vector<VisitFollicle> declined = DeletedFollicles(session_.saved_audit());
-    for (auto& f : DeletedFollicles(editor.audit())) declined.push_back(std::move(f));
-    auto ids = editor.ApplyOvaryBoxAnalysis(uid_, *next.ovary_box_px, *analysis, declined, who, reason);
+    auto ids = editor.ApplyOvaryBoxAnalysis(uid_, *next.ovary_box_px, *analysis, session_.saved_audit(), who, reason);
     if (!ids) return ids.error();
     added = static_cast<int>(ids->size());
     return Status::Ok();

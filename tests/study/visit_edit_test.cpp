@@ -208,7 +208,9 @@ TEST(VisitEditor, TheBoxAnalysisAddsOnlyFolliclesTheOvaryDoesNotHoldOrWereDelete
   const auto declined = DeletedFollicles(e.audit());
   ASSERT_EQ(declined.size(), 1u);
   EXPECT_EQ(declined[0].id, "L1");
-  auto added = e.ApplyOvaryBoxAnalysis(uid, box, again, declined, "Dr A", "analysis with the ovary box");
+  // The same visit as saved and opened again: the deletion is then in the trail on disk.
+  VisitEditor reopened(e.visit(), FixedClock);
+  auto added = e.ApplyOvaryBoxAnalysis(uid, box, again, {}, "Dr A", "analysis with the ovary box");
   ASSERT_TRUE(added.ok()) << added.error().message;
   EXPECT_EQ(*added, (std::vector<std::string>{"L4", "L5"}));  // numbers are never reused
   const OvaryResult& left = e.visit().left;
@@ -235,10 +237,13 @@ TEST(VisitEditor, TheBoxAnalysisAddsOnlyFolliclesTheOvaryDoesNotHoldOrWereDelete
   EXPECT_EQ(entry.after["software_version"], "test-pipeline");
   EXPECT_EQ(entry.after["ovary_box_px"], nlohmann::json::parse("[30, 40, 260, 180]"));
   // The same analysis again adds nothing: everything it finds is known now.
-  auto twice = e.ApplyOvaryBoxAnalysis(uid, box, again, declined, "Dr A", "again");
+  auto twice = e.ApplyOvaryBoxAnalysis(uid, box, again, {}, "Dr A", "again");
   ASSERT_TRUE(twice.ok());
   EXPECT_TRUE(twice->empty());
   EXPECT_EQ(e.visit().left.follicles.size(), 4u);
+  auto after_reopening = reopened.ApplyOvaryBoxAnalysis(uid, box, again, e.audit(), "Dr A", "box");
+  ASSERT_TRUE(after_reopening.ok()) << after_reopening.error().message;
+  EXPECT_EQ(*after_reopening, (std::vector<std::string>{"L4", "L5"}));
 }
 
 TEST(VisitEditor, TheBoxAnalysisIsRefusedWhenItNoLongerFitsTheScan) {

@@ -151,12 +151,9 @@ void CommitVisitOvaryBox(AppContext& ctx, const cv::Rect& box, std::optional<Ima
   if (!scan) return;
   const bool counting = scan->is_counting_scan();
   int rejected = 0;
-  ReviewState next = scan->state();
-  if (counting) {
-    next = WithPendingOutsideRejected(scan->state(), box, &rejected);
-  } else {
-    next.ovary_box_px = box;  // nothing here is counted: the analysis replaces the scan's candidates
-  }
+  // Nothing on a scan not counted is rejected: the analysis replaces its candidates.
+  ReviewState next = counting ? WithPendingOutsideRejected(scan->state(), box, &rejected) : scan->state();
+  next.ovary_box_px = box;
   std::string what = rejected == 0 ? "ovary box " + BoxText(box) + ": no follicle waiting for review lies outside it"
                                    : "reject " + std::to_string(rejected) + " follicle(s) outside the ovary box " +
                                          BoxText(box);
