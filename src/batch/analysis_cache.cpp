@@ -50,6 +50,8 @@ Result<std::string> AnalysisConfigKey(const pipeline::AnalyzeOptions& analyze, c
   if (!model) return model.error();
   auto judge = ModelSha256(analyze.pipeline.candidate_model.model, "candidate model");
   if (!judge) return judge.error();
+  auto context_judge = ModelSha256(analyze.pipeline.candidate_model.context_model, "context judge");
+  if (!context_judge) return context_judge.error();
   // Canonical: nlohmann::json objects keep their keys sorted.
   json config = {{"software_version", kVersion},
                  {"analysis_software_version", analyze.software_version},
@@ -57,6 +59,7 @@ Result<std::string> AnalysisConfigKey(const pipeline::AnalyzeOptions& analyze, c
                  {"pipeline", pipeline::OptionsToJson(analyze.pipeline)},
                  {"ovary_model_sha256", *model},
                  {"candidate_model_sha256", *judge},
+                 {"context_judge_sha256", *context_judge},
                  {"detect_ruler", analyze.detect_ruler},
                  {"link_cine", analyze.link_cine},
                  {"frame", analyze.frame ? json(*analyze.frame) : json(nullptr)},

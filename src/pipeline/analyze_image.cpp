@@ -26,6 +26,11 @@ Calibration ResolveCalibration(const ImageInfo& info, const Frame& first_frame, 
                              detail.str());
 }
 
+PipelineOptions FrameOptionsForLinkedSweeps(PipelineOptions options) {
+  options.candidate_model.context_model.clear();
+  return options;
+}
+
 Result<ImageAnalysis> AnalyzeImage(ImageSource& source, const AnalyzeOptions& options, const FrameCallback& on_frame) {
   if (Status s = options.Check(); !s) return s.error();
   const ImageInfo& info = source.info();
@@ -50,12 +55,12 @@ Result<ImageAnalysis> AnalyzeImage(ImageSource& source, const AnalyzeOptions& op
   analysis.frame_count = info.frame_count;
   analysis.parameters_hash = ParametersHash(options.pipeline);
 
-  auto created = FramePipeline::Create(options.pipeline);
-  if (!created) return created.error();
-  const FramePipeline& pipeline = *created;
   const int first = options.frame.value_or(0);
   const int last = options.frame ? *options.frame : info.frame_count - 1;
   const bool link = options.link_cine && last > first;
+  auto created = FramePipeline::Create(link ? FrameOptionsForLinkedSweeps(options.pipeline) : options.pipeline);
+  if (!created) return created.error();
+  const FramePipeline& pipeline = *created;
   std::optional<CineLinker> linker;
   for (int index = first; index <= last; ++index) {
     auto frame = source.ReadFrame(index);

@@ -40,6 +40,15 @@ struct AnalyzeOptions {
 // Called after each frame, with the decoded frame still alive (for overlays).
 using FrameCallback = std::function<void(const Frame&, const FrameAnalysis&, const Calibration&)>;
 
+// The frame options a linked cine sweep is analysed with: the first
+// candidate judge decides, not the context judge. The context judge was
+// trained on stills, and the linker's track rules (min_track_confidence and
+// the rest) were chosen on the first judge's probabilities: on the
+// development sweeps the context judge found more follicles per frame but
+// linked them into more false and duplicate unique follicles (unique
+// precision 0.779 -> 0.647; BENCHMARKS.md, "A context judge").
+PipelineOptions FrameOptionsForLinkedSweeps(PipelineOptions options);
+
 // Calibration for a source: its own when it has one, else from the depth
 // ruler on `first_frame` (when enabled and found), else uncalibrated.
 Calibration ResolveCalibration(const ImageInfo& info, const Frame& first_frame, const AnalyzeOptions& options);

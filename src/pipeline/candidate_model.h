@@ -27,8 +27,24 @@ namespace antra::pipeline {
 inline constexpr int kCandidateFeatureCount = 18;
 const std::vector<std::string>& CandidateFeatureNames();
 
+// The second ("context") judge sees each candidate's own features plus what
+// the first judge thought of it and of the candidates around it: follicles
+// sit in groups inside the ovary, so a doubtful dark spot beside confident
+// follicles is more likely one than the same spot alone in the far field.
+inline constexpr int kJudgeContextFeatureCount = 10;
+inline constexpr int kContextJudgeFeatureCount = kCandidateFeatureCount + kJudgeContextFeatureCount;
+const std::vector<std::string>& ContextJudgeFeatureNames();  // CandidateFeatureNames() then the context's
+inline constexpr double kLikelyFollicleProbability = 0.3;  // "likely" neighbours, fixed so features never move with options
+
 struct CandidateModelOptions {
   std::string model = "candidates-rtrees.yml.gz";  // in models/ (or absolute); "" = hand-set tests only
+  // Optional second judge over the first's probabilities in the
+  // neighbourhood (ContextJudgeRows); "" = the first judge decides.
+  // Needs `model`. Off by default (preset context-judge turns it on): it
+  // leans on neighbouring follicles, and whether it then misses the lone
+  // follicle of a poor-reserve ovary, the study's population, is not yet
+  // measured (BENCHMARKS.md, "A context judge").
+  std::string context_model;
   double accept_probability = 0.45;                // keep candidates at least this probable
   // With the ovary given by the user nothing outside it can be mistaken for a
   // follicle, so the judge may accept less probable candidates inside it
@@ -54,10 +70,19 @@ inline constexpr double kNeighbourMaxDarkness = 0.7;
 // One row, CV_32F, kCandidateFeatureCount columns.
 cv::Mat CandidateVector(const CandidateFeatures& features, const CandidateContext& context);
 
+// The context judge's rows: each of `rows` (CandidateVector rows) followed by
+// the first judge's probability of it, of its neighbours at 6, 12 and 25 mm,
+// and over the frame. `centres_mm` are the candidates' centres in mm (any
+// origin), parallel to `rows` and `first_probability`.
+cv::Mat ContextJudgeRows(const cv::Mat& rows, const std::vector<double>& first_probability,
+                         const std::vector<cv::Point2d>& centres_mm);
+
 class CandidateModel {
  public:
-  // Loaded files are cached by path.
-  static Result<std::shared_ptr<const CandidateModel>> Load(const std::string& path);
+  // Loaded files are cached by path. `feature_count`: kCandidateFeatureCount
+  // for the first judge, kContextJudgeFeatureCount for the context judge.
+  static Result<std::shared_ptr<const CandidateModel>> Load(const std::string& path,
+                                                            int feature_count = kCandidateFeatureCount);
   double Predict(const cv::Mat& row) const;
   // One probability per row of `rows` (CandidateVector rows stacked), the
   // same values Predict gives row by row: OpenCV's per-call overhead (about

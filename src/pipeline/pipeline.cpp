@@ -36,7 +36,15 @@ Result<FramePipeline> FramePipeline::Create(PipelineOptions options) {
     if (!loaded) return loaded.error();
     candidate_model = *loaded;
   }
-  return FramePipeline(std::move(options), std::move(ovary_model), std::move(candidate_model));
+  std::shared_ptr<const CandidateModel> context_model;
+  if (!options.candidate_model.context_model.empty()) {
+    auto loaded =
+        CandidateModel::Load(ModelPath(options.candidate_model.context_model).string(), kContextJudgeFeatureCount);
+    if (!loaded) return loaded.error();
+    context_model = *loaded;
+  }
+  return FramePipeline(std::move(options), std::move(ovary_model), std::move(candidate_model),
+                       std::move(context_model));
 }
 
 namespace {
@@ -241,8 +249,8 @@ cv::Mat CandidateRows(const PreparedFrame& p, const std::vector<Judged>& judged,
 // forest call), else the hand-set tests and the ovary region. Nothing outside
 // an ovary the user gave is accepted.
 void JudgeCandidates(const PreparedFrame& p, std::vector<Judged>& judged, const OvaryEstimate& ovary,
-                     const GivenOvary* given_ovary, const CandidateModel* model, const CandidateModelOptions& options,
-                     FrameTrace* trace) {
+                     const GivenOvary* given_ovary, const CandidateModel* model, const CandidateModel* context_model,
+                     const CandidateModelOptions& options, FrameTrace* trace) {
   const bool ovary_given = given_ovary && !given_ovary->empty();
   if (ovary_given) {
     for (Judged& j : judged) j.in_given_ovary = given_ovary->Contains(p.grid.ToFull(j.outline.center));
@@ -250,8 +258,17 @@ void JudgeCandidates(const PreparedFrame& p, std::vector<Judged>& judged, const 
   // The map's probability stays a feature with a given ovary: the judge was
   // trained with it.
   const cv::Mat rows = model || trace ? CandidateRows(p, judged, ovary, ovary_given) : cv::Mat();
-  const std::vector<double> probabilities =
+  const std::vector<double> first =
       model ? model->PredictRows(rows) : std::vector<double>(judged.size(), -1.0);
+  // The context judge decides again from the first judge's view of each
+  // candidate and its neighbours (traced for its trainer even without it).
+  cv::Mat context_rows;
+  if (model && (context_model || trace)) {
+    std::vector<cv::Point2d> centres_mm;
+    for (const Judged& j : judged) centres_mm.push_back(j.outline.center * p.grid.mm_per_px);
+    context_rows = ContextJudgeRows(rows, first, centres_mm);
+  }
+  const std::vector<double> probabilities = context_model ? context_model->PredictRows(context_rows) : first;
   const double accept_probability =
       ovary_given ? options.given_ovary_accept_probability : options.accept_probability;
   for (size_t i = 0; i < judged.size(); ++i) {
@@ -264,8 +281,9 @@ void JudgeCandidates(const PreparedFrame& p, std::vector<Judged>& judged, const 
     }
     if (!j.in_given_ovary) j.accepted = false;
     if (trace) {
-      trace->judged.push_back(
-          {p.grid.ToFull(PolygonCentroid(j.outline.polygon)), rows.row(int(i)).clone(), probabilities[i], j.accepted});
+      trace->judged.push_back({p.grid.ToFull(PolygonCentroid(j.outline.polygon)), rows.row(int(i)).clone(),
+                               context_rows.empty() ? cv::Mat() : context_rows.row(int(i)).clone(), first[i],
+                               probabilities[i], j.accepted});
     }
   }
 }
@@ -338,7 +356,8 @@ FrameAnalysis FramePipeline::Analyze(const Frame& frame, const Calibration& cali
   clock.Mark("refine_and_lookalikes");
   const bool ovary_given = given_ovary && !given_ovary->empty();
   const OvaryEstimate ovary = EstimateOvary(p, judged, ovary_model_.get(), ovary_given, o, clock, trace);
-  JudgeCandidates(p, judged, ovary, given_ovary, candidate_model_.get(), o.candidate_model, trace);
+  JudgeCandidates(p, judged, ovary, given_ovary, candidate_model_.get(), context_model_.get(), o.candidate_model,
+                  trace);
   clock.Mark("judge");
   if (ovary_given) result.ovary = MeasureGivenOvary(*given_ovary, calibration);
   else if (ovary.found) result.ovary = MeasureOvary(ovary, p.grid, calibration);

@@ -68,7 +68,9 @@ struct FrameTrace {
   struct Judged {
     cv::Point2d center_px;  // full-image pixels
     cv::Mat vector;         // CandidateVector row
-    double probability = -1;  // candidate model's (-1 without one)
+    cv::Mat context_vector;  // ContextJudgeRows row (empty without a candidate model)
+    double first_probability = -1;  // the first judge's (-1 without a candidate model)
+    double probability = -1;  // the deciding judge's: the context judge's when there is one (-1 without a model)
     bool accepted = false;
   };
   std::vector<Judged> judged;
@@ -91,11 +93,16 @@ class FramePipeline {
 
  private:
   FramePipeline(PipelineOptions options, std::shared_ptr<const OvaryModel> ovary_model,
-                std::shared_ptr<const CandidateModel> candidate_model)
-      : options_(std::move(options)), ovary_model_(std::move(ovary_model)), candidate_model_(std::move(candidate_model)) {}
+                std::shared_ptr<const CandidateModel> candidate_model,
+                std::shared_ptr<const CandidateModel> context_model)
+      : options_(std::move(options)),
+        ovary_model_(std::move(ovary_model)),
+        candidate_model_(std::move(candidate_model)),
+        context_model_(std::move(context_model)) {}
   PipelineOptions options_;
   std::shared_ptr<const OvaryModel> ovary_model_;          // null: group estimate only
   std::shared_ptr<const CandidateModel> candidate_model_;  // null: hand-set tests only
+  std::shared_ptr<const CandidateModel> context_model_;    // null: the first judge decides
 };
 
 // The note every uncalibrated result carries.

@@ -28,7 +28,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OvaryOptions, link_mm, margin_mm
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OvaryMapOptions, model, cell_mm, dark_ratio, region_threshold, region_relative,
                                                 accept_probability, keep_elsewhere_probability, smooth_cells,
                                                 candidate_weight)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CandidateModelOptions, model, accept_probability,
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CandidateModelOptions, model, context_model, accept_probability,
                                                 given_ovary_accept_probability)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RulerOptions, min_mark_level, max_mark_width_px, max_mark_height_px,
                                                 min_mark_contrast, min_faint_mark_contrast, min_marks, min_span_fraction, column_tolerance_px, spacing_tolerance, min_px_per_cm,

@@ -167,6 +167,7 @@ TEST(AnalysisCacheTest, ConfigKeyChangesWithEverySettingThatChangesResults) {
   pipeline::AnalyzeOptions analyze;
   analyze.pipeline.ovary_map.model = "";  // no model file needed for this test
   analyze.pipeline.candidate_model.model = "";
+  analyze.pipeline.candidate_model.context_model = "";
   OpenOptions open;
   auto base = AnalysisConfigKey(analyze, open);
   ASSERT_TRUE(base) << base.error().message;
@@ -210,6 +211,19 @@ TEST(AnalysisCacheTest, ConfigKeyChangesWithEverySettingThatChangesResults) {
   ASSERT_TRUE(judge_1 && judge_2);
   EXPECT_NE(*judge_1, *judge_2);
   changed.pipeline.candidate_model.model = (dir / "missing-judge.yml").string();
+  EXPECT_FALSE(AnalysisConfigKey(changed, open));
+
+  // And the context judge after it.
+  changed.pipeline.candidate_model.model = (dir / "judge.yml").string();
+  test::WriteBytes(dir / "context.yml", "c1");
+  changed.pipeline.candidate_model.context_model = (dir / "context.yml").string();
+  const auto context_1 = AnalysisConfigKey(changed, open);
+  test::WriteBytes(dir / "context.yml", "c2");
+  const auto context_2 = AnalysisConfigKey(changed, open);
+  ASSERT_TRUE(context_1 && context_2);
+  EXPECT_NE(*context_1, *context_2);
+  EXPECT_NE(*context_1, *judge_2);
+  changed.pipeline.candidate_model.context_model = (dir / "missing-context.yml").string();
   EXPECT_FALSE(AnalysisConfigKey(changed, open));
 }
 

@@ -103,6 +103,7 @@ TEST(CompiledForest, ShippedModelsCompileAndAgree) {
     int vars;
   };
   for (const Shipped& m : {Shipped{"candidates-rtrees.yml.gz", "", 18},
+                           Shipped{"candidates-context-rtrees.yml.gz", "", kContextJudgeFeatureCount},
                            Shipped{"ovary-rtrees.yml.gz", "stage1", kOvaryFeatureCount},
                            Shipped{"ovary-rtrees.yml.gz", "stage2", kOvaryContextFeatureCount}}) {
     SCOPED_TRACE(std::string(m.file) + " " + m.node);
@@ -243,6 +244,9 @@ TEST(CompiledForestFile, ModelsLoadTheSameWithAndWithoutTheirForestFile) {
 TEST(CompiledForestFile, ShippedForestFilesAreCurrent) {
   const auto judge = ReadCompiledForestFile((ModelsDir() / "candidates-rtrees.yml.gz").string(), {kCandidateFeatureCount});
   EXPECT_TRUE(judge) << judge.error().message << " (run antra-compile-forest, models/README.md)";
+  const auto context_judge = ReadCompiledForestFile((ModelsDir() / "candidates-context-rtrees.yml.gz").string(),
+                                                    {kContextJudgeFeatureCount});
+  EXPECT_TRUE(context_judge) << context_judge.error().message << " (run antra-compile-forest, models/README.md)";
   const auto ovary = ReadCompiledForestFile((ModelsDir() / "ovary-rtrees.yml.gz").string(),
                                             {kOvaryFeatureCount, kOvaryContextFeatureCount});
   EXPECT_TRUE(ovary) << ovary.error().message << " (run antra-compile-forest, models/README.md)";

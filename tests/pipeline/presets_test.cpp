@@ -57,6 +57,18 @@ TEST(Presets, ModelsThatCannotBeLoadedAreErrors) {
   o = {};
   o.candidate_model.model = "/nonexistent/model.yml.gz";
   EXPECT_FALSE(FramePipeline::Create(o));
+  o = {};
+  o.candidate_model.context_model = "/nonexistent/context.yml.gz";
+  EXPECT_FALSE(FramePipeline::Create(o));
+  // A context judge without the first judge has nothing to read.
+  o = {};
+  o.candidate_model.model = "";
+  o.candidate_model.context_model = "candidates-context-rtrees.yml.gz";
+  const Status alone = o.Check();
+  ASSERT_FALSE(alone);
+  EXPECT_NE(alone.error().message.find("context_model"), std::string::npos);
+  o.candidate_model.context_model = "";
+  EXPECT_TRUE(o.Check());
 }
 
 TEST(Presets, ParametersHashIdentifiesTheOptions) {

@@ -3,6 +3,13 @@
 //
 //   antra-train-candidates --phantom DIR --out models/candidates-rtrees.yml.gz
 //                          [--half K] [--params FILE] [--trees 60] [--depth 10]
+//   antra-train-candidates --context --phantom DIR2 --out models/candidates-context-rtrees.yml.gz
+//
+// With --context it trains the second, context judge instead: the images go
+// through the pipeline with the first judge named by --params (or the
+// default) and its ContextJudgeRows are the training rows. Use images the
+// first judge was not trained on, so that its probabilities are as unseen
+// images get them.
 //
 // DIR holds antra-phantom output (<stem>.dcm + <stem>.truth.json), generated
 // with seeds other than the benchmark's. Each image goes through the pipeline
@@ -54,6 +61,8 @@ int main(int argc, char** argv) {
   unsigned long long seed = 20261124;
   int sweep_every = 4;
   std::vector<std::string> ignored;
+  bool context = false;
+  app.add_flag("--context", context, "Train the context judge on the first judge's output (see the file's comment)");
   app.add_option("--phantom", phantom_dir, "antra-phantom output folder (stills)")->required();
   app.add_option("--out", out, "Model file to write (.yml.gz)")->required();
   app.add_option("--half", half, "Use only even (0) or odd (1) positions in name order");
@@ -77,7 +86,16 @@ int main(int argc, char** argv) {
     }
     options = *loaded;
   }
-  options.candidate_model.model = "";  // describe every candidate; decide nothing
+  if (context) {
+    options.candidate_model.context_model = "";  // the first judge's view is the input
+    if (options.candidate_model.model.empty()) {
+      std::cerr << "antra-train-candidates: --context needs a first judge (candidate_model.model)\n";
+      return 2;
+    }
+  } else {
+    options.candidate_model.model = "";  // describe every candidate; decide nothing
+    options.candidate_model.context_model = "";
+  }
   auto frame_pipeline = pipeline::FramePipeline::Create(options);
   if (!frame_pipeline) {
     std::cerr << "antra-train-candidates: " << frame_pipeline.error().message << "\n";
@@ -114,7 +132,7 @@ int main(int argc, char** argv) {
         if (c >= 0) label[size_t(c)] = 1.f, ++found;
       }
       for (size_t c = 0; c < trace.judged.size(); ++c) {
-        rows.push_back(trace.judged[c].vector);
+        rows.push_back(context ? trace.judged[c].context_vector : trace.judged[c].vector);
         responses.push_back(label[c]);
       }
       ++images;
@@ -125,7 +143,7 @@ int main(int argc, char** argv) {
     std::cerr << "antra-train-candidates: no candidates\n";
     return 1;
   }
-  const auto& names = pipeline::CandidateFeatureNames();
+  const auto& names = context ? pipeline::ContextJudgeFeatureNames() : pipeline::CandidateFeatureNames();
   for (const auto& name : ignored) {
     const auto it = std::find(names.begin(), names.end(), name);
     if (it == names.end()) {

@@ -247,6 +247,7 @@ int main(int argc, char** argv) {
   pipeline::AnalyzeOptions options;
   options.pipeline.ovary_map.model = "";  // features only
   options.pipeline.candidate_model.model = "";
+  options.pipeline.candidate_model.context_model = "";
   auto frame_pipeline = pipeline::FramePipeline::Create(options.pipeline);
   if (!frame_pipeline) {
     std::cerr << "antra-train-ovary: " << frame_pipeline.error().message << "\n";
