@@ -188,43 +188,26 @@ TEST(AnalysisCacheTest, ConfigKeyChangesWithEverySettingThatChangesResults) {
   keys.insert(*AnalysisConfigKey(analyze, forced));
   EXPECT_EQ(keys.size(), 5u);
 
+  // Each model counts: retrained under the same name, other results; a
+  // missing one is an error, not a key without it.
   test::TempDir dir("batch-model");
-  test::WriteBytes(dir / "model-a.yml", "a");
-  test::WriteBytes(dir / "model-b.yml", "b");
   changed = analyze;
-  changed.pipeline.ovary_map.model = (dir / "model-a.yml").string();
-  auto with_a = AnalysisConfigKey(changed, open);
-  test::WriteBytes(dir / "model-a.yml", "retrained");  // same name, new model
-  auto retrained = AnalysisConfigKey(changed, open);
-  ASSERT_TRUE(with_a && retrained);
-  EXPECT_NE(*with_a, *retrained);
-  changed.pipeline.ovary_map.model = (dir / "missing.yml").string();
-  EXPECT_FALSE(AnalysisConfigKey(changed, open));
-
-  // The candidate judge counts too: retrained under the same name, other results.
-  test::WriteBytes(dir / "judge.yml", "j1");
-  changed.pipeline.ovary_map.model = (dir / "model-a.yml").string();
-  changed.pipeline.candidate_model.model = (dir / "judge.yml").string();
-  const auto judge_1 = AnalysisConfigKey(changed, open);
-  test::WriteBytes(dir / "judge.yml", "j2");
-  const auto judge_2 = AnalysisConfigKey(changed, open);
-  ASSERT_TRUE(judge_1 && judge_2);
-  EXPECT_NE(*judge_1, *judge_2);
-  changed.pipeline.candidate_model.model = (dir / "missing-judge.yml").string();
-  EXPECT_FALSE(AnalysisConfigKey(changed, open));
-
-  // And the context judge after it.
-  changed.pipeline.candidate_model.model = (dir / "judge.yml").string();
-  test::WriteBytes(dir / "context.yml", "c1");
-  changed.pipeline.candidate_model.context_model = (dir / "context.yml").string();
-  const auto context_1 = AnalysisConfigKey(changed, open);
-  test::WriteBytes(dir / "context.yml", "c2");
-  const auto context_2 = AnalysisConfigKey(changed, open);
-  ASSERT_TRUE(context_1 && context_2);
-  EXPECT_NE(*context_1, *context_2);
-  EXPECT_NE(*context_1, *judge_2);
-  changed.pipeline.candidate_model.context_model = (dir / "missing-context.yml").string();
-  EXPECT_FALSE(AnalysisConfigKey(changed, open));
+  auto expect_model_counts = [&](std::string& slot, const std::string& name) {
+    const auto path = dir / (name + ".yml");
+    slot = path.string();
+    test::WriteBytes(path, name + " 1");
+    const auto first = AnalysisConfigKey(changed, open);
+    test::WriteBytes(path, name + " retrained");
+    const auto retrained = AnalysisConfigKey(changed, open);
+    ASSERT_TRUE(first && retrained);
+    EXPECT_NE(*first, *retrained);
+    slot = (dir / ("missing-" + name + ".yml")).string();
+    EXPECT_FALSE(AnalysisConfigKey(changed, open));
+    slot = path.string();  // kept for the next model's checks
+  };
+  expect_model_counts(changed.pipeline.ovary_map.model, "ovary");
+  expect_model_counts(changed.pipeline.candidate_model.model, "judge");
+  expect_model_counts(changed.pipeline.candidate_model.context_model, "context");
 }
 
 }  // namespace
