@@ -4,11 +4,13 @@
 // today (BENCHMARKS.md), so that a change that loses accuracy fails here.
 // The seed differs from the benchmark's and from the training sets'.
 
+#include <cmath>
 #include <fstream>
 #include <optional>
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "core/atomic_file.h"
 #include "eval/evaluate.h"
@@ -17,6 +19,7 @@
 #include "phantom/generator.h"
 #include "phantom/random.h"
 #include "pipeline/analyze_image.h"
+#include "pipeline/pipeline.h"
 #include "support/test_support.h"
 
 namespace antra {
@@ -162,6 +165,60 @@ TEST(SampleImages, AnalysedAgainstTheirTruth) {
   EXPECT_GE(run->groups["still/easy"].RecallAtLeast2().value_or(0), 0.85);
   EXPECT_GE(run->cines.RecallAtLeast2().value_or(0), 0.75);
   EXPECT_GE(run->cines.Precision().value_or(0), 0.9);
+}
+
+}  // namespace
+}  // namespace antra
+
+namespace antra {
+namespace {
+
+pipeline::AnalyzeOptions WithContextJudge() {
+  pipeline::AnalyzeOptions options;
+  options.pipeline.candidate_model.context_model = "candidates-context-rtrees.yml.gz";
+  return options;
+}
+
+// The context judge (preset context-judge) decides on stills: its model is
+// loaded, its rows reach the trace, and its probability is the one used.
+TEST(ContextJudge, DecidesOnStills) {
+  const auto still = test::SourceDir() / "sample_images" / "medium-01.dcm";
+  if (!std::filesystem::exists(still)) GTEST_SKIP() << "sample_images/ absent";
+  auto source = OpenImage(still);
+  ASSERT_TRUE(source);
+  auto frame = (*source)->ReadFrame(0);
+  ASSERT_TRUE(frame);
+  auto created = pipeline::FramePipeline::Create(WithContextJudge().pipeline);
+  ASSERT_TRUE(created) << created.error().message;
+  pipeline::FrameTrace trace;
+  (void)created->Analyze(*frame, (*source)->info().calibration, &trace);
+  ASSERT_FALSE(trace.judged.empty());
+  int changed = 0;
+  for (const auto& j : trace.judged) {
+    ASSERT_EQ(j.context_vector.cols, pipeline::kContextJudgeFeatureCount);
+    changed += std::abs(j.probability - j.first_probability) > 1e-6;
+  }
+  EXPECT_GT(changed, 0);
+}
+
+// A linked sweep keeps the first judge (FrameOptionsForLinkedSweeps): the
+// linker's rules were chosen on its probabilities, and the context judge
+// made more false unique follicles on the development sweeps.
+TEST(ContextJudge, LinkedSweepsKeepTheFirstJudge) {
+  const auto cine = test::SourceDir() / "sample_images" / "cine-01.dcm";
+  if (!std::filesystem::exists(cine)) GTEST_SKIP() << "sample_images/ absent";
+  auto analyse = [&](const pipeline::AnalyzeOptions& options) {
+    auto source = OpenImage(cine);
+    EXPECT_TRUE(source);
+    auto analysis = pipeline::AnalyzeImage(**source, options);
+    EXPECT_TRUE(analysis);
+    nlohmann::json j = AnalysisToJson(*analysis);
+    j.erase("parameters_hash");  // names the options given, which differ
+    return j;
+  };
+  const nlohmann::json with_context = analyse(WithContextJudge());
+  ASSERT_FALSE(with_context["follicles"].empty());
+  EXPECT_EQ(with_context, analyse({}));
 }
 
 }  // namespace
