@@ -2,8 +2,7 @@
 // The batch's memory between runs: one file per analysed image under
 // RESULTS/private/analysis-cache/, named by the image file's SHA-256 and the
 // analysis configuration key (software version and analysis revision, every
-// pipeline option, the
-// ovary model file's SHA-256, ruler and cine switches, a forced scale). A
+// pipeline option, each model file's SHA-256, ruler and cine switches, a forced scale). A
 // rerun, or a run after a crash, reuses an entry only when all of these are
 // unchanged; anything else is analysed again. Entries are written atomically,
 // so a killed run leaves whole entries or none.

@@ -41,9 +41,9 @@ struct CandidateModelOptions {
   // Optional second judge over the first's probabilities in the
   // neighbourhood (ContextJudgeRows); "" = the first judge decides.
   // Needs `model`. Off by default (preset context-judge turns it on): it
-  // leans on neighbouring follicles, and whether it then misses the lone
-  // follicle of a poor-reserve ovary, the study's population, is not yet
-  // measured (BENCHMARKS.md, "A context judge").
+  // leans on neighbouring follicles and so misses more lone follicles of
+  // poor-reserve ovaries, the study's population (BENCHMARKS.md, "A context
+  // judge"; PhantomEndToEnd.PoorReserveOvariesGetFewFalseFollicles fails with it).
   std::string context_model;
   double accept_probability = 0.45;                // keep candidates at least this probable
   // With the ovary given by the user nothing outside it can be mistaken for a

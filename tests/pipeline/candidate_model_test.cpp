@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -37,15 +38,16 @@ TEST(ContextJudgeRows, KeepTheOwnFeaturesAndNameEveryColumn) {
   EXPECT_EQ(cv::norm(rows.colRange(0, kCandidateFeatureCount), own, cv::NORM_INF), 0.0);
 }
 
+// Each named context feature of `row` has the expected value.
+void ExpectContext(const cv::Mat& rows, int row, const std::vector<std::pair<std::string, double>>& expected) {
+  for (const auto& [feature, value] : expected) EXPECT_NEAR(At(rows, row, feature), value, 1e-6) << feature;
+}
+
 TEST(ContextJudgeRows, ALoneCandidateHasNoNeighbours) {
   const cv::Mat rows = ContextJudgeRows(OwnRows(1), {0.4}, {{10, 10}});
-  EXPECT_FLOAT_EQ(At(rows, 0, "p_first"), 0.4f);
-  EXPECT_FLOAT_EQ(At(rows, 0, "max_p_12mm"), 0.f);
-  EXPECT_FLOAT_EQ(At(rows, 0, "likely_12mm"), 0.f);
-  EXPECT_FLOAT_EQ(At(rows, 0, "frame_max_p"), 0.4f);
-  EXPECT_FLOAT_EQ(At(rows, 0, "p_of_frame_max"), 1.f);
-  EXPECT_FLOAT_EQ(At(rows, 0, "frame_likely"), 1.f);
-  EXPECT_FLOAT_EQ(At(rows, 0, "nearest_likely_mm"), 60.f);  // none: capped
+  ExpectContext(rows, 0, {{"p_first", 0.4}, {"max_p_12mm", 0}, {"likely_12mm", 0}, {"frame_max_p", 0.4},
+                          {"p_of_frame_max", 1}, {"frame_likely", 1},
+                          {"nearest_likely_mm", 60}});  // none: capped
 }
 
 // A doubtful spot 5 mm from a confident follicle, another 10 mm away and an
@@ -54,22 +56,13 @@ TEST(ContextJudgeRows, NeighboursAreSeenByDistanceInMm) {
   const std::vector<double> p = {0.2, 0.9, 0.5, 0.1};
   const std::vector<cv::Point2d> mm = {{0, 0}, {5, 0}, {0, 10}, {20, 0}};
   const cv::Mat rows = ContextJudgeRows(OwnRows(4), p, mm);
-  EXPECT_FLOAT_EQ(At(rows, 0, "max_p_6mm"), 0.9f);
-  EXPECT_FLOAT_EQ(At(rows, 0, "max_p_12mm"), 0.9f);
-  EXPECT_FLOAT_EQ(At(rows, 0, "max_p_25mm"), 0.9f);
-  EXPECT_FLOAT_EQ(At(rows, 0, "sum_p_12mm"), 1.4f);
-  EXPECT_FLOAT_EQ(At(rows, 0, "likely_12mm"), 2.f);
-  EXPECT_FLOAT_EQ(At(rows, 0, "nearest_likely_mm"), 5.f);
-  EXPECT_FLOAT_EQ(At(rows, 0, "frame_max_p"), 0.9f);
-  EXPECT_NEAR(At(rows, 0, "p_of_frame_max"), 0.2 / 0.9, 1e-6);
-  EXPECT_FLOAT_EQ(At(rows, 0, "frame_likely"), 2.f);
+  ExpectContext(rows, 0, {{"max_p_6mm", 0.9}, {"max_p_12mm", 0.9}, {"max_p_25mm", 0.9}, {"sum_p_12mm", 1.4},
+                          {"likely_12mm", 2}, {"nearest_likely_mm", 5}, {"frame_max_p", 0.9},
+                          {"p_of_frame_max", 0.2 / 0.9}, {"frame_likely", 2}});
   // The far, unlikely one: only the 25 mm radius reaches the others.
-  EXPECT_FLOAT_EQ(At(rows, 3, "max_p_6mm"), 0.f);
-  EXPECT_FLOAT_EQ(At(rows, 3, "max_p_12mm"), 0.f);
-  EXPECT_FLOAT_EQ(At(rows, 3, "max_p_25mm"), 0.9f);
-  EXPECT_FLOAT_EQ(At(rows, 3, "nearest_likely_mm"), 15.f);
+  ExpectContext(rows, 3, {{"max_p_6mm", 0}, {"max_p_12mm", 0}, {"max_p_25mm", 0.9}, {"nearest_likely_mm", 15}});
   // A candidate is never its own neighbour.
-  EXPECT_FLOAT_EQ(At(rows, 1, "max_p_6mm"), 0.2f);
+  ExpectContext(rows, 1, {{"max_p_6mm", 0.2}});
 }
 
 TEST(ContextJudgeRows, NoCandidatesNoRows) {
