@@ -32,9 +32,13 @@ namespace {
 // less a margin. They guard against regressions; the targets are in
 // BENCHMARKS.md. Since the accepted outlines are measured at 65 % with the
 // protrusion trim (2026-11-25): easy MAE 0.53 mm, medium 0.36 mm (the
-// medium ceiling lowered from 0.6 mm).
+// medium ceiling lowered from 0.6 mm). With the models retrained on
+// poor-reserve stills too (2026-11-26, models/README.md): easy 0.824, 1.0,
+// 0.57 mm, 1.2; medium 0.783, 1.0, 0.37 mm (4 fewer of 46 found, the mixed
+// stills' price for fewer false follicles in sparse ovaries; the medium
+// recall floor lowered from 0.78).
 constexpr double EASY_RECALL_FLOOR = 0.74, EASY_PRECISION_FLOOR = 0.9, EASY_MAE_CEILING = 0.72, EASY_AFC_CEILING = 2.2;
-constexpr double MEDIUM_RECALL_FLOOR = 0.78, MEDIUM_PRECISION_FLOOR = 0.85, MEDIUM_MAE_CEILING = 0.5;
+constexpr double MEDIUM_RECALL_FLOOR = 0.74, MEDIUM_PRECISION_FLOOR = 0.85, MEDIUM_MAE_CEILING = 0.5;
 
 struct Scores {
   eval::Tally easy, medium;
@@ -111,9 +115,10 @@ TEST(PhantomEndToEnd, EasyAndMediumStillsAreFoundAndMeasured) {
 // is the sign of growth the study looks for. Ceilings and floor: measured
 // on these twenty cases on 2026-11-26 (POOR_MEASURED below) less a margin;
 // the benchmark's poor-reserve stills are in BENCHMARKS.md.
-// POOR_MEASURED: 9 true follicles, 6 found (recall 0.667), 10 false in 20
-// frames (0.5 per frame), |AFC error| 0.5.
-constexpr double POOR_FP_PER_FRAME_CEILING = 0.65, POOR_AFC_CEILING = 0.65, POOR_RECALL_FLOOR = 0.5;
+// POOR_MEASURED: 9 true follicles, 7 found (recall 0.778), 7 false in 20
+// frames (0.35 per frame), |AFC error| 0.30, with the models retrained on
+// poor-reserve stills too (2026-11-26; before: 6 found, 10 false, 0.5).
+constexpr double POOR_FP_PER_FRAME_CEILING = 0.5, POOR_AFC_CEILING = 0.45, POOR_RECALL_FLOOR = 0.6;
 
 TEST(PhantomEndToEnd, PoorReserveOvariesGetFewFalseFollicles) {
   test::TempDir dir("phantom-e2e-poor");
@@ -140,7 +145,9 @@ namespace {
 // detections in 9 stills against 1: lower, still above the floor), MAE 0.38
 // mm; cine frames recall 0.852, precision 1.0; the recall floor is raised.
 // With the measured outlines of 2026-11-25 the stills' MAE is 0.32 mm (the
-// ceiling lowered from 0.55 mm).
+// ceiling lowered from 0.55 mm). With the models retrained on poor-reserve
+// stills too (2026-11-26): stills recall 0.556, precision 0.882 (the
+// precision floor lowered from 0.88), MAE 0.33 mm; cine frames unchanged.
 TEST(SampleImages, AnalysedAgainstTheirTruth) {
   const auto samples = test::SourceDir() / "sample_images";
   if (!std::filesystem::is_directory(samples)) GTEST_SKIP() << "sample_images/ absent";
@@ -160,7 +167,7 @@ TEST(SampleImages, AnalysedAgainstTheirTruth) {
   ASSERT_TRUE(run);
   std::cout << eval::FormatTable(*run);
   EXPECT_GE(run->stills.RecallAtLeast2().value_or(0), 0.53);
-  EXPECT_GE(run->stills.Precision().value_or(0), 0.88);
+  EXPECT_GE(run->stills.Precision().value_or(0), 0.85);
   EXPECT_LE(run->stills.MeanAbsoluteError().value_or(99), 0.45);
   EXPECT_GE(run->groups["still/easy"].RecallAtLeast2().value_or(0), 0.85);
   EXPECT_GE(run->cines.RecallAtLeast2().value_or(0), 0.75);

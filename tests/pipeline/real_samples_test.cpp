@@ -59,8 +59,10 @@ TEST(RealSamples, RulerAndOvaryOnScreensWithExpertMasks) {
   }
   ASSERT_EQ(images, 205);
   EXPECT_GE(ruler, 195);       // measured 197 (192 from clear marks alone)
-  EXPECT_GE(detections, 280);  // measured 325
-  EXPECT_LE(double(outside) / std::max(1, detections), 0.45);  // measured 0.354
+  // Measured with the models retrained on poor-reserve stills too
+  // (2026-11-26): 267 detections, 0.288 outside (before: 325, 0.354).
+  EXPECT_GE(detections, 240);
+  EXPECT_LE(double(outside) / std::max(1, detections), 0.35);
 }
 
 }  // namespace
