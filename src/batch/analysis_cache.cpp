@@ -3,7 +3,11 @@
 #include <fstream>
 #include <sstream>
 
+#include <dcmtk/dcmdata/dcuid.h>
 #include <nlohmann/json.hpp>
+#include <opencv2/core/version.hpp>
+
+#include "batch/analysis_fingerprint.h"  // generated at build time (src/batch/CMakeLists.txt)
 
 #include "core/atomic_file.h"
 #include "core/text_file.h"
@@ -55,7 +59,9 @@ Result<std::string> AnalysisConfigKey(const pipeline::AnalyzeOptions& analyze, c
   // Canonical: nlohmann::json objects keep their keys sorted.
   json config = {{"software_version", kVersion},
                  {"analysis_software_version", analyze.software_version},
-                 {"analysis_revision", pipeline::kAnalysisRevision},
+                 {"analysis_source_sha256", std::string(kAnalysisSourceSha256)},
+                 {"opencv_version", CV_VERSION},
+                 {"dcmtk_version", OFFIS_DCMTK_VERSION_STRING},
                  {"pipeline", pipeline::OptionsToJson(analyze.pipeline)},
                  {"ovary_model_sha256", *model},
                  {"candidate_model_sha256", *judge},

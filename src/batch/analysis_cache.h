@@ -1,8 +1,9 @@
 #pragma once
 // The batch's memory between runs: one file per analysed image under
 // RESULTS/private/analysis-cache/, named by the image file's SHA-256 and the
-// analysis configuration key (software version and analysis revision, every
-// pipeline option, each model file's SHA-256, ruler and cine switches, a forced scale). A
+// analysis configuration key (software version, a build-time fingerprint of
+// the analysis code and the OpenCV and DCMTK versions, every pipeline option,
+// each model file's SHA-256, ruler and cine switches, a forced scale). A
 // rerun, or a run after a crash, reuses an entry only when all of these are
 // unchanged; anything else is analysed again. Entries are written atomically,
 // so a killed run leaves whole entries or none.

@@ -17,14 +17,6 @@
 
 namespace antra::pipeline {
 
-// Bumped with every code change that alters what an analysis finds (beyond
-// its options, which are keyed separately): the batch's analysis cache keys on
-// it, so a rerun after an upgrade analyses again instead of reusing results
-// of the older code (the version number alone does not move with each
-// change). 2: the cine probe-motion estimate at a quarter of the resolution
-// (2026-11-26).
-inline constexpr int kAnalysisRevision = 2;
-
 struct AnalyzeOptions {
   PipelineOptions pipeline;
   std::optional<int> frame;    // analyse only this frame (0-based)

@@ -1,6 +1,7 @@
 // The batch's building blocks: shard assignment, the worker pool, errors.csv,
 // identity scrubbing, the file lock and the analysis cache.
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -12,11 +13,13 @@
 #include <gtest/gtest.h>
 
 #include "batch/analysis_cache.h"
+#include "batch/analysis_fingerprint.h"
 #include "batch/batch_run.h"
 #include "batch/results_lock.h"
 #include "batch/shard.h"
 #include "batch/worker_pool.h"
 #include "core/atomic_file.h"
+#include "study/sha256.h"
 #include "support/test_support.h"
 
 namespace antra {
@@ -208,6 +211,35 @@ TEST(AnalysisCacheTest, ConfigKeyChangesWithEverySettingThatChangesResults) {
   expect_model_counts(changed.pipeline.ovary_map.model, "ovary");
   expect_model_counts(changed.pipeline.candidate_model.model, "judge");
   expect_model_counts(changed.pipeline.candidate_model.context_model, "context");
+}
+
+// The build's fingerprint of the analysis code is the one of the source tree
+// it was built from: recomputed here as cmake/AnalysisFingerprint.cmake does,
+// over the files src/batch/CMakeLists.txt names. Fails when the build did not
+// regenerate it after an edit, or when the two disagree on which files count.
+TEST(AnalysisCacheTest, SourceFingerprintMatchesTheSourceTree) {
+  const fs::path root = ANTRA_SOURCE_DIR;
+  std::vector<std::string> files;
+  for (const char* module : {"core", "dicom", "io", "cine", "pipeline"}) {
+    for (const auto& entry : fs::recursive_directory_iterator(root / "src" / module)) {
+      if (!entry.is_regular_file()) continue;
+      const fs::path& path = entry.path();
+      const std::string ext = path.extension().string();
+      if (ext == ".cpp" || ext == ".h" || ext == ".in" || path.filename() == "CMakeLists.txt") {
+        files.push_back(path.lexically_relative(root).generic_string());
+      }
+    }
+  }
+  std::sort(files.begin(), files.end());
+  std::string lines;
+  for (const auto& relative : files) {
+    auto hash = FileSha256(root / relative);
+    ASSERT_TRUE(hash) << relative << ": " << hash.error().message;
+    lines += relative + " " + *hash + "\n";
+  }
+  EXPECT_EQ(int(files.size()), kAnalysisSourceFileCount);
+  EXPECT_EQ(Sha256Hex(lines), kAnalysisSourceSha256)
+      << "the build's fingerprint of the analysis code is stale: rebuild (src/batch/CMakeLists.txt)";
 }
 
 }  // namespace

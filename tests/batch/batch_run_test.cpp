@@ -305,9 +305,9 @@ TEST(BatchRunTest, ShardsPartitionTheVisitsAndTogetherEqualOneRun) {
   {
     // The audit trail too, but for its times (the runs wrote it at different times).
     const std::string columns = "subject_id, visit, seq, who, action, target, reason, revision, before_json, after_json";
-    const auto whole = TableRows(dir / "whole" / "study.sqlite", "review_events", columns);
-    EXPECT_FALSE(whole.empty());
-    EXPECT_EQ(whole, TableRows(dir / "db" / "shared.sqlite", "review_events", columns));
+    const auto events = TableRows(dir / "whole" / "study.sqlite", "review_events", columns);
+    EXPECT_FALSE(events.empty());
+    EXPECT_EQ(events, TableRows(dir / "db" / "shared.sqlite", "review_events", columns));
   }
   // A shard re-exporting (a rerun) never deletes the other shards' rows.
   BatchOptions rerun = SmallRunOptions(1);

@@ -94,7 +94,8 @@ std::optional<eval::EvalRun> GenerateAnalyseAndScore(const test::TempDir& dir,
 
 TEST(PhantomEndToEnd, EasyAndMediumStillsAreFoundAndMeasured) {
   test::TempDir dir("phantom-e2e");
-  auto run = GenerateAnalyseAndScore(dir, {{phantom::Difficulty::kEasy}, {phantom::Difficulty::kMedium}});
+  auto run = GenerateAnalyseAndScore(
+      dir, {{phantom::Difficulty::kEasy, 5, std::nullopt}, {phantom::Difficulty::kMedium, 5, std::nullopt}});
   ASSERT_TRUE(run);
   Scores s;
   s.easy = run->groups["still/easy"];

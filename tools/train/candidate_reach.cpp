@@ -13,7 +13,12 @@
 // benchmark set.
 //
 //   antra-candidate-reach --phantom DIR [--match still-medium] [--overlays OUT]
-//                         [--params FILE] [--limit N]
+//                         [--params FILE] [--limit N] [--judged-csv OUT.csv]
+//
+// --judged-csv writes one row per candidate the judge saw: the file, whether
+// it reaches a visible true follicle (and that follicle's mean diameter), the
+// judge's probability, whether it was accepted, and the judge's inputs, to
+// compare the inputs of rejected true follicles with those of look-alikes.
 
 #include <algorithm>
 #include <array>
@@ -57,18 +62,37 @@ size_t BandOf(double mean_mm) {
 }
 
 
+// A candidate reaches the true follicle it matches one to one (the scorer's rule).
+void WriteJudgedRows(std::ofstream& csv, const std::string& name, const std::vector<TruthFollicle>& truth,
+                     const pipeline::FrameTrace& trace, double mm_per_px) {
+  std::vector<cv::Point2d> points;
+  for (const auto& j : trace.judged) points.push_back(j.center_px);
+  const auto reached = train::MatchToTruth(truth, points, mm_per_px);
+  std::vector<double> truth_mm(points.size(), 0.0);
+  for (size_t t = 0; t < truth.size(); ++t) {
+    if (reached[t] >= 0) truth_mm[size_t(reached[t])] = truth[t].mean_mm;
+  }
+  for (size_t i = 0; i < trace.judged.size(); ++i) {
+    const auto& j = trace.judged[i];
+    csv << name << "," << truth_mm[i] << "," << truth.size() << "," << j.probability << "," << int(j.accepted);
+    for (int c = 0; c < j.vector.cols; ++c) csv << "," << j.vector.at<float>(0, c);
+    csv << "\n";
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
   CLI::App app{"Where the pipeline loses true follicles (phantom stills with truth)"};
-  std::string phantom_dir, overlays, params, match_prefix;
+  std::string phantom_dir, overlays, params, match_prefix, judged_csv;
   int limit = 0;
   app.add_option("--phantom", phantom_dir, "antra-phantom output folder (stills)")->required();
   app.add_option("--match", match_prefix, "Only files whose name starts with this");
   app.add_option("--overlays", overlays, "Write one PNG per image with the truth coloured by outcome");
   app.add_option("--params", params, "Pipeline options JSON");
   app.add_option("--limit", limit, "At most this many images");
+  app.add_option("--judged-csv", judged_csv, "Write every judged candidate's inputs, probability and truth to this CSV");
   CLI11_PARSE(app, argc, argv);
 
   pipeline::PipelineOptions options;
@@ -95,6 +119,13 @@ int main(int argc, char** argv) {
   std::sort(files.begin(), files.end());
   if (limit > 0 && int(files.size()) > limit) files.resize(size_t(limit));
 
+  std::ofstream csv;
+  if (!judged_csv.empty()) {
+    csv.open(judged_csv);
+    csv << "file,truth_mm,truth_in_frame,probability,accepted";
+    for (const auto& name : pipeline::CandidateFeatureNames()) csv << "," << name;
+    csv << "\n";
+  }
   std::array<std::array<int, 3>, 4> tally{};
   std::array<int, 4> merged{}, unlabelled{};
   int images = 0, candidates = 0, accepted = 0, false_positives = 0;
@@ -115,6 +146,7 @@ int main(int argc, char** argv) {
     for (const auto& f : analysis.follicles) accepted_points.push_back(f.center_px);
     const auto reached = train::MatchToTruth(truth, candidate_points, mm_per_px);
     const auto found = train::MatchToTruth(truth, accepted_points, mm_per_px);
+    if (csv.is_open()) WriteJudgedRows(csv, file.filename().string(), truth, trace, mm_per_px);
     ++images;
     candidates += int(candidate_points.size());
     accepted += int(accepted_points.size());
