@@ -62,6 +62,35 @@ size_t BandOf(double mean_mm) {
 }
 
 
+// The ovary map's probability as a red tint (full red at 1), the true ovary
+// in white and the estimated ovary region's outline in magenta.
+void DrawOvaryMap(cv::Mat& canvas, const pipeline::FrameTrace& trace, const fs::path& truth_path) {
+  if (!trace.ovary_probability.empty()) {
+    cv::Mat grid_size, full;
+    const int c = trace.ovary_cells.cell_px;
+    cv::resize(trace.ovary_probability, grid_size,
+               cv::Size(trace.ovary_probability.cols * c, trace.ovary_probability.rows * c), 0, 0, cv::INTER_NEAREST);
+    grid_size = grid_size(cv::Rect(0, 0, std::min(grid_size.cols, trace.labels.cols),
+                                   std::min(grid_size.rows, trace.labels.rows)));
+    cv::resize(grid_size, full, canvas.size(), 0, 0, cv::INTER_LINEAR);
+    for (int y = 0; y < canvas.rows; ++y) {
+      for (int x = 0; x < canvas.cols; ++x) {
+        auto& px = canvas.at<cv::Vec3b>(y, x);
+        const float p = full.at<float>(y, x);
+        px[2] = cv::saturate_cast<uchar>(px[2] * (1 - p) + 255 * p);
+      }
+    }
+  }
+  std::ifstream in(truth_path);
+  const auto truth = nlohmann::json::parse(in, nullptr, false);
+  if (truth.is_discarded() || !truth.contains("frames") || truth["frames"].empty()) return;
+  const auto& ovary = truth["frames"][0]["ovary"];
+  if (!ovary.is_object() || !ovary.contains("contour_px")) return;
+  std::vector<cv::Point> poly;
+  for (const auto& p : ovary["contour_px"]) poly.emplace_back(int(std::lround(p[0].get<double>())), int(std::lround(p[1].get<double>())));
+  cv::polylines(canvas, poly, true, cv::Scalar(255, 255, 255), 1, cv::LINE_AA);
+}
+
 // A candidate reaches the true follicle it matches one to one (the scorer's rule).
 void WriteJudgedRows(std::ofstream& csv, const std::string& name, const std::vector<TruthFollicle>& truth,
                      const pipeline::FrameTrace& trace, double mm_per_px) {
@@ -174,6 +203,7 @@ int main(int argc, char** argv) {
                  cv::LINE_AA);
     }
     if (!canvas.empty()) {
+      DrawOvaryMap(canvas, trace, truth_path);
       for (const auto& f : analysis.follicles) {
         std::vector<cv::Point> poly;
         for (const auto& p : f.contour_px) poly.emplace_back(int(std::lround(p.x)), int(std::lround(p.y)));
