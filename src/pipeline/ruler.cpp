@@ -92,8 +92,37 @@ struct Fit {
   double rms = 0;
 };
 
+// Least squares y = origin + k * period over the fit's members, and the rms
+// residual.
+void LeastSquares(const std::vector<Mark>& column, Fit& fit) {
+  double sk = 0, sy = 0, skk = 0, sky = 0;
+  const double n = double(fit.members.size());
+  for (size_t i = 0; i < fit.members.size(); ++i) {
+    const double k = fit.steps[i], y = column[size_t(fit.members[i])].center.y;
+    sk += k, sy += y, skk += k * k, sky += k * y;
+  }
+  const double denominator = n * skk - sk * sk;
+  if (denominator > 0) {
+    fit.period = (n * sky - sk * sy) / denominator;
+    fit.origin = (sy - fit.period * sk) / n;
+  }
+  double sq = 0;
+  for (size_t i = 0; i < fit.members.size(); ++i) {
+    const double r = column[size_t(fit.members[i])].center.y - (fit.origin + fit.steps[i] * fit.period);
+    sq += r * r;
+  }
+  fit.rms = std::sqrt(sq / n);
+}
+
 // The regular spacing that explains most marks of a column (sorted by y).
-Fit FitPeriod(const std::vector<Mark>& column, const RulerOptions& o, double min_period, double max_period) {
+// Fits whose marks fill less than `min_density` of the slots they span are
+// refused (a subharmonic, half the true period, leaves every other slot
+// empty). With `refine`, the marks are assigned again from the least-squares
+// period until the assignment settles: a period measured between two
+// neighbouring marks is a pixel or so off, which puts marks ten periods away
+// outside the tolerance.
+Fit FitPeriod(const std::vector<Mark>& column, const RulerOptions& o, double min_period, double max_period,
+              double min_density = 0.7, bool refine = false) {
   Fit best;
   std::set<long> tried;
   for (size_t i = 0; i + 1 < column.size(); ++i) {
@@ -114,8 +143,7 @@ Fit FitPeriod(const std::vector<Mark>& column, const RulerOptions& o, double min
         if (fit.members.size() < 2) continue;
         const int span = *std::max_element(fit.steps.begin(), fit.steps.end()) -
                          *std::min_element(fit.steps.begin(), fit.steps.end()) + 1;
-        // A subharmonic (half the true period) leaves every other slot empty.
-        if (fit.members.size() < 0.7 * span) continue;
+        if (fit.members.size() < min_density * span) continue;
         if (fit.members.size() > best.members.size() ||
             (fit.members.size() == best.members.size() && d > best.period)) {
           best = fit;
@@ -124,24 +152,22 @@ Fit FitPeriod(const std::vector<Mark>& column, const RulerOptions& o, double min
     }
   }
   if (best.members.size() < 2) return best;
-  // Least squares y = origin + k * period over the members.
-  double sk = 0, sy = 0, skk = 0, sky = 0;
-  const double n = double(best.members.size());
-  for (size_t i = 0; i < best.members.size(); ++i) {
-    const double k = best.steps[i], y = column[size_t(best.members[i])].center.y;
-    sk += k, sy += y, skk += k * k, sky += k * y;
+  LeastSquares(column, best);
+  for (int round = 0; refine && round < 4; ++round) {
+    Fit again;
+    again.period = best.period;
+    again.origin = best.origin;
+    for (size_t m = 0; m < column.size(); ++m) {
+      const double k = (column[m].center.y - again.origin) / again.period;
+      if (std::abs(k - std::round(k)) <= o.spacing_tolerance) {
+        again.members.push_back(int(m));
+        again.steps.push_back(int(std::lround(k)));
+      }
+    }
+    if (again.members.size() <= best.members.size()) break;
+    LeastSquares(column, again);
+    best = std::move(again);
   }
-  const double denominator = n * skk - sk * sk;
-  if (denominator > 0) {
-    best.period = (n * sky - sk * sy) / denominator;
-    best.origin = (sy - best.period * sk) / n;
-  }
-  double sq = 0;
-  for (size_t i = 0; i < best.members.size(); ++i) {
-    const double r = column[size_t(best.members[i])].center.y - (best.origin + best.steps[i] * best.period);
-    sq += r * r;
-  }
-  best.rms = std::sqrt(sq / n);
   return best;
 }
 
@@ -311,14 +337,19 @@ double MeanOver(const cv::Mat& luma, const cv::Rect& box) { return cv::mean(luma
 // bright tissue and are not `min_mark_contrast` brighter than all around them,
 // so too few clear marks remain, or clear marks with a gap the subharmonic
 // test rejects. A run of at least four evenly spaced clear marks fixes the
-// column and the period; at every position that run predicts along the
-// column, a mark-sized box as bright as a mark and `min_faint_mark_contrast`
+// column and the period (or, where tissue hides every other mark or so, at
+// least min_marks clear marks on one period with gaps between them); at every
+// position they predict along the column, a mark-sized box as bright as a mark and `min_faint_mark_contrast`
 // brighter than the rows just above and below it counts as a faint mark.
 // Speckle rarely does that at an exact predicted spot, and the column with its
 // faint marks must still pass every test of the first pass.
 std::vector<Mark> WithFaintMarks(const cv::Mat& luma, const std::vector<Mark>& column, int alignment,
                                  const RulerOptions& o) {
-  // The longest run of consecutive marks with even spacing.
+  // What predicts the faint marks: the longest run of consecutive marks with
+  // even spacing, else (where tissue hides every other mark or so) at least
+  // min_marks clear marks on one period with gaps between them.
+  std::vector<size_t> predictors;
+  double origin = 0, period = 0;
   size_t best_first = 0, best_count = 0;
   for (size_t i = 0; i + 1 < column.size(); ++i) {
     const double gap = column[i + 1].center.y - column[i].center.y;
@@ -330,15 +361,24 @@ std::vector<Mark> WithFaintMarks(const cv::Mat& luma, const std::vector<Mark>& c
     }
     if (j - i + 1 > best_count) best_first = i, best_count = j - i + 1;
   }
-  if (best_count < size_t(kMinClearRun)) return {};
-  const Mark& first = column[best_first];
-  const Mark& last = column[best_first + best_count - 1];
-  const double period = (last.center.y - first.center.y) / double(best_count - 1);
-  // The box searched for: as narrow as the run's narrowest mark (a dot fits
-  // inside a dash), as tall as its typical mark, at the run's alignment.
-  int w = column[best_first].box.width;
+  if (best_count >= size_t(kMinClearRun)) {
+    const Mark& first = column[best_first];
+    const Mark& last = column[best_first + best_count - 1];
+    origin = first.center.y;
+    period = (last.center.y - first.center.y) / double(best_count - 1);
+    for (size_t i = best_first; i < best_first + best_count; ++i) predictors.push_back(i);
+  } else {
+    const Fit gapped = FitPeriod(column, o, 0.5 * o.min_px_per_cm, o.max_px_per_cm, /*min_density=*/0.0, /*refine=*/true);
+    if (int(gapped.members.size()) < o.min_marks || gapped.rms > 0.04 * gapped.period) return {};
+    origin = gapped.origin;
+    period = gapped.period;
+    for (int m : gapped.members) predictors.push_back(size_t(m));
+  }
+  // The box searched for: as narrow as the predictors' narrowest mark (a dot
+  // fits inside a dash), as tall as their typical mark, at their alignment.
+  int w = column[predictors.front()].box.width;
   std::vector<int> heights, keys;
-  for (size_t i = best_first; i < best_first + best_count; ++i) {
+  for (size_t i : predictors) {
     w = std::min(w, column[i].box.width);
     heights.push_back(column[i].box.height);
     keys.push_back(int(std::lround(AlignedX(column[i], alignment))));
@@ -348,10 +388,10 @@ std::vector<Mark> WithFaintMarks(const cv::Mat& luma, const std::vector<Mark>& c
   const int left = alignment == 0 ? key : (alignment == 1 ? key - w / 2 : key - w);
   const cv::Rect image(0, 0, luma.cols, luma.rows);
   std::vector<Mark> out = column;
-  const int k_low = int(std::ceil((0 - first.center.y) / period));
-  const int k_high = int(std::floor((luma.rows - 1 - first.center.y) / period));
+  const int k_low = int(std::ceil((0 - origin) / period));
+  const int k_high = int(std::floor((luma.rows - 1 - origin) / period));
   for (int k = k_low; k <= k_high; ++k) {
-    const double y = first.center.y + k * period;
+    const double y = origin + k * period;
     const bool taken = std::any_of(column.begin(), column.end(), [&](const Mark& m) {
       return std::abs(m.center.y - y) <= o.spacing_tolerance * period;
     });

@@ -58,7 +58,9 @@ TEST(RealSamples, RulerAndOvaryOnScreensWithExpertMasks) {
     }
   }
   ASSERT_EQ(images, 205);
-  EXPECT_GE(ruler, 195);       // measured 197 (192 from clear marks alone)
+  // Measured 198 (192 from clear marks alone); the other 7 show no ruler (cropped
+  // transabdominal screens).
+  EXPECT_GE(ruler, 197);
   // Measured with the models retrained on poor-reserve stills too
   // (2026-11-26): 267 detections, 0.288 outside (before: 325, 0.354).
   EXPECT_GE(detections, 240);

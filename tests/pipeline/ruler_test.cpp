@@ -107,6 +107,25 @@ TEST(Ruler, HalfCentimetreRulerOverTissueStillReadsItsDotsAndDashes) {
   EXPECT_EQ(ruler->marks.size(), 14u);
 }
 
+TEST(Ruler, MarksHiddenInTurnAreFoundFromTheClearOnesBetweenThem) {
+  // As on a GE screen whose fan edge runs along the ruler (MMOTU 689):
+  // tissue hides marks 3, 5 to 8 and 10 of 13, so no four clear marks follow
+  // each other, but the seven clear ones lie on one period. The period
+  // between two neighbouring marks is a pixel off (the marks sit on whole
+  // rows), which would leave the marks ten periods away out of the fit.
+  cv::Mat screen = Ruler(38.4, 13, [](int k) { return k % 10 == 0 ? 10 : (k % 2 == 0 ? 5 : 2); });
+  TissueOverMarks(screen, 38.4, 3, 3);
+  TissueOverMarks(screen, 38.4, 5, 8);
+  TissueOverMarks(screen, 38.4, 10, 10);
+  EXPECT_FALSE(DetectDepthRuler(screen, ClearMarksOnly()));
+  const auto ruler = DetectDepthRuler(screen, {});
+  ASSERT_TRUE(ruler);
+  EXPECT_NEAR(ruler->px_per_cm, 76.8, 0.8);
+  EXPECT_DOUBLE_EQ(ruler->period_cm, 0.5) << ruler->detail;
+  EXPECT_EQ(ruler->marks.size(), 13u) << ruler->detail;
+  EXPECT_NE(ruler->detail.find("6 of them faint"), std::string::npos) << ruler->detail;
+}
+
 TEST(Ruler, SpeckleAloneIsNoRuler) {
   const cv::Mat screen = test::SpeckleFrame(cv::Mat(600, 500, CV_32F, cv::Scalar(1.0)), 22);
   EXPECT_FALSE(DetectDepthRuler(screen, {}));
