@@ -140,7 +140,9 @@ TEST(Pipeline, AnisotropicPixelsGiveRoundFolliclesRoundSizes) {
   const FrameAnalysis a = RulesOnly().Analyze(s.frame, Calibrated(0.2, 0.14));
   ExpectFound(a, s, 0, 1.2);
   for (const auto& f : a.follicles) {
-    if (f.mean_mm && *f.mean_mm > 6) EXPECT_LT(*f.long_mm / *f.short_mm, 1.35) << *f.mean_mm;
+    if (f.mean_mm && *f.mean_mm > 6) {
+      EXPECT_LT(*f.long_mm / *f.short_mm, 1.35) << *f.mean_mm;
+    }
   }
 }
 

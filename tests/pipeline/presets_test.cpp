@@ -18,7 +18,9 @@ TEST(Presets, EveryShippedPresetLoads) {
   for (const char* name : {"default", "rules-only"}) {
     auto loaded = LoadPreset(test::SourceDir() / "models" / (std::string(name) + ".json"));
     EXPECT_TRUE(loaded) << name << ": " << loaded.error().message;
-    if (loaded) EXPECT_TRUE(FramePipeline::Create(*loaded)) << name;
+    if (loaded) {
+      EXPECT_TRUE(FramePipeline::Create(*loaded)) << name;
+    }
   }
 }
 
