@@ -32,6 +32,8 @@ constexpr std::array kShortcuts = {
     Shortcut{Action::kPreset3, key::Digit(3), false, false, "View", "window/level: fluid detail"},
     Shortcut{Action::kPreset4, key::Digit(4), false, false, "View", "window/level: bright tissue"},
     Shortcut{Action::kToggleColour, Letter('c'), false, false, "View", "colour or luma (grey) display"},
+    Shortcut{Action::kToggleEstimatedOvary, Letter('e'), false, false, "View",
+             "show or hide the ovary the pipeline estimated (dashed): where it looked for follicles"},
     Shortcut{Action::kCaliperTool, Letter('m'), false, false, "Measure", "caliper: click both ends of a distance"},
     Shortcut{Action::kFollicleTool, Letter('f'), false, false, "Measure",
              "add a follicle: click the length caliper, then the width caliper"},

@@ -27,6 +27,7 @@ enum class Action {
   kPreset3,
   kPreset4,
   kToggleColour,
+  kToggleEstimatedOvary,
   kCaliperTool,
   kFollicleTool,
   kOvaryBoxTool,

@@ -338,8 +338,8 @@ class ViewerPipelineE2E : public ViewerE2E {
     return (dir_ / (spec.stem + ".dcm")).string();
   }
 
-  // Pipeline options for both programs. The trained ovary map is not in the
-  // repository yet (models/ovary-rtrees.yml.gz), so both run without it.
+  // Pipeline options for both programs: without the ovary map, so that the
+  // ovary comes from the follicles found (faster, and the same in both).
   std::string Params() {
     const auto path = dir_ / "params.json";
     WriteBytes(path, R"({"ovary_map": {"model": ""}})");
@@ -445,6 +445,7 @@ TEST_F(ViewerPipelineE2E, AnOvaryBoxAnalysesAgainWithOnlyTheFolliclesInsideIt) {
   const auto is_magenta = [](const cv::Vec3b& p) { return p[0] > 180 && p[1] < 170 && p[2] > 200; };
   EXPECT_TRUE(ColourNear(shot, ScreenOf(state, {box.x + box.width / 2.0, double(box.y)}), 2, is_magenta));
   EXPECT_EQ(state["review"]["ovary_box_px"], nlohmann::json({box.x, box.y, box.width, box.height}));
+  EXPECT_TRUE(state["view"]["estimated_ovary_drawn"].is_null()) << "the reader's box replaces the estimated ovary";
 
   // Saved (Ctrl+S) and opened again: the box is drawn again and the review
   // is the one saved, not replaced by a new analysis.
@@ -459,6 +460,42 @@ TEST_F(ViewerPipelineE2E, AnOvaryBoxAnalysesAgainWithOnlyTheFolliclesInsideIt) {
   EXPECT_FALSE(reopened["review"]["dirty"].get<bool>());
   const cv::Mat reshot = ReadPngRgb(dir_ / "reopened.png");
   EXPECT_TRUE(ColourNear(reshot, ScreenOf(reopened, {box.x + box.width / 2.0, double(box.y)}), 2, is_magenta));
+}
+
+// The ovary the pipeline estimated is drawn, dashed in lilac, where `antra
+// analyze` puts it: the reader sees where it looked for follicles, and boxes
+// the ovary (Shift+O) when that is not the ovary. E hides it and shows it again.
+TEST_F(ViewerPipelineE2E, TheEstimatedOvaryIsDrawnAndCanBeHidden) {
+  const auto image = Phantom(0);  // an easy still
+  const auto cli = AnalyzeWithCli(image);
+  const auto& ovary = cli["frames"][0]["ovary"];
+  ASSERT_TRUE(ovary.is_object() && ovary["contour_px"].size() >= 3) << "the pipeline should estimate an ovary";
+  EXPECT_EQ(ovary["source"], "estimated");
+  const auto run = Script(
+      "wait-idle 120\nwait-frames 2\ndump-state shown.json\nscreenshot shown.png\n"
+      "key e\nwait-frames 2\ndump-state hidden.json\nscreenshot hidden.png\n"
+      "key e\nwait-frames 2\ndump-state again.json\n",
+      {image, "--params", Params()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto shown = Json("shown.json"), hidden = Json("hidden.json"), again = Json("again.json");
+  EXPECT_TRUE(shown["view"]["show_estimated_ovary"].get<bool>());
+  EXPECT_EQ(shown["view"]["estimated_ovary_drawn"], ovary["contour_px"]);
+  EXPECT_FALSE(hidden["view"]["show_estimated_ovary"].get<bool>());
+  EXPECT_TRUE(hidden["view"]["estimated_ovary_drawn"].is_null());
+  EXPECT_EQ(again["view"]["estimated_ovary_drawn"], ovary["contour_px"]);
+  // On screen: lilac dashes along the outline (no grey of the image is lilac).
+  const auto is_lilac = [](const cv::Vec3b& p) {
+    return p[2] > 200 && p[0] > 140 && p[0] < 235 && p[1] > 100 && p[1] < 200 && p[2] - p[1] > 40;
+  };
+  const cv::Mat with = ReadPngRgb(dir_ / "shown.png"), without = ReadPngRgb(dir_ / "hidden.png");
+  int near_with = 0, near_without = 0;
+  for (const auto& p : ovary["contour_px"]) {
+    const cv::Point2d at = ScreenOf(shown, {p[0].get<double>(), p[1].get<double>()});
+    near_with += ColourNear(with, at, 4, is_lilac);
+    near_without += ColourNear(without, at, 4, is_lilac);
+  }
+  EXPECT_GE(near_with, int(ovary["contour_px"].size()) / 2) << "of " << ovary["contour_px"].size() << " outline points";
+  EXPECT_EQ(near_without, 0);
 }
 
 TEST_F(ViewerPipelineE2E, CineFolliclesAreCountedOnceAsByAntraAnalyze) {

@@ -400,6 +400,7 @@ void RunAction(Action action, AppContext& ctx) {
     case Action::kPreset3: ApplyPreset(ctx, 2); break;
     case Action::kPreset4: ApplyPreset(ctx, 3); break;
     case Action::kToggleColour: ui.colour = !ui.colour; break;
+    case Action::kToggleEstimatedOvary: ui.show_estimated_ovary = !ui.show_estimated_ovary; break;
     case Action::kCaliperTool: ui.interaction.SetTool(Tool::kCaliper); break;
     case Action::kFollicleTool: ui.interaction.SetTool(Tool::kFollicle); break;
     case Action::kOvaryBoxTool:

@@ -48,6 +48,7 @@ struct UiState {
   ViewTransform view;
   WindowLevel window_level;
   bool colour = true;
+  bool show_estimated_ovary = true;  // the pipeline's ovary outline, dashed
   bool show_help = false;
   bool request_go_to_frame = false;
   Selection selection;

@@ -13,6 +13,7 @@ constexpr ImU32 kRejected = IM_COL32(230, 60, 60, 200);   // red
 constexpr ImU32 kManual = IM_COL32(80, 200, 255, 255);    // cyan: the reader's calipers
 constexpr ImU32 kHandleHover = IM_COL32(255, 255, 255, 255);
 constexpr ImU32 kGivenOvary = IM_COL32(230, 120, 255, 255);  // magenta: the ovary the reader boxed
+constexpr ImU32 kEstimatedOvary = IM_COL32(190, 150, 255, 235);  // lilac, dashed: the pipeline's ovary
 constexpr ImU32 kLabelBackground = IM_COL32(0, 0, 0, 170);
 
 ImVec2 ToImVec(cv::Point2d p) { return ImVec2(static_cast<float>(p.x), static_cast<float>(p.y)); }
@@ -142,6 +143,45 @@ void DrawGivenOvary(ImDrawList& draw, const OverlayInput& in) {
   }
 }
 
+// A closed polyline drawn as dashes of about 6 screen pixels.
+void DashedOutline(ImDrawList& draw, const std::vector<ImVec2>& points, ImU32 colour) {
+  constexpr float kDash = 6.0f;
+  bool on = true;
+  float left = kDash;  // of the current dash or gap
+  for (size_t i = 0; i < points.size(); ++i) {
+    ImVec2 a = points[i];
+    const ImVec2 b = points[(i + 1) % points.size()];
+    float length = std::hypot(b.x - a.x, b.y - a.y);
+    while (length > 0) {
+      const float step = std::min(left, length);
+      const float t = step / length;
+      const ImVec2 c(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t);
+      if (on) draw.AddLine(a, c, colour, 1.5f);
+      a = c;
+      length -= step;
+      left -= step;
+      if (left <= 0) on = !on, left = kDash;
+    }
+  }
+}
+
+// The ovary the pipeline estimated: where it looked for follicles. Seeing
+// it off the ovary tells the reader to draw a box (Shift+O).
+void DrawEstimatedOvary(ImDrawList& draw, const OverlayInput& in) {
+  const std::vector<cv::Point>* outline =
+      EstimatedOvaryOutline(in.analysis, in.frame, in.state.ovary_box_px.has_value(), in.show_estimated_ovary);
+  if (!outline) return;
+  std::vector<ImVec2> points;
+  size_t top = 0;
+  for (size_t i = 0; i < outline->size(); ++i) {
+    points.push_back(ToImVec(in.view.ImageToScreen(cv::Point2d((*outline)[i]))));
+    if ((*outline)[i].y < (*outline)[top].y) top = i;
+  }
+  DashedOutline(draw, points, kEstimatedOvary);
+  Label(draw, ImVec2(points[top].x + 4, points[top].y - ImGui::GetTextLineHeight() - 3), "ovary (estimated)",
+        kEstimatedOvary);
+}
+
 void DrawPlacement(ImDrawList& draw, const OverlayInput& in) {
   const auto& placed = in.interaction.placed_points();
   if (placed.empty()) return;
@@ -173,7 +213,19 @@ std::string LengthLabel(const Calibration& calibration, cv::Point2d a, cv::Point
   return Millimetres(mm) + " mm";
 }
 
+const std::vector<cv::Point>* EstimatedOvaryOutline(const ImageAnalysis* analysis, int frame_index, bool box_given,
+                                                    bool shown) {
+  if (!shown || !analysis || box_given) return nullptr;
+  for (const auto& frame : analysis->frames) {
+    if (frame.index != frame_index || !frame.ovary) continue;
+    if (frame.ovary->source == "given" || frame.ovary->contour_px.size() < 3) return nullptr;
+    return &frame.ovary->contour_px;
+  }
+  return nullptr;
+}
+
 void DrawOverlay(ImDrawList& draw, const OverlayInput& in) {
+  DrawEstimatedOvary(draw, in);  // first: the follicles are drawn over it
   for (const auto& f : in.state.follicles) {
     if (f.frame == in.frame) DrawFollicle(draw, in, f);
   }

@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <imgui.h>
 
@@ -25,12 +26,21 @@ struct OverlayInput {
   int frame = 0;
   const Selection& selection;
   const ViewportInteraction& interaction;
-  const ImageAnalysis* analysis = nullptr;  // for where cine follicles appear on other frames
+  const ImageAnalysis* analysis = nullptr;  // cine follicles on other frames, the estimated ovary
+  // Draw the ovary the pipeline estimated on this frame (dashed), unless the
+  // reader gave one.
+  bool show_estimated_ovary = true;
   // The name shown for a follicle ("#3", or the visit's "L3"); "#id" when empty.
   std::function<std::string(int)> follicle_name = {};
 };
 
 void DrawOverlay(ImDrawList& draw, const OverlayInput& in);
+
+// The outline (image pixels) of the ovary the pipeline estimated on `frame`,
+// as the viewport draws it: null when it is hidden (`shown` false), when the
+// reader gave the ovary (a box, or an analysis with the ovary given) or when
+// there is none.
+const std::vector<cv::Point>* EstimatedOvaryOutline(const ImageAnalysis* analysis, int frame, bool box_given, bool shown);
 
 // A red band across the top of the viewport for an uncalibrated image.
 void DrawUncalibratedBanner(ImDrawList& draw, const ScreenRect& viewport, const Calibration& calibration);

@@ -1,5 +1,6 @@
 #include "viewer/gui/state_dump.h"
 
+#include "viewer/gui/overlay.h"
 #include "viewer/review_json.h"
 
 namespace antra::viewer::gui {
@@ -8,6 +9,12 @@ namespace {
 using nlohmann::json;
 
 json Rect(const ScreenRect& r) { return json::array({r.x, r.y, r.width, r.height}); }
+
+json PointsJson(const std::vector<cv::Point>& points) {
+  json out = json::array();
+  for (const auto& p : points) out.push_back({p.x, p.y});
+  return out;
+}
 
 const char* PhaseName(LoadPhase phase) {
   switch (phase) {
@@ -106,6 +113,7 @@ json StateToJson(AppContext& ctx) {
                {"window", ui.window_level.window},
                {"level", ui.window_level.level},
                {"colour", ui.colour},
+               {"show_estimated_ovary", ui.show_estimated_ovary},
                {"frame_index", ui.cine.frame()},
                {"playing", ui.cine.playing()},
                {"frame_time_ms", ui.cine.frame_time_ms()},
@@ -130,6 +138,10 @@ json StateToJson(AppContext& ctx) {
     j["review"]["can_redo"] = review->CanRedo();
     j["review"]["dirty"] = doc->review->dirty();
     j["review"]["last_error"] = review->last_error();
+    // The estimated ovary as the viewport draws it on the frame shown.
+    const auto* outline = EstimatedOvaryOutline(doc->analysis ? &*doc->analysis : nullptr, ctx.frame(),
+                                                review->state().ovary_box_px.has_value(), ui.show_estimated_ovary);
+    j["view"]["estimated_ovary_drawn"] = outline ? json(PointsJson(*outline)) : json(nullptr);
   }
   return j;
 }

@@ -63,6 +63,7 @@ void MenuBar::Draw(AppContext& ctx) {
     ActionItem(ctx, "Zoom in", Action::kZoomIn);
     ActionItem(ctx, "Zoom out", Action::kZoomOut);
     ActionItem(ctx, "Colour", Action::kToggleColour, true, ctx.ui.colour);
+    ActionItem(ctx, "Estimated ovary outline", Action::kToggleEstimatedOvary, true, ctx.ui.show_estimated_ovary);
     ImGui::Separator();
     const Action presets[] = {Action::kPreset1, Action::kPreset2, Action::kPreset3, Action::kPreset4};
     for (size_t i = 0; i < WindowLevelPresets().size(); ++i) {

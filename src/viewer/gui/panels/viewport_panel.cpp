@@ -84,6 +84,7 @@ void ViewportPanel::Draw(AppContext& ctx) {
                                ctx.ui.selection,
                                ctx.ui.interaction,
                                doc && doc->analysis ? &*doc->analysis : nullptr};
+    overlay.show_estimated_ovary = ctx.ui.show_estimated_ovary;
     if (const VisitScanReview* scan = ctx.visit_scan()) {
       overlay.follicle_name = [scan](int id) {
         const std::string visit_id = scan->VisitFollicleId(id);
