@@ -5,6 +5,7 @@
 
 #include "core/text_file.h"
 #include "io/analysis_json.h"
+#include "study/sha256.h"
 
 namespace antra::viewer {
 
@@ -17,8 +18,38 @@ Result<ImageAnalysis> ReadAnalysisFile(const std::filesystem::path& path) {
 }
 
 SavedAnalysisProvider::SavedAnalysisProvider(std::optional<std::filesystem::path> explicit_file,
-                                             std::optional<std::filesystem::path> for_image)
-    : explicit_file_(std::move(explicit_file)), for_image_(std::move(for_image)) {}
+                                             std::optional<std::filesystem::path> for_image,
+                                             std::filesystem::path results_dir)
+    : explicit_file_(std::move(explicit_file)), for_image_(std::move(for_image)), results_dir_(std::move(results_dir)) {}
+
+std::optional<ImageAnalysis> FindCachedAnalysis(const std::filesystem::path& results_dir,
+                                                const std::filesystem::path& image) {
+  namespace fs = std::filesystem;
+  const auto sha = FileSha256(image);
+  if (!sha || sha->size() < 2) return std::nullopt;
+  const fs::path folder = results_dir / "private" / "analysis-cache" / sha->substr(0, 2);
+  std::error_code ec;
+  std::optional<ImageAnalysis> newest;
+  fs::file_time_type newest_time;
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind(*sha + "-", 0) != 0 || it->path().extension() != ".json") continue;
+    const auto written = fs::last_write_time(it->path(), ec);
+    if (ec || (newest && written <= newest_time)) {
+      ec.clear();
+      continue;
+    }
+    const auto text = ReadTextFile(it->path());
+    if (!text) continue;
+    const auto entry = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+    if (!entry.is_object() || entry.value("file_sha256", "") != *sha || !entry.contains("analysis")) continue;
+    auto analysis = AnalysisFromJson(entry["analysis"]);
+    if (!analysis) continue;
+    newest = std::move(*analysis);
+    newest_time = written;
+  }
+  return newest;
+}
 
 std::filesystem::path SavedAnalysisProvider::SidecarPath(const std::filesystem::path& image) {
   return image.string() + ".analysis.json";
@@ -29,7 +60,10 @@ Result<std::optional<ImageAnalysis>> SavedAnalysisProvider::Analyze(const std::f
   std::filesystem::path file = SidecarPath(image);
   std::error_code ec;
   if (explicit_file_ && (!for_image_ || std::filesystem::equivalent(*for_image_, image, ec))) file = *explicit_file_;
-  if (!std::filesystem::exists(file, ec)) return std::optional<ImageAnalysis>{};
+  if (!std::filesystem::exists(file, ec)) {
+    if (results_dir_.empty()) return std::optional<ImageAnalysis>{};
+    return FindCachedAnalysis(results_dir_, image);
+  }
   auto analysis = ReadAnalysisFile(file);
   if (!analysis) return analysis.error();
   return std::optional<ImageAnalysis>(std::move(analysis).value());

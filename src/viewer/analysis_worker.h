@@ -45,11 +45,14 @@ class AnalysisProvider {
 
 // Reads an analysis saved as JSON (io/analysis_json.h): the file given with
 // --analysis for the first image opened, else IMAGE.analysis.json beside the
-// image. A file for another image (different SOP Instance UID) is refused.
+// image, else (with a results folder) the analysis `antra batch` cached for
+// the image's bytes. A file for another image (different SOP Instance UID) is
+// refused.
 class SavedAnalysisProvider : public AnalysisProvider {
  public:
   explicit SavedAnalysisProvider(std::optional<std::filesystem::path> explicit_file = std::nullopt,
-                                 std::optional<std::filesystem::path> for_image = std::nullopt);
+                                 std::optional<std::filesystem::path> for_image = std::nullopt,
+                                 std::filesystem::path results_dir = {});
   Result<std::optional<ImageAnalysis>> Analyze(const std::filesystem::path& image, AnalysisControl& control) override;
   std::string Describe() const override { return "saved analysis (IMAGE.analysis.json)"; }
 
@@ -58,7 +61,17 @@ class SavedAnalysisProvider : public AnalysisProvider {
  private:
   std::optional<std::filesystem::path> explicit_file_;
   std::optional<std::filesystem::path> for_image_;
+  std::filesystem::path results_dir_;
 };
+
+// The newest analysis of the file's bytes that `antra batch` cached under
+// RESULTS/private/analysis-cache (entries <sha256[:2]>/<sha256>-<config>.json
+// holding {"schema", "file_sha256", "config", "analysis"}; written by
+// src/batch/analysis_cache.h, whose test reads them back through this), under
+// whichever configuration. Nothing when there is none or none is readable:
+// a visit's scans then show no estimated ovary, nothing else changes.
+std::optional<ImageAnalysis> FindCachedAnalysis(const std::filesystem::path& results_dir,
+                                                const std::filesystem::path& image);
 
 Result<ImageAnalysis> ReadAnalysisFile(const std::filesystem::path& path);
 

@@ -4,6 +4,8 @@
 #include <mutex>
 #include <thread>
 
+#include "batch/analysis_cache.h"
+#include "study/sha256.h"
 #include "support/test_support.h"
 #include "viewer/document.h"
 #include "viewer/review_json.h"
@@ -311,6 +313,43 @@ TEST_F(DocumentTest, ReopeningAnotherFileDropsStaleWork) {
   ASSERT_TRUE(PollUntil(documents, [&] { return !documents.Busy(); }));
   EXPECT_EQ(documents.document()->info->width, 320);
   EXPECT_EQ(documents.document()->generation, 2);
+}
+
+// In a visit the viewer draws the estimated ovary from the analysis `antra
+// batch` cached for the scan's bytes: entries written by the batch's cache
+// are found, the newest of several configurations wins, unreadable ones and
+// other files' entries are passed over, and no cache is no analysis.
+TEST_F(DocumentTest, TheBatchCachedAnalysisOfTheImageIsFound) {
+  const auto image = WriteThreeFollicles();
+  const auto results = dir_ / "results";
+  EXPECT_FALSE(FindCachedAnalysis(results, image));
+  const std::string sha = *FileSha256(image);
+  auto analysis = test::FixtureAnalysis(test::ThreeFollicles());
+  OvaryMeasurement ovary;
+  ovary.contour_px = {{100, 100}, {300, 100}, {300, 250}, {100, 250}};
+  analysis.frames.front().ovary = ovary;
+  const auto folder = AnalysisCache::FolderUnder(results);
+  ASSERT_TRUE(AnalysisCache(folder, "aaaaaaaaaaaaaaaa").StoreAnalysis(sha, analysis));
+  auto found = FindCachedAnalysis(results, image);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->sop_instance_uid, analysis.sop_instance_uid);
+  ASSERT_TRUE(found->frames.front().ovary);
+  EXPECT_EQ(found->frames.front().ovary->contour_px, ovary.contour_px);
+
+  // A later run with other settings: its entry is the newer one.
+  const AnalysisCache older(folder, "aaaaaaaaaaaaaaaa"), newer(folder, "bbbbbbbbbbbbbbbb");
+  analysis.frames.front().ovary->contour_px = {{10, 10}, {60, 10}, {60, 40}};
+  ASSERT_TRUE(newer.StoreAnalysis(sha, analysis));
+  const auto now = std::filesystem::file_time_type::clock::now();
+  std::filesystem::last_write_time(older.EntryPath(sha), now - std::chrono::hours(1));
+  std::filesystem::last_write_time(newer.EntryPath(sha), now);
+  EXPECT_EQ(FindCachedAnalysis(results, image)->frames.front().ovary->contour_px.size(), 3u);
+  // The newest unreadable: the readable one is shown; another file's entry never.
+  test::WriteBytes(newer.EntryPath(sha), "{\"schema\": \"antra-batch-cache/1\", trunc");
+  EXPECT_EQ(FindCachedAnalysis(results, image)->frames.front().ovary->contour_px.size(), 4u);
+  const auto other = dir_ / "other.dcm";
+  test::WriteBytes(other, "other bytes");
+  EXPECT_FALSE(FindCachedAnalysis(results, other));
 }
 
 }  // namespace

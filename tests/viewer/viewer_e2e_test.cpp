@@ -11,7 +11,9 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "batch/analysis_cache.h"
 #include "phantom/generator.h"
+#include "study/sha256.h"
 #include "support/test_support.h"
 #include "viewer/analysis_worker.h"
 #include "viewer/viewer_fixtures.h"
@@ -727,6 +729,32 @@ TEST_F(ViewerVisitE2E, AnOvaryBoxRejectsTheFolliclesOutsideIt) {
   const cv::Mat shot = ReadPngRgb(dir_ / "reopened.png");
   const auto is_magenta = [](const cv::Vec3b& p) { return p[0] > 180 && p[1] < 170 && p[2] > 200; };
   EXPECT_TRUE(ColourNear(shot, ScreenOf(reopened, {box.x + box.width / 2.0, double(box.y)}), 2, is_magenta));
+}
+
+// In a visit, the estimated ovary comes from the analysis `antra batch`
+// cached for the scan (the follicles stay the visit's own); without one,
+// nothing is drawn.
+TEST_F(ViewerVisitE2E, TheBatchEstimatedOvaryIsDrawnOnTheVisitScan) {
+  const auto args = std::vector<std::string>{"--results", study_.results.string()};
+  auto run = Script("visit S001 0 left\nwait-idle\nwait-frames 2\ndump-state none.json\n", args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(Json("none.json")["view"]["estimated_ovary_drawn"].is_null());
+
+  const auto scan = dir_ / "archive" / "v0-left.dcm";
+  FixtureImage image = ThreeFollicles();
+  image.sop_instance_uid = "1.2.826.0.1.3680043.9.7433.9.101";
+  auto analysis = FixtureAnalysis(image);
+  OvaryMeasurement ovary;
+  ovary.contour_px = {{120, 120}, {520, 110}, {540, 300}, {130, 310}};
+  analysis.frames.front().ovary = ovary;
+  ASSERT_TRUE(AnalysisCache(AnalysisCache::FolderUnder(study_.results), "0123456789abcdef")
+                  .StoreAnalysis(*FileSha256(scan), analysis));
+  run = Script("visit S001 0 left\nwait-idle\nwait-frames 2\ndump-state drawn.json\n", args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto drawn = Json("drawn.json");
+  EXPECT_EQ(drawn["view"]["estimated_ovary_drawn"], nlohmann::json({{120, 120}, {520, 110}, {540, 300}, {130, 310}}));
+  EXPECT_EQ(drawn["review"]["follicles"].size(), Visit(0)["ovaries"]["left"]["follicles"].size());
+  EXPECT_EQ(drawn["document"]["analysis"], "done");
 }
 
 TEST_F(ViewerVisitE2E, NotVisualisedAndCountingScan) {

@@ -177,7 +177,9 @@ Result<std::shared_ptr<AnalysisProvider>> App::MakeAnalysisProvider(const OpenOp
   std::optional<std::filesystem::path> analysis_file, analysis_for;
   if (options_.analysis_file) analysis_file = *options_.analysis_file;
   if (!options_.paths.empty()) analysis_for = options_.paths.front();
-  auto saved = std::make_shared<SavedAnalysisProvider>(analysis_file, analysis_for);
+  // In a visit, the batch's cached analysis of each scan gives the estimated
+  // ovary to draw (the follicles shown stay the visit's own).
+  auto saved = std::make_shared<SavedAnalysisProvider>(analysis_file, analysis_for, options_.results_dir);
   if (!options_.run_pipeline) return std::shared_ptr<AnalysisProvider>(saved);
   pipeline::AnalyzeOptions analyze;
   auto loaded = pipeline::LoadParamsOrPreset(options_.params, options_.preset);

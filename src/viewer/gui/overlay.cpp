@@ -91,7 +91,7 @@ void DrawFollicle(ImDrawList& draw, const OverlayInput& in, const ReviewedFollic
 void DrawCineAppearances(ImDrawList& draw, const OverlayInput& in) {
   // A cine follicle is outlined on its best frame; on the other frames where
   // the analysis tracked it, a small ring says "counted on frame N".
-  if (!in.analysis) return;
+  if (!in.analysis || !in.cine_rings) return;
   for (const auto& cine : in.analysis->cine_follicles) {
     const ReviewedFollicle* reviewed = nullptr;
     for (const auto& f : in.state.follicles) {

@@ -30,6 +30,9 @@ struct OverlayInput {
   // Draw the ovary the pipeline estimated on this frame (dashed), unless the
   // reader gave one.
   bool show_estimated_ovary = true;
+  // Rings where a cine follicle appears on other frames: only for the image's
+  // own review (a visit's follicles may come from another analysis).
+  bool cine_rings = true;
   // The name shown for a follicle ("#3", or the visit's "L3"); "#id" when empty.
   std::function<std::string(int)> follicle_name = {};
 };

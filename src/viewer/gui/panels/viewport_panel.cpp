@@ -86,6 +86,7 @@ void ViewportPanel::Draw(AppContext& ctx) {
                                doc && doc->analysis ? &*doc->analysis : nullptr};
     overlay.show_estimated_ovary = ctx.ui.show_estimated_ovary;
     if (const VisitScanReview* scan = ctx.visit_scan()) {
+      overlay.cine_rings = false;
       overlay.follicle_name = [scan](int id) {
         const std::string visit_id = scan->VisitFollicleId(id);
         return visit_id.empty() ? "#" + std::to_string(id) : visit_id;
