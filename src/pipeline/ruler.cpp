@@ -338,9 +338,10 @@ double MeanOver(const cv::Mat& luma, const cv::Rect& box) { return cv::mean(luma
 // so too few clear marks remain, or clear marks with a gap the subharmonic
 // test rejects. A run of at least four evenly spaced clear marks fixes the
 // column and the period (or, where tissue hides every other mark or so, at
-// least min_marks clear marks on one period with gaps between them); at every
-// position they predict along the column, a mark-sized box as bright as a mark and `min_faint_mark_contrast`
-// brighter than the rows just above and below it counts as a faint mark.
+// least min_marks clear marks on one period with gaps between them); at
+// every position they predict along the column, a mark-sized box as bright
+// as a mark and `min_faint_mark_contrast` brighter than the rows just above
+// and below it counts as a faint mark.
 // Speckle rarely does that at an exact predicted spot, and the column with its
 // faint marks must still pass every test of the first pass.
 std::vector<Mark> WithFaintMarks(const cv::Mat& luma, const std::vector<Mark>& column, int alignment,
