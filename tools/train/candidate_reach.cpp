@@ -62,8 +62,8 @@ size_t BandOf(double mean_mm) {
 }
 
 
-// The ovary map's probability as a red tint (full red at 1), the true ovary
-// in white and the estimated ovary region's outline in magenta.
+// The ovary map's probability as a red tint (full red at 1) and the true
+// ovary's outline in white.
 void DrawOvaryMap(cv::Mat& canvas, const pipeline::FrameTrace& trace, const fs::path& truth_path) {
   if (!trace.ovary_probability.empty()) {
     cv::Mat grid_size, full;
@@ -82,22 +82,15 @@ void DrawOvaryMap(cv::Mat& canvas, const pipeline::FrameTrace& trace, const fs::
     }
   }
   std::ifstream in(truth_path);
-  const auto truth = nlohmann::json::parse(in, nullptr, false);
-  if (truth.is_discarded() || !truth.contains("frames") || truth["frames"].empty()) return;
-  const auto& ovary = truth["frames"][0]["ovary"];
-  if (!ovary.is_object() || !ovary.contains("contour_px")) return;
-  std::vector<cv::Point> poly;
-  for (const auto& p : ovary["contour_px"]) poly.emplace_back(int(std::lround(p[0].get<double>())), int(std::lround(p[1].get<double>())));
-  cv::polylines(canvas, poly, true, cv::Scalar(255, 255, 255), 1, cv::LINE_AA);
+  const std::vector<cv::Point> outline = train::TruthOvaryOutline(nlohmann::json::parse(in));
+  if (!outline.empty()) cv::polylines(canvas, outline, true, cv::Scalar(255, 255, 255), 1, cv::LINE_AA);
 }
 
-// A candidate reaches the true follicle it matches one to one (the scorer's rule).
+// `reached`: per true follicle, the judged candidate it matches one to one
+// (the scorer's rule), or -1.
 void WriteJudgedRows(std::ofstream& csv, const std::string& name, const std::vector<TruthFollicle>& truth,
-                     const pipeline::FrameTrace& trace, double mm_per_px) {
-  std::vector<cv::Point2d> points;
-  for (const auto& j : trace.judged) points.push_back(j.center_px);
-  const auto reached = train::MatchToTruth(truth, points, mm_per_px);
-  std::vector<double> truth_mm(points.size(), 0.0);
+                     const std::vector<int>& reached, const pipeline::FrameTrace& trace) {
+  std::vector<double> truth_mm(trace.judged.size(), 0.0);
   for (size_t t = 0; t < truth.size(); ++t) {
     if (reached[t] >= 0) truth_mm[size_t(reached[t])] = truth[t].mean_mm;
   }
@@ -175,7 +168,7 @@ int main(int argc, char** argv) {
     for (const auto& f : analysis.follicles) accepted_points.push_back(f.center_px);
     const auto reached = train::MatchToTruth(truth, candidate_points, mm_per_px);
     const auto found = train::MatchToTruth(truth, accepted_points, mm_per_px);
-    if (csv.is_open()) WriteJudgedRows(csv, file.filename().string(), truth, trace, mm_per_px);
+    if (csv.is_open()) WriteJudgedRows(csv, file.filename().string(), truth, reached, trace);
     ++images;
     candidates += int(candidate_points.size());
     accepted += int(accepted_points.size());

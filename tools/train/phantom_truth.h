@@ -35,6 +35,18 @@ inline std::vector<TruthFollicle> ReadTruthFollicles(const std::filesystem::path
   return out;
 }
 
+// Frame 0's true ovary outline (full-image pixels, rounded) from a parsed
+// truth file; empty when the frame shows no ovary. Throws on a malformed file.
+inline std::vector<cv::Point> TruthOvaryOutline(const nlohmann::json& truth) {
+  std::vector<cv::Point> outline;
+  const auto& ovary = truth.at("frames").at(0).at("ovary");
+  if (ovary.is_null()) return outline;
+  for (const auto& p : ovary.at("contour_px")) {
+    outline.emplace_back(int(std::lround(p.at(0).get<double>())), int(std::lround(p.at(1).get<double>())));
+  }
+  return outline;
+}
+
 // Greedy nearest matching within the scorer's reach (max(1.5 mm, half the
 // mean diameter); antra eval matches so): per truth, the index of the
 // matched point or -1, each point matched at most once.

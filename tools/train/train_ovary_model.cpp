@@ -37,6 +37,7 @@
 #include <opencv2/ml.hpp>
 
 #include "io/open_image.h"
+#include "phantom_truth.h"
 #include "pipeline/analyze_image.h"
 #include "pipeline/forest.h"
 #include "pipeline/pipeline.h"
@@ -74,14 +75,8 @@ cv::Mat PhantomMask(const fs::path& image) {
   if (!in) return {};
   const auto j = nlohmann::json::parse(in);
   cv::Mat mask = cv::Mat::zeros(j.at("image").at("height").get<int>(), j.at("image").at("width").get<int>(), CV_8UC1);
-  const auto& ovary = j.at("frames").at(0).at("ovary");
-  if (!ovary.is_null()) {
-    std::vector<cv::Point> contour;
-    for (const auto& p : ovary.at("contour_px")) {
-      contour.emplace_back(int(std::lround(p.at(0).get<double>())), int(std::lround(p.at(1).get<double>())));
-    }
-    cv::fillPoly(mask, std::vector<std::vector<cv::Point>>{contour}, 255);
-  }
+  const std::vector<cv::Point> contour = train::TruthOvaryOutline(j);
+  if (!contour.empty()) cv::fillPoly(mask, std::vector<std::vector<cv::Point>>{contour}, 255);
   return mask;
 }
 
